@@ -1,0 +1,97 @@
+# civharm — the project's commands.
+#
+#   make            list the commands (this file's `## ` comments)
+#   make validate   check the whole data package
+#   make test       run the test suite
+#
+# You need Python 3.11 and make. Every command that runs Python first sets up the
+# environment in .venv from requirements.lock by itself, so whichever command you run
+# first just works; later runs reuse .venv until requirements.lock or pyproject.toml changes.
+
+.DEFAULT_GOAL := help
+
+# --- Settings you can override on the command line -------------------------------------
+
+# The Python 3.11 that creates .venv: make PYTHON=/usr/bin/python3.11 install
+PYTHON ?= python3
+# Extra arguments for `python -m validate`: make validate ARGS="--format json"
+ARGS ?=
+# Extra arguments for pytest: make test PYTEST_ARGS="-k claims -x"
+PYTEST_ARGS ?=
+
+VENV  := .venv
+BIN   := $(VENV)/bin
+# Touched after a complete install; when it is older than the lock, .venv is updated.
+STAMP := $(VENV)/.installed
+# `$(PYTHON) $(IS_PY311)` fails unless that Python is 3.11 (pyproject.toml's requires-python).
+IS_PY311 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'
+
+# --- Commands ------------------------------------------------------------------------------
+
+.PHONY: help install validate test fmt fmt-check lock clean
+
+help: ## List the commands (this screen)
+	@echo "civharm: run these from the repository root."
+	@echo
+	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z_-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo
+	@echo "Options:  make validate ARGS=\"--format json\"   make test PYTEST_ARGS=\"-k claims -x\""
+	@echo "          PYTHON=python3.11 chooses the Python that creates .venv."
+
+install: $(STAMP) ## Set up .venv from requirements.lock (automatic; reruns when the lock changes)
+
+# The real work of `install`. It runs when the stamp is missing or older than the lock or
+# pyproject.toml; a failed install leaves no stamp, so the next command tries again.
+$(STAMP): requirements.lock pyproject.toml
+	@if [ -f $@ ]; then \
+	  echo "Updating .venv: $? changed since the last install…"; \
+	else \
+	  echo "Setting up .venv from requirements.lock (first run only)…"; \
+	fi
+	@if [ ! -x $(BIN)/python ]; then \
+	  $(PYTHON) $(IS_PY311) 2>/dev/null || { \
+	    echo "civharm needs Python 3.11, but '$(PYTHON)' is: $$($(PYTHON) --version 2>&1)." >&2; \
+	    echo "Install Python 3.11, or point make at it: make PYTHON=/path/to/python3.11 ..." >&2; \
+	    exit 2; }; \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
+	@$(BIN)/python $(IS_PY311) || { \
+	  echo "$(VENV) was made with $$($(BIN)/python --version 2>&1), not Python 3.11: run 'make clean', then try again." >&2; \
+	  exit 2; }
+	@echo "  pip install -r requirements.lock"
+	@$(BIN)/python -m pip install --quiet -r requirements.lock
+	@echo "  pip install --no-deps -e .   (the civharm and validate packages, editable)"
+	@$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+	@echo "Environment ready: $(VENV) ($$($(BIN)/python --version 2>&1))."
+
+validate: install ## Check the data package: all seven layers, every problem at once
+	$(BIN)/python -m validate $(ARGS)
+
+test: install ## Run the tests (pytest)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+fmt: install ## Rewrite data/*.csv in canonical form
+	$(BIN)/python -m civharm.fmt
+
+fmt-check: install ## Fail if any CSV is not in canonical form (changes nothing)
+	$(BIN)/python -m civharm.fmt --check
+
+# `lock` installs pyproject.toml's direct dependencies (with the test extra) into a
+# throwaway venv and writes what pip freeze reports. Only a complete run replaces the lock.
+lock: ## Regenerate requirements.lock from pyproject.toml's direct dependencies
+	@$(PYTHON) $(IS_PY311) || { echo "make lock needs Python 3.11: make lock PYTHON=/path/to/python3.11" >&2; exit 2; }
+	@echo "Resolving pyproject.toml's dependencies in a throwaway venv…"
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	  deps = p["dependencies"] + [d for extra in p.get("optional-dependencies", {}).values() for d in extra]; \
+	  print("\n".join(deps))' > "$$tmp/direct.txt" && \
+	$(PYTHON) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/python" -m pip install --quiet -r "$$tmp/direct.txt" && \
+	"$$tmp/venv/bin/python" -m pip freeze > "$$tmp/requirements.lock" && \
+	mv "$$tmp/requirements.lock" requirements.lock
+	@echo "Wrote requirements.lock ($$(wc -l < requirements.lock) pins). Review it with: git diff requirements.lock"
+
+clean: ## Remove .venv and caches (the next command sets .venv up again)
+	rm -rf $(VENV) .pytest_cache build dist *.egg-info
+	find . -path ./.git -prune -o -type d -name __pycache__ -exec rm -rf {} +

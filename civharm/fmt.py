@@ -1,0 +1,103 @@
+"""`make fmt`: rewrite the package's CSVs in one canonical form.
+
+Canonical: UTF-8 without BOM, LF line ends, columns in schema order, rows sorted by primary
+key (IDs by number, so CH-1000000 follows CH-999999), minimal quoting, text in Unicode NFC,
+no blank lines. Idempotent, and lossless: every value of every row survives (NFC changes
+bytes, never characters as a reader sees them). A file that cannot be read unambiguously
+(ragged rows, unknown or missing columns, bad UTF-8) is left untouched and reported; run
+make validate for the details. Files are replaced atomically, and only when they change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from .package import descriptor_path, id_sort_key, load_json, load_resources
+
+
+class CannotFormat(Exception):
+    pass
+
+
+def canonical(text: str, field_names: list[str], primary_key: list[str]) -> str:
+    """The canonical form of one CSV's text."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    records = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True) if r]
+    if not records:
+        raise CannotFormat("the file is empty")
+    header, rows = records[0], records[1:]
+    if sorted(header) != sorted(field_names) or len(set(header)) != len(header):
+        raise CannotFormat("its header does not list exactly the schema's fields")
+    for row in rows:
+        if len(row) != len(header):
+            raise CannotFormat("it has a row with the wrong number of cells (make validate shows which)")
+    order = [header.index(n) for n in field_names]
+    rows = [[unicodedata.normalize("NFC", row[i]) for i in order] for row in rows]
+    keys = [field_names.index(k) for k in primary_key]
+    rows.sort(key=lambda r: [id_sort_key(r[k]) for k in keys])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(field_names)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _replace(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="civharm-fmt", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("path", nargs="?", default=".", help="package folder or its datapackage.json (default: .)")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
+    args = parser.parse_args(argv)
+    desc = descriptor_path(args.path)
+    try:
+        resources = load_resources(desc.parent, load_json(desc))
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print(f"civharm-fmt: cannot read the package at {desc} ({e}); run make validate.", file=sys.stderr)
+        return 2
+    changed, failed = [], []
+    for res in resources:
+        path = desc.parent / res.path
+        try:
+            before = path.read_bytes()
+            after = canonical(before.decode("utf-8"), res.field_names, res.primary_key).encode("utf-8")
+        except (OSError, UnicodeDecodeError, csv.Error, CannotFormat) as e:
+            failed.append(res.path)
+            print(f"{res.path}: left as it is: {e}", file=sys.stderr)
+            continue
+        if after != before:
+            changed.append(res.path)
+            if not args.check:
+                _replace(path, after)
+    verb = "would rewrite" if args.check else "rewrote"
+    for p in changed:
+        print(f"{verb} {p}")
+    print(f"{len(resources) - len(changed) - len(failed)} file(s) already canonical, {len(changed)} "
+          + ("to rewrite" if args.check else "rewritten")
+          + (f", {len(failed)} left as they are (see above)" if failed else "") + ".")
+    if failed:
+        return 1
+    return 1 if (args.check and changed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Find and read a civharm data package: the descriptor and its Table Schemas.
+
+Everything that needs field names, types or keys (validate, fmt, later the DuckDB build and
+docs) reads them through here, from `schemas/`, so that nothing restates them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RESOURCE_NAMES = ("incidents", "sources", "claims", "tallies", "actors")
+
+
+def descriptor_path(path: str | Path) -> Path:
+    """A package folder or its descriptor -> the descriptor's path (which may not exist)."""
+    p = Path(path)
+    return p / "datapackage.json" if p.is_dir() else p
+
+
+@dataclass
+class Resource:
+    name: str
+    path: str  # as written in the descriptor, relative to the package folder
+    schema: dict
+    schema_path: str | None  # None when the schema is inline
+    descriptor: dict = field(repr=False)
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.schema.get("fields", [])
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f["name"] for f in self.fields]
+
+    @property
+    def primary_key(self) -> list[str]:
+        pk = self.schema.get("primaryKey") or []
+        return [pk] if isinstance(pk, str) else list(pk)
+
+    def foreign_keys(self) -> list[tuple[list[str], str, list[str]]]:
+        """(fields, referenced resource name, referenced fields); a self reference names itself."""
+        out = []
+        for fk in self.schema.get("foreignKeys") or []:
+            fields = fk.get("fields")
+            ref = fk.get("reference") or {}
+            rfields = ref.get("fields")
+            fields = [fields] if isinstance(fields, str) else list(fields or [])
+            rfields = [rfields] if isinstance(rfields, str) else list(rfields or [])
+            out.append((fields, ref.get("resource") or self.name, rfields))
+        return out
+
+
+def load_json(path: Path) -> dict:
+    """Parse a JSON file; raises ValueError (or json.JSONDecodeError, a subclass) when it can't."""
+    return json.loads(path.read_bytes().decode("utf-8"))
+
+
+def load_resources(root: Path, descriptor: dict) -> list[Resource]:
+    """The descriptor's table resources with their schemas read (for a package already validated)."""
+    out = []
+    for res in descriptor.get("resources", []):
+        schema = res.get("schema")
+        schema_path = None
+        if isinstance(schema, str):
+            schema_path = schema
+            schema = load_json(root / schema)
+        out.append(Resource(res["name"], res["path"], schema, schema_path, res))
+    return out
+
+
+_ID = re.compile(r"^([A-Za-z]+-)([0-9]+)$")
+
+
+def id_sort_key(value: str | None) -> tuple:
+    """Sort IDs by prefix then number, so CH-1000000 follows CH-999999 (plain text sort would not)."""
+    if value is None:
+        return ("", -1, "")
+    m = _ID.match(value)
+    if m:
+        return (m.group(1), int(m.group(2)), value)
+    return (value, -1, value)

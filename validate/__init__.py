@@ -1,0 +1,1 @@
+"""civharm's validator: `python -m validate [PATH]` (make validate). See `validate.engine`."""

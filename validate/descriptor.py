@@ -1,0 +1,178 @@
+"""Layer 1, descriptor: datapackage.json and every Table Schema, before any data is read.
+
+frictionless checks both against the Data Package v2 profiles; civharm's own requirements
+(properties a citable package needs, documented fields and enum values, keys that point at real
+fields) are checked here because no profile states them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+
+from frictionless import Package, Schema
+
+from civharm.package import RESOURCE_NAMES, Resource
+from .report import Problem
+
+REQUIRED = ("name", "title", "description", "version", "created", "licenses", "contributors",
+            "keywords", "sources", "resources")
+
+
+def read_json(root: Path, rel: str, problems: list[Problem]) -> dict | None:
+    """Parse one JSON file of the package, reporting where it breaks."""
+    try:
+        text = (root / rel).read_bytes().decode("utf-8")
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        problems.append(Problem("descriptor-not-json", rel, line=e.lineno,
+                                detail=f"{e.msg} at line {e.lineno}, column {e.colno}"))
+        return None
+    except UnicodeDecodeError as e:
+        problems.append(Problem("descriptor-not-json", rel, detail=f"not UTF-8 ({e.reason} at byte {e.start})"))
+        return None
+    except OSError as e:
+        problems.append(Problem("descriptor-not-json", rel, detail=f"cannot be read ({e.strerror})"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem("descriptor-profile", rel, detail="the top level must be a JSON object"))
+        return None
+    return data
+
+
+def _safe_relative(path: str) -> bool:
+    p = PurePosixPath(path)
+    return not p.is_absolute() and ".." not in p.parts and "\\" not in path and ":" not in path
+
+
+def check(root: Path, rel: str, ran: set[str]) -> tuple[dict | None, list[Resource], list[Problem]]:
+    """Returns the descriptor, the resources whose schema and file are usable, and problems."""
+    ran.update({"descriptor-not-json", "descriptor-profile", "descriptor-required", "descriptor-resource-set",
+                "resource-file-missing", "schema-invalid", "schema-key-field", "schema-field-undocumented",
+                "schema-enum-undocumented"})
+    problems: list[Problem] = []
+    descriptor = read_json(root, rel, problems)
+    if descriptor is None:
+        return None, [], problems
+
+    for prop in REQUIRED:
+        if prop not in descriptor:
+            problems.append(Problem("descriptor-required", rel, column=prop))
+    resources_in = descriptor.get("resources")
+    if not isinstance(resources_in, list):
+        resources_in = []
+
+    # Schemas: parse each file, validate it with frictionless, then civharm's documentation rules.
+    schemas: dict[int, dict] = {}
+    for i, res in enumerate(resources_in):
+        if not isinstance(res, dict):
+            continue
+        schema = res.get("schema")
+        where = rel
+        if isinstance(schema, str):
+            if not _safe_relative(schema) or not (root / schema).is_file():
+                problems.append(Problem("schema-invalid", rel, column=f"resources/{i}/schema",
+                                        detail=f"the schema file '{schema}' does not exist in the package"))
+                continue
+            where = schema
+            schema = read_json(root, schema, problems)
+            if schema is None:
+                continue
+        if not isinstance(schema, dict):
+            problems.append(Problem("schema-invalid", rel, column=f"resources/{i}/schema",
+                                    detail="a tabular resource needs a Table Schema"))
+            continue
+        report = Schema.validate_descriptor(schema)
+        if not report.valid:
+            for err in report.flatten(["note"]):
+                problems.append(Problem("schema-invalid", where, detail=err[0]))
+            continue
+        problems.extend(_documented(schema, where))
+        schemas[i] = schema
+
+    # The package against the Data Package v2 profile, with valid schemas inlined so that
+    # frictionless does not read (and report on) the schema files a second time.
+    inlined = dict(descriptor)
+    inlined["resources"] = [
+        {**res, "schema": schemas.get(i, {"fields": []})} if isinstance(res, dict) else res
+        for i, res in enumerate(resources_in)
+    ] if "resources" in descriptor else descriptor.get("resources")
+    report = Package.validate_descriptor(inlined, basepath=str(root))
+    for err in report.flatten(["note"]):
+        problems.append(Problem("descriptor-profile", rel, detail=err[0]))
+
+    # Resources: the set civharm expects, each with a file that exists.
+    names = [r.get("name") for r in resources_in if isinstance(r, dict)]
+    for missing in [n for n in RESOURCE_NAMES if n not in names]:
+        problems.append(Problem("descriptor-resource-set", rel, column="resources",
+                                detail=f"The package has no resource named '{missing}'."))
+    for extra in [n for n in names if n not in RESOURCE_NAMES]:
+        problems.append(Problem("descriptor-resource-set", rel, column="resources",
+                                detail=f"The resource '{extra}' is not one of civharm's: {', '.join(RESOURCE_NAMES)}."))
+    usable: list[Resource] = []
+    for i, res in enumerate(resources_in):
+        if not isinstance(res, dict) or i not in schemas or not isinstance(res.get("name"), str):
+            continue
+        path = res.get("path")
+        if not isinstance(path, str) or not _safe_relative(path):
+            problems.append(Problem("descriptor-profile", rel, column=f"resources/{i}/path",
+                                    detail=f"the path {path!r} must be a relative path inside the package"))
+            continue
+        if not (root / path).is_file():
+            problems.append(Problem("resource-file-missing", path, value=path))
+            continue
+        usable.append(Resource(res["name"], path, schemas[i], res.get("schema") if isinstance(res.get("schema"), str) else None, res))
+
+    problems.extend(_keys(usable, schemas, resources_in))
+    return descriptor, usable, problems
+
+
+def _documented(schema: dict, where: str) -> list[Problem]:
+    out = []
+    for f in schema.get("fields", []):
+        name = f.get("name")
+        missing = [p for p in ("description", "example") if f.get(p) in (None, "")]
+        if missing:
+            out.append(Problem("schema-field-undocumented", where, column=name, detail=" or ".join(missing)))
+        enum = (f.get("constraints") or {}).get("enum")
+        cats = f.get("categories")
+        if enum is not None or cats is not None:
+            labelled = {c.get("value") for c in cats or [] if isinstance(c, dict) and c.get("label")}
+            enum_set = set(enum or [])
+            undocumented = sorted(map(str, enum_set - labelled))
+            unknown = sorted(map(str, labelled - enum_set))
+            if undocumented or unknown:
+                detail = "; ".join(filter(None, [
+                    undocumented and f"no meaning for {', '.join(undocumented)}",
+                    unknown and f"meanings for values not in the enum: {', '.join(unknown)}"]))
+                out.append(Problem("schema-enum-undocumented", where, column=name, detail=detail))
+    return out
+
+
+def _keys(usable: list[Resource], schemas: dict[int, dict], resources_in: list) -> list[Problem]:
+    """Primary and foreign keys point at fields (and resources) that exist."""
+    out = []
+    by_name = {r.get("name"): schemas.get(i) for i, r in enumerate(resources_in) if isinstance(r, dict)}
+    for res in usable:
+        where = res.schema_path or "datapackage.json"
+        names = set(res.field_names)
+        for key in res.primary_key:
+            if key not in names:
+                out.append(Problem("schema-key-field", where, column="primaryKey", value=key,
+                                   detail=f"is not a field of {res.name}"))
+        for fields, ref, rfields in res.foreign_keys():
+            for key in fields:
+                if key not in names:
+                    out.append(Problem("schema-key-field", where, column="foreignKeys", value=key,
+                                       detail=f"is not a field of {res.name}"))
+            target = by_name.get(ref)
+            if ref not in by_name:
+                out.append(Problem("schema-key-field", where, column="foreignKeys", value=",".join(rfields),
+                                   detail=f"belongs to a resource '{ref}' that the package does not have"))
+            elif target is not None:
+                tnames = {f["name"] for f in target.get("fields", [])}
+                for key in rfields:
+                    if key not in tnames:
+                        out.append(Problem("schema-key-field", where, column="foreignKeys", value=key,
+                                           detail=f"is not a field of {ref}"))
+    return out

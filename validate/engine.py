@@ -1,0 +1,53 @@
+"""Runs the seven layers in order and collects every problem in one report.
+
+A layer runs on whatever the layer before left usable: a resource with a broken schema is not
+read, a column missing from a header is not checked, but everything else still is.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from civharm.package import descriptor_path
+from . import cells, descriptor, hygiene, release, structure, tables
+from .report import Problem, Report
+
+
+class CannotRun(Exception):
+    """Validation cannot start (exit 2): there is nothing to validate at the path given."""
+
+
+def validate(path: str | Path) -> Report:
+    t0 = time.perf_counter()
+    desc = descriptor_path(path)
+    if not desc.is_file():
+        raise CannotRun(f"no datapackage.json at {path}")
+    root, rel = desc.parent, desc.name
+    report = Report(package=str(desc))
+    ran = report.rules_run
+
+    meta, resources, problems = descriptor.check(root, rel, ran)
+    report.extend(problems)
+    if meta is not None:
+        report.title = f"{meta.get('name', '?')} {meta.get('version', '')}".strip() + f" ({desc})"
+        report.extend(release.check(root, rel, meta, resources, ran))
+
+    frames, by_name = {}, {}
+    for res in resources:
+        table, problems = structure.read(root, res, ran)
+        report.extend(problems)
+        if table is None:
+            continue
+        report.rows[res.name] = table.raw.height
+        typed, problems = cells.check(table, ran)
+        report.extend(problems)
+        report.extend(hygiene.check(table, ran))
+        frames[res.name], by_name[res.name] = typed, res
+    if frames:
+        report.extend(tables.check(frames, by_name, ran))
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+__all__ = ["validate", "CannotRun", "Problem", "Report"]

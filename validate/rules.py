@@ -1,0 +1,192 @@
+"""The rule registry: every check `make validate` runs, once, with its id, message and fix hint.
+
+Rule ids are stable: reports, tests and the docs' validation-rules page all key on them.
+Messages are `str.format` templates; the engine fills in the named fields it knows
+(`column`, `value`, `expected`, `detail`, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    layer: str  # descriptor | structure | cells | rows | tables | release | hygiene
+    message: str
+    hint: str
+    meaning: str
+    example: str  # a failing value or row, for the docs
+    severity: str = "error"  # error | warning (warnings never make the package invalid)
+
+
+LAYERS = ("descriptor", "structure", "cells", "rows", "tables", "release", "hygiene")
+
+_RULES = [
+    # 1. descriptor ---------------------------------------------------------------------------
+    Rule("descriptor-not-found", "descriptor", "No descriptor at {detail}.",
+         "Run from the package folder or pass the path to datapackage.json.",
+         "The datapackage.json to validate does not exist.", "civharm-validate missing/datapackage.json"),
+    Rule("descriptor-not-json", "descriptor", "The file is not valid JSON: {detail}.",
+         "Fix the JSON syntax at the line shown (a missing comma or quote is the usual cause).",
+         "datapackage.json or a schema file cannot be parsed as JSON.", '{"name": "civharm",'),
+    Rule("descriptor-profile", "descriptor", "The descriptor breaks the Data Package v2 profile: {detail}.",
+         "Compare the property with https://datapackage.org/standard/data-package/.",
+         "frictionless reports the descriptor or a resource as invalid against the standard.",
+         '"resources": "data/incidents.csv"'),
+    Rule("descriptor-required", "descriptor", "The descriptor lacks the required property '{column}'.",
+         "Add '{column}' to datapackage.json; civharm requires it so the package can be cited.",
+         "A property civharm needs (name, title, version, licenses, ...) is missing.", 'no "version"'),
+    Rule("descriptor-resource-set", "descriptor", "{detail}",
+         "The package has exactly the resources incidents, sources, claims, tallies and actors.",
+         "A resource is missing from the descriptor, or one is there that civharm does not know.",
+         'no resource named "claims"'),
+    Rule("resource-file-missing", "descriptor", "The resource's data file {value} does not exist.",
+         "Create the file with the header row from its schema, or fix the resource's path.",
+         "A resource's path points at no file.", '"path": "data/claims.csv" with no such file'),
+    Rule("schema-invalid", "descriptor", "The Table Schema is invalid: {detail}.",
+         "Compare the schema with https://datapackage.org/standard/table-schema/.",
+         "frictionless rejects a Table Schema file.", '"type": "text"'),
+    Rule("schema-key-field", "descriptor", "A key names the field '{value}', which {detail}.",
+         "Point primaryKey and foreignKeys only at fields that exist in the schemas they name.",
+         "A primary or foreign key refers to a field or resource that does not exist.",
+         '"primaryKey": ["id"] where the field is incident_id'),
+    Rule("schema-field-undocumented", "descriptor", "The field '{column}' has no {detail}.",
+         "Give every field a description a researcher can act on and an example value.",
+         "A field lacks a description or an example, so the data dictionary would have a gap.",
+         'a field with no "description"'),
+    Rule("schema-enum-undocumented", "descriptor",
+         "The field '{column}' lists enum values without a meaning, or meanings for values not in its enum: {detail}.",
+         "Give the field a 'categories' entry {{value, label}} for each value in constraints.enum, and no others.",
+         "Each enum value carries its meaning in the schema's categories, so docs can be generated.",
+         '"enum": ["airstrike"] with no categories'),
+    # 2. structure ------------------------------------------------------------------------------
+    Rule("encoding-bom", "structure", "The file starts with a UTF-8 byte order mark.",
+         "Save the file as UTF-8 without BOM (in Excel: 'CSV UTF-8' adds one; use make fmt to remove it).",
+         "A BOM becomes part of the first column's name in many readers.", "\\ufeffincident_id,status,..."),
+    Rule("encoding-utf8", "structure", "Bytes that are not valid UTF-8 at byte {detail}.",
+         "Re-save the file as UTF-8; the bad bytes are usually Latin-1 or Windows-1252 characters.",
+         "Every CSV must be UTF-8.", "caf\\xe9"),
+    Rule("header-missing-column", "structure", "The header lacks the column '{column}'.",
+         "Add the column, in the position the schema gives it.",
+         "The header row must list the schema's fields, all of them, in order.", "incident_id,status,..."),
+    Rule("header-extra-column", "structure", "The header has the column '{column}', which the schema does not define.",
+         "Remove the column, or add the field to the schema first.",
+         "The header row must list the schema's fields and nothing else.", "incident_id,status,colour,..."),
+    Rule("header-column-order", "structure", "The column '{column}' is at position {value}; the schema puts it at {expected}.",
+         "Reorder the columns as the schema lists them; make fmt does it for you.",
+         "Columns are in schema order, so that every reader sees the same layout.", "status,incident_id,..."),
+    Rule("row-ragged", "structure", "The row has {value} cells; the header has {expected}.",
+         "Look for an unquoted comma in a text cell, or a missing or extra cell; quote text that contains commas.",
+         "Every row has as many cells as the header.", "CH-000001,active"),
+    Rule("row-blank", "structure", "The line is blank.",
+         "Delete the empty line.", "Blank lines are not rows; they break some CSV readers.", "(an empty line)"),
+    Rule("csv-unclosed-quote", "structure", "A quoted cell opened here is never closed; the rest of the file was read into it.",
+         "Close the quote, or double any quote character inside the quoted text (\"\").",
+         "A quote opened in a cell must be closed in the same cell.", '"Airstrike on the old bridge'),
+    Rule("csv-parse", "structure", "The CSV cannot be parsed here: {detail}.",
+         "Check the quoting on this line: quotes belong only around a whole cell.",
+         "The file breaks RFC 4180 in a way the other structure rules do not name.", 'ab"c'),
+    # 3. cells -----------------------------------------------------------------------------------
+    Rule("cell-type", "cells", "'{value}' is not a valid {expected}.",
+         "Write integers as digits only (42), numbers with a dot (35.95), dates as YYYY-MM-DD.",
+         "Every cell parses as its field's type.", "forty-two"),
+    Rule("cell-date-impossible", "cells", "'{value}' is not a date that exists.",
+         "Check the day and month: the calendar has no such day.",
+         "A date written in the right form names a day that does not exist.", "2017-02-30"),
+    Rule("cell-required", "cells", "The required field '{column}' is empty.",
+         "Fill in the value; if the source does not give it, see the field's description for what to write.",
+         "A field marked required in its schema has a value in every row.", "(empty)"),
+    Rule("cell-enum", "cells", "'{value}' is not one of the allowed values: {expected}.",
+         "Use one of the listed values; their meanings are in the data dictionary.",
+         "A field with an enum holds only its listed values.", "drone"),
+    Rule("cell-pattern", "cells", "'{value}' does not match the pattern {expected}.",
+         "IDs are a prefix and at least six digits, zero padded (CH-000042); codes follow the field's description.",
+         "A field with a pattern holds only matching text.", "CH-42"),
+    Rule("cell-minimum", "cells", "{value} is below the minimum {expected}.",
+         "Check the sign and the unit; counts are never negative, latitudes are at least -90.", "Below minimum.", "-3"),
+    Rule("cell-maximum", "cells", "{value} is above the maximum {expected}.",
+         "Check for swapped latitude and longitude, or a typo.", "Above maximum.", "95.2"),
+    Rule("cell-unique", "cells", "'{value}' appears more than once in '{column}', which must be unique.",
+         "Give each row its own value.", "A field marked unique holds no value twice.", "the same name twice"),
+    # 4. rows --------------------------------------------------------------------------------------
+    Rule("range-min-gt-max", "rows", "{column} is {value}, more than its maximum {expected}.",
+         "Swap the two figures, or correct the one that is wrong.",
+         "A minimum never exceeds its maximum.", "civilians_killed_min=30, civilians_killed_max=11"),
+    Rule("children-exceed-civilians", "rows", "At least {value} children killed, but at most {expected} civilians killed.",
+         "Children are counted among civilians: the children's figure cannot exceed the civilians'.",
+         "children_killed_min never exceeds civilians_killed_max.", "children_killed_min=20, civilians_killed_max=8"),
+    Rule("women-exceed-civilians", "rows", "At least {value} women killed, but at most {expected} civilians killed.",
+         "Women are counted among civilians: the women's figure cannot exceed the civilians'.",
+         "women_killed_min never exceeds civilians_killed_max.", "women_killed_min=9, civilians_killed_max=3"),
+    Rule("date-end-before-start", "rows", "The end date {value} is before the start date {expected}.",
+         "Swap the dates, or correct the one that is wrong.",
+         "A period ends on or after the day it starts.", "date_start=2017-08-21, date_end=2017-08-20"),
+    Rule("merge-target-missing", "rows", "The incident is merged but merged_into is empty.",
+         "Set merged_into to the active incident that absorbed it.",
+         "A merged tombstone names the incident it was merged into.", "status=merged, merged_into="),
+    Rule("merge-target-unexpected", "rows", "merged_into is set to {value} but the status is {expected}.",
+         "Either set status to merged, or clear merged_into.",
+         "Only merged tombstones point at another incident.", "status=active, merged_into=CH-000002"),
+    Rule("status-reason-missing", "rows", "The incident is {value} but status_reason is empty.",
+         "Say in one sentence why it was merged or retracted, so that readers of old citations understand.",
+         "Every tombstone says why it is one.", "status=retracted, status_reason="),
+    Rule("summary-missing", "rows", "The active incident has no summary.",
+         "Write one or two sentences, in your own words, on what happened.",
+         "Every active incident is summarised.", "status=active, summary="),
+    Rule("coordinates-incomplete", "rows", "{expected} is set but {column} is empty.",
+         "Give both latitude and longitude, or neither.",
+         "Coordinates come in pairs.", "latitude=35.95, longitude="),
+    # 5. tables ------------------------------------------------------------------------------------
+    Rule("pk-duplicate", "tables", "The primary key {value} is already used on line {expected}.",
+         "Give the new row the next free ID; never reuse or renumber a published ID.",
+         "Each primary key value identifies one row.", "CH-000001 twice"),
+    Rule("fk-dangling", "tables", "{value} is not a {expected}.",
+         "Point the reference at an existing row, or add the row it should point at.",
+         "A foreign key points at a row that exists in the referenced resource.",
+         "claims.source_id=S-999999 with no such source"),
+    Rule("self-reference-dangling", "tables", "{value} is not a {expected} in the same table.",
+         "Point the reference at an existing row of this table.",
+         "A self reference (merged_into, republished_from, parent_id) points at a row that exists.",
+         "merged_into=CH-999999"),
+    Rule("self-reference-cycle", "tables", "{column} forms a cycle: {value}.",
+         "Break the cycle: a chain of merged_into, republished_from or parent_id must end.",
+         "Following a self reference never comes back to where it started.",
+         "CH-000003 merged into CH-000004, merged into CH-000003"),
+    Rule("merge-target-not-active", "tables", "The merge target {value} has status {expected}, not active.",
+         "Point merged_into at the active incident that holds the content now.",
+         "A tombstone resolves in one step to an active incident.", "merged_into=CH-000005 (retracted)"),
+    Rule("incident-without-claim", "tables", "The active incident {value} has no claim.",
+         "Add at least one claim that says which source reports this incident.",
+         "Every active incident is backed by at least one claim.", "CH-000009 with no claims row"),
+    # 6. release -----------------------------------------------------------------------------------
+    Rule("version-format", "release", "The version '{value}' is not MAJOR.MINOR.PATCH.",
+         "Use semantic versioning, for example 0.2.0.", "The package version is a semantic version.", "v0.2"),
+    Rule("version-mismatch", "release", "{detail}",
+         "Bump the version in datapackage.json, CITATION.cff and CHANGELOG.md together.",
+         "The version agrees everywhere it is written.", "datapackage.json 0.2.0, CITATION.cff 0.1.0"),
+    Rule("resource-bytes-mismatch", "release", "The file has {value} bytes; the descriptor says {expected}.",
+         "Rebuild the release descriptor (make release), or restore the file.",
+         "A resource's declared size matches its file.", '"bytes": 1200 for a 1201-byte file'),
+    Rule("resource-hash-mismatch", "release", "The file's hash is {value}; the descriptor says {expected}.",
+         "Rebuild the release descriptor (make release), or restore the file.",
+         "A resource's declared hash matches its file.", '"hash": "sha256:00..." for other content'),
+    # 7. hygiene -----------------------------------------------------------------------------------
+    Rule("text-not-nfc", "hygiene", "The text is not in Unicode NFC form.",
+         "Run make fmt, which normalises text to NFC.",
+         "Text is stored composed (NFC), so that equal words compare equal.", "e + combining acute accent"),
+    Rule("text-control-character", "hygiene", "The text holds the control character {value}.",
+         "Delete the character; tabs and line breaks inside a cell are usually pasted by accident.",
+         "Text holds no control characters (tab, carriage return, NUL, ...); line breaks only in notes-like fields.",
+         "a\\tb"),
+    Rule("text-formula", "hygiene", "The text starts with '{value}', which spreadsheets run as a formula.",
+         "Reword the cell so it does not start with =, +, - or @ (for example put the words first).",
+         "No text cell starts with a character that Excel or LibreOffice would execute.", "=HYPERLINK(...)"),
+    Rule("url-scheme", "hygiene", "'{value}' is not an http(s) URL.",
+         "Write the full address, starting with https:// or http://.",
+         "URLs are web addresses a reader can open; no javascript:, file: or bare domains.", "javascript:alert(1)"),
+]
+
+RULES: dict[str, Rule] = {r.id: r for r in _RULES}
+assert len(RULES) == len(_RULES), "duplicate rule id"

@@ -1,0 +1,7 @@
+-- incident-without-claim: every active incident is backed by at least one claim, because an
+-- incident is only what sources say about it.
+SELECT 'incidents' AS resource, i.__line AS line, 'incident_id' AS "column",
+       i.incident_id AS value, NULL AS expected
+FROM incidents AS i
+WHERE i.status = 'active' AND i.incident_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM claims AS c WHERE c.incident_id = i.incident_id)

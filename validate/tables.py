@@ -1,0 +1,109 @@
+"""Layer 5, tables: keys across rows and resources, as SQL on DuckDB over the typed frames.
+
+Primary and foreign key checks are generated from the schemas' keys; the rules that only
+civharm has are SQL files in `validate/sql/`, one per rule, named by rule id.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from .report import Problem
+from .structure import LINE
+
+SQL_DIR = Path(__file__).with_name("sql")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str]) -> list[Problem]:
+    """frames: resource name -> typed frame; resources: name -> Resource."""
+    ran.update({"pk-duplicate", "fk-dangling", "self-reference-dangling", "self-reference-cycle"})
+    con = duckdb.connect()
+    for name, frame in frames.items():
+        con.register(name, frame.to_arrow())
+    problems: list[Problem] = []
+
+    def run(sql: str, rule: str, file: str, column: str):
+        try:
+            rows = con.execute(sql).fetchall()
+        except (duckdb.CatalogException, duckdb.BinderException):
+            return  # a table or column is missing: already reported by the structure layer
+        for line, value, expected in rows:
+            problems.append(Problem(rule, file, line=line, column=column, value=value, expected=expected))
+
+    for name, frame in frames.items():
+        res = resources[name]
+        t = _q(name)
+        pk = res.primary_key
+        if pk and all(k in frame.columns for k in pk):
+            value = " || ',' || ".join(f"CAST({_q(k)} AS VARCHAR)" for k in pk)
+            run(f"""SELECT {LINE}, value, CAST(first AS VARCHAR) FROM (
+                      SELECT {LINE}, {value} AS value, min({LINE}) OVER (PARTITION BY {', '.join(map(_q, pk))}) AS first
+                      FROM {t} WHERE {' AND '.join(f'{_q(k)} IS NOT NULL' for k in pk)})
+                    WHERE {LINE} > first""", "pk-duplicate", res.path, ",".join(pk))
+        for fields, ref, rfields in res.foreign_keys():
+            if ref not in frames or len(fields) != len(rfields):
+                continue
+            cond = " AND ".join(f"r.{_q(b)} = s.{_q(a)}" for a, b in zip(fields, rfields))
+            value = " || ',' || ".join(f"CAST(s.{_q(a)} AS VARCHAR)" for a in fields)
+            self_ref = ref == name
+            expected = f"{ref}.{','.join(rfields)}" if not self_ref else ",".join(rfields)
+            run(f"""SELECT s.{LINE}, {value}, '{expected}' FROM {t} AS s
+                    WHERE {' AND '.join(f's.{_q(a)} IS NOT NULL' for a in fields)}
+                      AND NOT EXISTS (SELECT 1 FROM {_q(ref)} AS r WHERE {cond})""",
+                "self-reference-dangling" if self_ref else "fk-dangling", res.path, ",".join(fields))
+
+    in_cycle: set[tuple[str, int]] = set()
+    for name, frame in frames.items():
+        res = resources[name]
+        for fields, ref, rfields in res.foreign_keys():
+            if ref == name and len(fields) == 1 and fields[0] in frame.columns and rfields[0] in frame.columns:
+                for line, path in _cycles(frame, rfields[0], fields[0]):
+                    in_cycle.add((res.path, line))
+                    problems.append(Problem("self-reference-cycle", res.path, line=line, column=fields[0],
+                                            value=" -> ".join(path)))
+
+    for sql_file in sorted(SQL_DIR.glob("*.sql")):
+        rule = sql_file.stem
+        ran.add(rule)
+        try:
+            rows = con.execute(sql_file.read_text()).fetchall()
+        except (duckdb.CatalogException, duckdb.BinderException):
+            continue
+        for resource, line, column, value, expected in rows:
+            file = resources[resource].path
+            if rule == "merge-target-not-active" and (file, line) in in_cycle:
+                continue  # the cycle is the problem to fix; reported once, as a cycle
+            problems.append(Problem(rule, file, line=line, column=column, value=value, expected=expected))
+    con.close()
+    return problems
+
+
+def _cycles(frame: pl.DataFrame, key: str, ref: str) -> list[tuple[int, list[str]]]:
+    """Rows whose chain of self references comes back to itself: (line, the cycle's ids)."""
+    edges = frame.select(key, ref, LINE).drop_nulls([key, ref])
+    nxt = dict(zip(edges[key].to_list(), edges[ref].to_list()))
+    line_of = dict(zip(edges[key].to_list(), edges[LINE].to_list()))
+    state: dict[str, int] = {}  # 1 = on the current walk, 2 = done
+    out = []
+    for start in nxt:
+        walk = []
+        node = start
+        while node in nxt and node not in state:
+            state[node] = 1
+            walk.append(node)
+            node = nxt[node]
+        if node in state and state[node] == 1:  # came back into this walk: a cycle
+            cycle = walk[walk.index(node):]
+            for member in cycle:
+                i = cycle.index(member)
+                out.append((line_of[member], cycle[i:] + cycle[:i] + [member]))
+        for n in walk:
+            state[n] = 2
+    return out
