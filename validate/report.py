@@ -80,7 +80,7 @@ class Report:
         return sum(RULES[p.rule].severity == "error" for p in self.problems)
 
     @property
-    def warnings(self) -> int:
+    def notices(self) -> int:
         return len(self.problems) - self.errors
 
     @property
@@ -97,7 +97,7 @@ class Report:
                 "rows": self.rows,
                 "rules_run": len(self.rules_run),
                 "errors": self.errors,
-                "warnings": self.warnings,
+                "notices": self.notices,
                 "seconds": round(self.seconds, 3),
             },
             "problems": [p.as_dict() for p in self.sorted()],
@@ -106,27 +106,31 @@ class Report:
     def to_text(self, color: bool = False) -> str:
         bold, red, yellow, dim, off = ("\033[1m", "\033[31m", "\033[33m", "\033[2m", "\033[0m") if color else ("",) * 5
         out = []
-        current = None
-        for p in self.sorted():
-            d = p.as_dict()
-            if p.file != current:
-                current = p.file
-                out.append(f"\n{bold}{p.file}{off}")
-            where = []
-            if p.line is not None:
-                where.append(f"line {p.line}")
-            if p.column is not None:
-                where.append(f"column {p.column}")
-            tag = red if d["severity"] == "error" else yellow
-            out.append(f"  {', '.join(where) or 'file'}: {d['message']} {tag}[{d['rule']}]{off}")
-            out.append(f"    {dim}fix: {d['hint']}{off}")
+        errors = [p for p in self.sorted() if RULES[p.rule].severity == "error"]
+        notices = [p for p in self.sorted() if RULES[p.rule].severity != "error"]
+        for title, group, full in (("", errors, True), ("Notices (reports, not errors)", notices, False)):
+            if not group:
+                continue
+            if title:
+                out.append(f"\n{bold}{title}{off}")
+            current = None
+            for p in group:
+                d = p.as_dict()
+                if p.file != current:
+                    current = p.file
+                    out.append(f"\n{bold}{p.file}{off}")
+                where = ", ".join(filter(None, [p.line is not None and f"line {p.line}",
+                                                p.column is not None and f"column {p.column}"])) or "file"
+                out.append(f"  {where}: {d['message']} {(red if full else yellow)}[{d['rule']}]{off}")
+                if full:
+                    out.append(f"    {dim}fix: {d['hint']}{off}")
         rows = sum(self.rows.values())
         sizes = ", ".join(f"{n} {k}" for k, n in self.rows.items())
-        verdict = (f"{red}invalid: {self.errors} error(s){off}" if self.errors else f"{bold}valid{off}")
-        if self.warnings:
-            verdict += f", {self.warnings} warning(s)"
+        verdict = f"{red}invalid: {self.errors} error(s){off}" if self.errors else f"{bold}valid{off}"
+        if self.notices:
+            verdict += f", {self.notices} notice(s)"
         out.append("")
-        out.append(f"{self.title or self.package}")
+        out.append(self.title or self.package)
         out.append(f"  {len(self.rows)} resources, {rows} rows ({sizes})" if self.rows else "  no resources read")
         out.append(f"  {len(self.rules_run)} rules run in {self.seconds:.2f} s: {verdict}")
         return "\n".join(out).lstrip("\n") + "\n"

@@ -18,7 +18,7 @@ class Rule:
     hint: str
     meaning: str
     example: str  # a failing value or row, for the docs
-    severity: str = "error"  # error | warning (warnings never make the package invalid)
+    severity: str = "error"  # error | notice (a notice reports, never makes the package invalid)
 
 
 LAYERS = ("descriptor", "structure", "cells", "rows", "tables", "release", "hygiene")
@@ -157,9 +157,25 @@ _RULES = [
     Rule("merge-target-not-active", "tables", "The merge target {value} has status {expected}, not active.",
          "Point merged_into at the active incident that holds the content now.",
          "A tombstone resolves in one step to an active incident.", "merged_into=CH-000005 (retracted)"),
-    Rule("incident-without-claim", "tables", "The active incident {value} has no claim.",
+    Rule("incident-without-claim", "tables", "The active incident {value} has no claim from a source with a URL.",
          "Add at least one claim that says which source reports this incident.",
-         "Every active incident is backed by at least one claim.", "CH-000009 with no claims row"),
+         "Every active incident is backed by at least one claim whose source has a URL.", "CH-000009 with no claims row"),
+    Rule("incident-range-unexplained", "tables", "{column} is {value}, but the incident's claims give {expected}.",
+         "Set the figure to what the range rule gives (smallest and largest figure any claim states; "
+         "blank when none does), or add the claim it rests on. See the methodology.",
+         "An active incident's figures span exactly what its claims state (the methodology's range rule).",
+         "civilians_killed_max=60 while the largest claim says 55"),
+    Rule("source-duplicate-url", "tables", "The URL {value} is already the source {expected}.",
+         "Use the existing source row in your claims, and delete this one.",
+         "One document is one source row, so one report is never counted twice.", "two rows for the same article"),
+    Rule("relay-discrepancy", "tables", "The claim says {value}; the source it cites says {expected}.",
+         "Nothing to fix if the data records both faithfully: this report shows where a figure changed on its way.",
+         "A claim names its source (cited_source_id), but that source's own claim gives other figures.",
+         "Antiwar.com 55, citing the Observatory's 42", severity="notice"),
+    Rule("tally-coverage", "tables", "The tally says {value}; {expected}.",
+         "Nothing to fix: tallies are never added to incidents; this shows how much of a tally incidents explain.",
+         "Each tally beside the sum of the active incidents in its campaign and period.",
+         "167 civilians from 14 to 22 August; 2 incidents sum to 69-82", severity="notice"),
     # 6. release -----------------------------------------------------------------------------------
     Rule("version-format", "release", "The version '{value}' is not MAJOR.MINOR.PATCH.",
          "Use semantic versioning, for example 0.2.0.", "The package version is a semantic version.", "v0.2"),

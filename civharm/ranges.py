@@ -1,0 +1,23 @@
+"""The methodology's range rule, written once as SQL: an active incident's figures span what
+its claims state.
+
+For every figure (civilians killed, children, women, injured) the incident's `_min` is the
+smallest number any of its claims states and its `_max` the largest, counting both the `_min`
+and the `_max` of each claim; blank when no claim states one. The validator checks incidents
+against it, the importer sets incidents by it, and the DuckDB views show it.
+"""
+
+from __future__ import annotations
+
+
+def figure_stems(field_names: list[str]) -> list[str]:
+    """Figures a table records as a `_min`/`_max` pair: ['civilians_killed', 'children_killed', ...]."""
+    names = set(field_names)
+    return [n[:-4] for n in field_names if n.endswith("_min") and n[:-4] + "_max" in names]
+
+
+def expected_ranges_sql(stems: list[str], claims: str = "claims") -> str:
+    """One row per incident that has claims: incident_id and the range each figure must have."""
+    cols = ",\n       ".join(
+        f"min(least({s}_min, {s}_max)) AS {s}_min, max(greatest({s}_min, {s}_max)) AS {s}_max" for s in stems)
+    return f"SELECT incident_id,\n       {cols}\nFROM {claims}\nGROUP BY incident_id"
