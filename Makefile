@@ -28,7 +28,7 @@ IS_PY311 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'
 
 # --- Commands ------------------------------------------------------------------------------
 
-.PHONY: help install validate test fmt fmt-check lock clean
+.PHONY: help install validate test fmt fmt-check db sql parquet sql-script lock clean
 
 help: ## List the commands (this screen)
 	@echo "civharm: run these from the repository root."
@@ -76,6 +76,31 @@ fmt: install ## Rewrite data/*.csv in canonical form
 
 fmt-check: install ## Fail if any CSV is not in canonical form (changes nothing)
 	$(BIN)/python -m civharm.fmt --check
+
+# --- The query layer (DuckDB) ---------------------------------------------------------------
+
+DB := build/civharm.duckdb
+# One query for `make sql`: make sql Q="FROM official_vs_monitors"
+Q ?=
+
+db: install ## Build build/civharm.duckdb (typed tables, comments, views) from a valid package
+	$(BIN)/python -m civharm.db db
+
+sql: $(DB) ## Open the database read-only in the DuckDB shell; or run one query: make sql Q="FROM deaths_by_month"
+ifeq ($(strip $(Q)),)
+	$(BIN)/duckdb -readonly $(DB)
+else
+	@$(BIN)/duckdb -readonly $(DB) -c "$(Q)"
+endif
+
+$(DB): $(STAMP) datapackage.json $(wildcard data/*.csv schemas/*.json sql/views/*.sql)
+	$(BIN)/python -m civharm.db db
+
+parquet: install ## Write build/parquet/<table>.parquet with version, licence and citation metadata
+	$(BIN)/python -m civharm.db parquet
+
+sql-script: install ## Regenerate sql/load.sql (plain DuckDB CLI: duckdb -init sql/load.sql)
+	$(BIN)/python -m civharm.ddl
 
 # `lock` installs pyproject.toml's direct dependencies (with the test extra) into a
 # throwaway venv and writes what pip freeze reports. Only a complete run replaces the lock.

@@ -1,0 +1,164 @@
+"""Table Schemas -> DuckDB: enum types, typed tables with keys, column comments, and the typed
+CSV load, as one SQL script (`sql/load.sql`) that both `make db` and the plain DuckDB CLI run.
+
+Nothing here names a field: every type, key, enum and comment comes from `schemas/` and the
+resource descriptions in `datapackage.json`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .package import Resource, descriptor_path, load_json, load_resources
+from .ranges import expected_ranges_sql, figure_stems
+
+REPO = Path(__file__).resolve().parents[1]
+VIEWS = REPO / "sql" / "views"
+TYPES = {"string": "VARCHAR", "integer": "INTEGER", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
+SELF_REFERENCE_LEVELS = 8  # longest chain of merged_into / republished_from / parent_id loaded
+
+
+def q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def enum_types(resources: list[Resource]) -> dict[tuple[str, str], tuple[str, list]]:
+    """(resource, field) -> (type name, values). A field name whose values are the same in every
+    table gets one type named after it (campaign, means); otherwise the name is table_field."""
+    by_field: dict[str, list[tuple[str, list]]] = {}
+    for r in resources:
+        for f in r.fields:
+            enum = (f.get("constraints") or {}).get("enum")
+            if enum and f.get("type", "string") == "string":
+                by_field.setdefault(f["name"], []).append((r.name, enum))
+    out = {}
+    for field, uses in by_field.items():
+        shared = all(values == uses[0][1] for _, values in uses)
+        for resource, values in uses:
+            out[(resource, field)] = (field if shared else f"{resource}_{field}", values)
+    return out
+
+
+def creation_order(resources: list[Resource]) -> list[Resource]:
+    """Referenced tables before the tables that reference them (self references aside)."""
+    done, out = set(), []
+    pending = list(resources)
+    while pending:
+        for r in pending:
+            refs = {ref for _, ref, _ in r.foreign_keys() if ref != r.name}
+            if refs <= done:
+                out.append(r)
+                done.add(r.name)
+                pending.remove(r)
+                break
+        else:
+            raise ValueError(f"foreign keys form a cycle among {[r.name for r in pending]}")
+    return out
+
+
+def column_comment(f: dict) -> str:
+    text = f.get("description", "")
+    cats = f.get("categories")
+    if cats:
+        text += " Values: " + "; ".join(f"{c['value']} = {c.get('label', '')}" for c in cats) + "."
+    return text
+
+
+def load_script(root: Path, descriptor: dict) -> str:
+    """The whole script: types, tables, comments, typed loads from the CSVs, views."""
+    resources = creation_order(load_resources(root, descriptor))
+    enums = enum_types(resources)
+    out = [
+        f"-- civharm {descriptor.get('version', '')}: typed tables and views from the CSVs.",
+        "-- Generated from schemas/ by `make sql-script` (civharm/ddl.py); do not edit by hand.",
+        "-- Run it from the package folder: duckdb civharm.duckdb -init sql/load.sql   (or: duckdb -init sql/load.sql)",
+        "",
+    ]
+    for name, values in sorted({n: v for n, v in enums.values()}.items()):
+        out.append(f"CREATE TYPE {q(name)} AS ENUM ({', '.join(lit(v) for v in values)});")
+    out.append("")
+    for r in resources:
+        cols = []
+        for f in r.fields:
+            kind = enums.get((r.name, f["name"]), (TYPES.get(f.get("type", "string"), "VARCHAR"),))[0]
+            kind = q(kind) if (r.name, f["name"]) in enums else kind
+            c = f.get("constraints") or {}
+            extra = " NOT NULL" if c.get("required") else ""
+            extra += " UNIQUE" if c.get("unique") and r.primary_key != [f["name"]] else ""
+            cols.append(f"    {q(f['name'])} {kind}{extra}")
+        if r.primary_key:
+            cols.append(f"    PRIMARY KEY ({', '.join(map(q, r.primary_key))})")
+        for fields, ref, rfields in r.foreign_keys():
+            cols.append(f"    FOREIGN KEY ({', '.join(map(q, fields))}) REFERENCES {q(ref)} ({', '.join(map(q, rfields))})")
+        out.append(f"CREATE TABLE {q(r.name)} (\n" + ",\n".join(cols) + "\n);")
+        desc = r.descriptor.get("description") or r.descriptor.get("title") or ""
+        out.append(f"COMMENT ON TABLE {q(r.name)} IS {lit(desc)};")
+        for f in r.fields:
+            out.append(f"COMMENT ON COLUMN {q(r.name)}.{q(f['name'])} IS {lit(column_comment(f))};")
+        out.append("")
+    for r in resources:
+        out.extend(_load(r))
+        out.append("")
+    stems = figure_stems(next(r for r in resources if r.name == "claims").field_names)
+    out.extend(views(stems))
+    return "\n".join(out)
+
+
+def views(stems: list[str]) -> list[str]:
+    """The views, in creation order: the range rule's view first, then `sql/views/*.sql`."""
+    out = ["-- incident_claim_ranges: the methodology's range rule (civharm/ranges.py), per incident.\n"
+           f"CREATE VIEW incident_claim_ranges AS\n{expected_ranges_sql(stems)};\n"
+           "COMMENT ON VIEW incident_claim_ranges IS 'Per incident, the smallest and largest figure its claims "
+           "state (the range rule of the methodology).';\n"]
+    for view in sorted(VIEWS.glob("*.sql")):
+        out.append(view.read_text().strip() + "\n")
+    return out
+
+
+def _read_csv(r: Resource) -> str:
+    columns = ", ".join(f"{lit(f['name'])}: {lit(TYPES.get(f.get('type', 'string'), 'VARCHAR'))}" for f in r.fields)
+    return (f"read_csv({lit(r.path)}, header = true, auto_detect = false, delim = ',', quote = '\"', "
+            f"escape = '\"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {{{columns}}})")
+
+
+def _load(r: Resource) -> list[str]:
+    self_refs = [(fields[0], rfields[0]) for fields, ref, rfields in r.foreign_keys()
+                 if ref == r.name and len(fields) == 1]
+    if not self_refs:
+        return [f"INSERT INTO {q(r.name)} SELECT * FROM {_read_csv(r)};"]
+    # DuckDB checks a foreign key per statement, so a row that points at another row of the
+    # same table is inserted in a later statement than its target: by depth in the chain.
+    (ref, key), stage = self_refs[0], q(f"_stage_{r.name}")
+    depth = q(f"_depth_{r.name}")
+    out = [f"CREATE TEMP TABLE {stage} AS SELECT * FROM {_read_csv(r)};",
+           f"CREATE TEMP TABLE {depth} AS WITH RECURSIVE d(k, depth) AS (\n"
+           f"    SELECT {q(key)}, 0 FROM {stage} WHERE {q(ref)} IS NULL\n"
+           f"    UNION ALL SELECT s.{q(key)}, d.depth + 1 FROM {stage} AS s JOIN d ON s.{q(ref)} = d.k\n"
+           f"    WHERE d.depth < {SELF_REFERENCE_LEVELS}\n) SELECT k, max(depth) AS depth FROM d GROUP BY k;"]
+    for level in range(SELF_REFERENCE_LEVELS + 1):
+        out.append(f"INSERT INTO {q(r.name)} SELECT s.* FROM {stage} AS s JOIN {depth} AS d ON d.k = s.{q(key)} "
+                   f"WHERE d.depth = {level};")
+    out.append(f"CREATE TEMP TABLE _check AS SELECT CASE WHEN (SELECT count(*) FROM {q(r.name)}) <> "
+               f"(SELECT count(*) FROM {stage}) THEN error('{r.name}: a chain of {ref} is longer than "
+               f"{SELF_REFERENCE_LEVELS} or has a cycle; run make validate') END;")
+    out.append("DROP TABLE _check;")
+    out.append(f"DROP TABLE {depth};")
+    out.append(f"DROP TABLE {stage};")
+    return out
+
+
+def main() -> None:
+    """Write sql/load.sql for the package in the current folder."""
+    desc = descriptor_path(".")
+    script = load_script(desc.parent, load_json(desc))
+    target = REPO / "sql" / "load.sql"
+    target.write_text(script)
+    print(f"wrote {target.relative_to(REPO)} ({len(script.splitlines())} lines)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,439 @@
+-- civharm 0.1.0: typed tables and views from the CSVs.
+-- Generated from schemas/ by `make sql-script` (civharm/ddl.py); do not edit by hand.
+-- Run it from the package folder: duckdb civharm.duckdb -init sql/load.sql   (or: duckdb -init sql/load.sql)
+
+CREATE TYPE "actor_type" AS ENUM ('coalition', 'state', 'non_state_armed_group', 'unknown');
+CREATE TYPE "assessment" AS ENUM ('confirmed', 'fair', 'weak', 'single_source', 'contested', 'discounted');
+CREATE TYPE "attribution" AS ENUM ('declared', 'likely', 'contested', 'unknown');
+CREATE TYPE "campaign" AS ENUM ('raqqa-2017', 'mosul-2016-2017');
+CREATE TYPE "category" AS ENUM ('belligerent', 'monitor', 'media', 'dataset', 'other');
+CREATE TYPE "claim_type" AS ENUM ('report', 'admission', 'denial');
+CREATE TYPE "date_precision" AS ENUM ('day', 'range', 'month');
+CREATE TYPE "location_precision" AS ENUM ('point', 'neighbourhood', 'locality', 'admin2', 'admin1', 'country');
+CREATE TYPE "means" AS ENUM ('airstrike', 'artillery', 'air_or_artillery', 'ground_fire', 'explosive_device', 'execution', 'other', 'unknown');
+CREATE TYPE "source_type" AS ENUM ('news_article', 'ngo_statement', 'ngo_report', 'incident_record', 'military_statement', 'government_statement', 'dataset', 'social_media');
+CREATE TYPE "status" AS ENUM ('active', 'merged', 'retracted');
+
+CREATE TABLE "sources" (
+    "source_id" VARCHAR NOT NULL,
+    "source_type" "source_type" NOT NULL,
+    "category" "category" NOT NULL,
+    "publisher" VARCHAR NOT NULL,
+    "author" VARCHAR,
+    "title" VARCHAR NOT NULL,
+    "url" VARCHAR NOT NULL,
+    "archive_url" VARCHAR,
+    "published_on" DATE,
+    "language" VARCHAR NOT NULL,
+    "republished_from" VARCHAR,
+    "licence" VARCHAR,
+    "notes" VARCHAR,
+    PRIMARY KEY ("source_id"),
+    FOREIGN KEY ("republished_from") REFERENCES "sources" ("source_id")
+);
+COMMENT ON TABLE "sources" IS 'One document that reports civilian harm: a news article, an NGO statement, a military press release, a dataset.';
+COMMENT ON COLUMN "sources"."source_id" IS 'Stable, opaque identifier of the source document: ''S-'' and at least six digits.';
+COMMENT ON COLUMN "sources"."source_type" IS 'What kind of document the source is. Values: news_article = An article by a news outlet or news agency.; ngo_statement = A press release or statement by a monitoring group or NGO.; ngo_report = A research report by a monitoring group or NGO.; incident_record = A monitor''s database entry for one incident (for example an Airwars incident page).; military_statement = A press release, strike report or casualty assessment by an armed force.; government_statement = A statement by a government or its state media.; dataset = A research dataset release (for example UCDP GED).; social_media = A post on a social media account..';
+COMMENT ON COLUMN "sources"."category" IS 'Whose voice the source is, for comparing official figures with others. Values: belligerent = A party to the fighting, or its state media, speaking for itself.; monitor = An organisation that documents civilian harm (for example SOHR, Airwars, Amnesty International).; media = A news outlet reporting what others say or what it saw.; dataset = A research dataset that codes events from other sources.; other = Anyone else..';
+COMMENT ON COLUMN "sources"."publisher" IS 'Organisation that published the document.';
+COMMENT ON COLUMN "sources"."author" IS 'Author or authors as credited; several separated by ''; ''. Blank when uncredited.';
+COMMENT ON COLUMN "sources"."title" IS 'Title or headline of the document as published.';
+COMMENT ON COLUMN "sources"."url" IS 'Where the document can be read: an http(s) URL.';
+COMMENT ON COLUMN "sources"."archive_url" IS 'An archived copy of url (for example on the Wayback Machine). Blank when none is recorded.';
+COMMENT ON COLUMN "sources"."published_on" IS 'Date the document was published. Blank when the document does not show it.';
+COMMENT ON COLUMN "sources"."language" IS 'Language of the document as an ISO 639-1 code.';
+COMMENT ON COLUMN "sources"."republished_from" IS 'The source this document copies in full (a republication), if any.';
+COMMENT ON COLUMN "sources"."licence" IS 'The licence the document or dataset is published under, as an SPDX identifier, where it states one. Blank when unknown.';
+COMMENT ON COLUMN "sources"."notes" IS 'Caveats about the source: how it was found, where the only copy is, typos in figures.';
+
+CREATE TABLE "actors" (
+    "actor_id" VARCHAR NOT NULL,
+    "name" VARCHAR NOT NULL UNIQUE,
+    "short_name" VARCHAR NOT NULL,
+    "actor_type" "actor_type" NOT NULL,
+    "parent_id" VARCHAR,
+    "country" VARCHAR,
+    "notes" VARCHAR,
+    PRIMARY KEY ("actor_id"),
+    FOREIGN KEY ("parent_id") REFERENCES "actors" ("actor_id")
+);
+COMMENT ON TABLE "actors" IS 'A belligerent or party to whom harm is attributed.';
+COMMENT ON COLUMN "actors"."actor_id" IS 'Stable, opaque identifier of the actor: ''A-'' and at least six digits.';
+COMMENT ON COLUMN "actors"."name" IS 'Full name of the actor in English.';
+COMMENT ON COLUMN "actors"."short_name" IS 'Short name used in tables and charts.';
+COMMENT ON COLUMN "actors"."actor_type" IS 'What kind of actor it is. Values: coalition = An alliance of states acting under a joint command.; state = A state''s armed forces acting for that state.; non_state_armed_group = An armed group that is not a state''s forces.; unknown = An actor the sources leave unidentified..';
+COMMENT ON COLUMN "actors"."parent_id" IS 'The actor this one acts within, such as the coalition a state belongs to. Blank for top-level actors.';
+COMMENT ON COLUMN "actors"."country" IS 'The actor''s state as an ISO 3166-1 alpha-3 code; blank for coalitions and non-state groups.';
+COMMENT ON COLUMN "actors"."notes" IS 'Caveats on the actor: other names it goes by in the sources.';
+
+CREATE TABLE "incidents" (
+    "incident_id" VARCHAR NOT NULL,
+    "status" "status" NOT NULL,
+    "merged_into" VARCHAR,
+    "status_reason" VARCHAR,
+    "campaign" "campaign" NOT NULL,
+    "date_start" DATE NOT NULL,
+    "date_end" DATE NOT NULL,
+    "date_precision" "date_precision" NOT NULL,
+    "country" VARCHAR NOT NULL,
+    "admin1" VARCHAR,
+    "admin2" VARCHAR,
+    "locality" VARCHAR,
+    "neighbourhood" VARCHAR,
+    "latitude" DOUBLE,
+    "longitude" DOUBLE,
+    "location_precision" "location_precision" NOT NULL,
+    "means" "means" NOT NULL,
+    "actor_id" VARCHAR,
+    "attribution" "attribution" NOT NULL,
+    "civilians_killed_min" INTEGER,
+    "civilians_killed_max" INTEGER,
+    "children_killed_min" INTEGER,
+    "children_killed_max" INTEGER,
+    "women_killed_min" INTEGER,
+    "women_killed_max" INTEGER,
+    "injured_min" INTEGER,
+    "injured_max" INTEGER,
+    "assessment" "assessment" NOT NULL,
+    "summary" VARCHAR,
+    "notes" VARCHAR,
+    PRIMARY KEY ("incident_id"),
+    FOREIGN KEY ("merged_into") REFERENCES "incidents" ("incident_id"),
+    FOREIGN KEY ("actor_id") REFERENCES "actors" ("actor_id")
+);
+COMMENT ON TABLE "incidents" IS 'One event of civilian harm at one place and time, as the project assesses it. Merged and retracted incidents stay as tombstones.';
+COMMENT ON COLUMN "incidents"."incident_id" IS 'Stable, opaque identifier of the incident: ''CH-'' and at least six digits. Never reused and never changes meaning; cite it as ''civharm vX.Y.Z, incident CH-000001''.';
+COMMENT ON COLUMN "incidents"."status" IS 'Whether the row is a live incident or a tombstone kept so that a published ID always resolves. Values: active = A current incident: counted in views and figures.; merged = A tombstone: the incident turned out to be the same event as the one in merged_into, which now holds its claims.; retracted = A tombstone: the project no longer considers this an incident of civilian harm; status_reason says why..';
+COMMENT ON COLUMN "incidents"."merged_into" IS 'For a merged incident, the active incident that absorbed it. Blank for active and retracted incidents.';
+COMMENT ON COLUMN "incidents"."status_reason" IS 'Why a merged or retracted incident was tombstoned, in one sentence. Required unless status is active.';
+COMMENT ON COLUMN "incidents"."campaign" IS 'The military campaign the incident belongs to. Values: raqqa-2017 = The campaign for Raqqa, Syria: the battle for the city ran 6 June - 17 October 2017; incidents elsewhere in Ar-Raqqa governorate in June - October 2017 belong here too.; mosul-2016-2017 = The battle for Mosul, Iraq, 17 October 2016 - 20 July 2017..';
+COMMENT ON COLUMN "incidents"."date_start" IS 'First day on which the incident may have happened (ISO 8601, YYYY-MM-DD).';
+COMMENT ON COLUMN "incidents"."date_end" IS 'Last day on which the incident may have happened; equal to date_start when the day is known.';
+COMMENT ON COLUMN "incidents"."date_precision" IS 'How precisely the sources fix the date. Values: day = The incident happened on date_start, which equals date_end.; range = The incident happened on one or more days between date_start and date_end; the sources do not narrow it further.; month = Only the month is known; date_start and date_end span it..';
+COMMENT ON COLUMN "incidents"."country" IS 'Country where the incident happened, as an ISO 3166-1 alpha-3 code.';
+COMMENT ON COLUMN "incidents"."admin1" IS 'First-level administrative unit (governorate), in the UN OCHA English spelling.';
+COMMENT ON COLUMN "incidents"."admin2" IS 'Second-level administrative unit (district).';
+COMMENT ON COLUMN "incidents"."locality" IS 'City, town or village.';
+COMMENT ON COLUMN "incidents"."neighbourhood" IS 'Neighbourhood, street or landmark as the sources name it; several names separated by ''; ''.';
+COMMENT ON COLUMN "incidents"."latitude" IS 'Latitude in decimal degrees (WGS 84) of the place given by location_precision. Blank when unknown; set together with longitude.';
+COMMENT ON COLUMN "incidents"."longitude" IS 'Longitude in decimal degrees (WGS 84). Blank when unknown; set together with latitude.';
+COMMENT ON COLUMN "incidents"."location_precision" IS 'What the coordinates point at. Values: point = The building or exact site.; neighbourhood = The centre of the named neighbourhood.; locality = The centre of the city, town or village.; admin2 = The centre of the district.; admin1 = The centre of the governorate.; country = Only the country is known..';
+COMMENT ON COLUMN "incidents"."means" IS 'How the harm was caused, as the project assesses it from the claims. Values: airstrike = A strike from aircraft or drones.; artillery = Shelling, rockets or mortars fired from the ground.; air_or_artillery = Sources say either an airstrike or artillery, without settling which.; ground_fire = Small arms or other direct fire by ground forces.; explosive_device = A mine, booby trap, car bomb or other improvised explosive device.; execution = Deliberate killing of people in custody or under control of an armed group.; other = A means not listed here; the summary or statement says which.; unknown = The sources do not say how the harm was caused..';
+COMMENT ON COLUMN "incidents"."actor_id" IS 'The actor the project attributes the harm to. Blank when attribution is unknown.';
+COMMENT ON COLUMN "incidents"."attribution" IS 'How sure the attribution to actor_id is. Values: declared = The actor itself declared the strike or conceded the harm.; likely = The sources agree on the actor, but the actor has not declared it.; contested = The sources blame different actors; actor_id holds the one most sources name.; unknown = No actor can be named from the sources; actor_id is blank..';
+COMMENT ON COLUMN "incidents"."civilians_killed_min" IS 'Lowest number of civilians killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "incidents"."civilians_killed_max" IS 'Highest number of civilians killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "incidents"."children_killed_min" IS 'Lowest number of children (under 18) killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "incidents"."children_killed_max" IS 'Highest number of children (under 18) killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "incidents"."women_killed_min" IS 'Lowest number of women (18 and over) killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "incidents"."women_killed_max" IS 'Highest number of women (18 and over) killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "incidents"."injured_min" IS 'Lowest number of civilians injured in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "incidents"."injured_max" IS 'Highest number of civilians injured in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "incidents"."assessment" IS 'The project''s grade of how well the incident is documented. Values: confirmed = A belligerent conceded civilian harm in this incident.; fair = Two or more independent credible sources report the harm and agree on its main facts.; weak = Reported, but by thin, vague or inconsistent sources.; single_source = Reported by one source only, as yet uncorroborated (for example an imported dataset''s event).; contested = Sources dispute who caused the harm or whether civilians were harmed.; discounted = Later evidence shows the harm did not happen as reported..';
+COMMENT ON COLUMN "incidents"."summary" IS 'What happened, in the project''s own words, in one or two sentences. Required for active incidents.';
+COMMENT ON COLUMN "incidents"."notes" IS 'Caveats for researchers: uncertain dates, possible duplicates, disagreements between sources.';
+
+CREATE TABLE "claims" (
+    "claim_id" VARCHAR NOT NULL,
+    "incident_id" VARCHAR NOT NULL,
+    "source_id" VARCHAR NOT NULL,
+    "cited_source_id" VARCHAR,
+    "claim_type" "claim_type" NOT NULL,
+    "date_start" DATE,
+    "date_end" DATE,
+    "place" VARCHAR,
+    "means" "means",
+    "actor_id" VARCHAR,
+    "civilians_killed_min" INTEGER,
+    "civilians_killed_max" INTEGER,
+    "children_killed_min" INTEGER,
+    "children_killed_max" INTEGER,
+    "women_killed_min" INTEGER,
+    "women_killed_max" INTEGER,
+    "injured_min" INTEGER,
+    "injured_max" INTEGER,
+    "external_id" VARCHAR,
+    "external_url" VARCHAR,
+    "source_coding" VARCHAR,
+    "statement" VARCHAR NOT NULL,
+    "notes" VARCHAR,
+    PRIMARY KEY ("claim_id"),
+    FOREIGN KEY ("incident_id") REFERENCES "incidents" ("incident_id"),
+    FOREIGN KEY ("source_id") REFERENCES "sources" ("source_id"),
+    FOREIGN KEY ("cited_source_id") REFERENCES "sources" ("source_id"),
+    FOREIGN KEY ("actor_id") REFERENCES "actors" ("actor_id")
+);
+COMMENT ON TABLE "claims" IS 'What one source says about one incident, with the figures as that source states them.';
+COMMENT ON COLUMN "claims"."claim_id" IS 'Stable, opaque identifier of the claim: ''CL-'' and at least six digits.';
+COMMENT ON COLUMN "claims"."incident_id" IS 'The incident this claim is about.';
+COMMENT ON COLUMN "claims"."source_id" IS 'The document that makes the claim.';
+COMMENT ON COLUMN "claims"."cited_source_id" IS 'The source the document says it got its figures from, if it names one. Compare the two claims to find relayed figures that changed on the way.';
+COMMENT ON COLUMN "claims"."claim_type" IS 'What kind of statement the claim is. Values: report = The source reports civilian harm in the incident.; admission = A belligerent concedes it caused civilian harm in the incident; the figures are what it conceded.; denial = A belligerent denies causing civilian harm or assesses the allegation as not credible..';
+COMMENT ON COLUMN "claims"."date_start" IS 'First day the source gives for the incident. Blank when the source gives no date.';
+COMMENT ON COLUMN "claims"."date_end" IS 'Last day the source gives for the incident; equal to date_start for a single day.';
+COMMENT ON COLUMN "claims"."place" IS 'The place as the source names it, in its own spelling.';
+COMMENT ON COLUMN "claims"."means" IS 'How the source says the harm was caused. Blank when the source does not say. Values: airstrike = A strike from aircraft or drones.; artillery = Shelling, rockets or mortars fired from the ground.; air_or_artillery = Sources say either an airstrike or artillery, without settling which.; ground_fire = Small arms or other direct fire by ground forces.; explosive_device = A mine, booby trap, car bomb or other improvised explosive device.; execution = Deliberate killing of people in custody or under control of an armed group.; other = A means not listed here; the summary or statement says which.; unknown = The sources do not say how the harm was caused..';
+COMMENT ON COLUMN "claims"."actor_id" IS 'The actor the source blames. Blank when the source blames no one.';
+COMMENT ON COLUMN "claims"."civilians_killed_min" IS 'Lowest number of civilians killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "claims"."civilians_killed_max" IS 'Highest number of civilians killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "claims"."children_killed_min" IS 'Lowest number of children (under 18) killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "claims"."children_killed_max" IS 'Highest number of children (under 18) killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "claims"."women_killed_min" IS 'Lowest number of women (18 and over) killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "claims"."women_killed_max" IS 'Highest number of women (18 and over) killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "claims"."injured_min" IS 'Lowest number of civilians injured according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "claims"."injured_max" IS 'Highest number of civilians injured according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "claims"."external_id" IS 'The source''s own identifier for the event, such as an Airwars code (CS1397) or a UCDP GED event id (247150).';
+COMMENT ON COLUMN "claims"."external_url" IS 'The canonical web address of the source''s record for the event, such as its Airwars incident page. Blank when the record has none.';
+COMMENT ON COLUMN "claims"."source_coding" IS 'The source''s own classification of the event, kept as it codes it: ''key=value'' pairs separated by ''; '' (for example UCDP''s type_of_violence, dyad_name and precision codes, or Airwars'' grade). Blank when the source codes nothing.';
+COMMENT ON COLUMN "claims"."statement" IS 'What the source says about the incident, in the project''s own words.';
+COMMENT ON COLUMN "claims"."notes" IS 'Caveats: how a figure was read from the text, or where the claim disagrees with its cited source.';
+
+CREATE TABLE "tallies" (
+    "tally_id" VARCHAR NOT NULL,
+    "source_id" VARCHAR NOT NULL,
+    "cited_source_id" VARCHAR,
+    "period_start" DATE NOT NULL,
+    "period_end" DATE NOT NULL,
+    "period_text" VARCHAR NOT NULL,
+    "campaign" "campaign" NOT NULL,
+    "country" VARCHAR NOT NULL,
+    "area" VARCHAR NOT NULL,
+    "actor_id" VARCHAR,
+    "external_id" VARCHAR,
+    "external_url" VARCHAR,
+    "civilians_killed_min" INTEGER,
+    "civilians_killed_max" INTEGER,
+    "children_killed_min" INTEGER,
+    "children_killed_max" INTEGER,
+    "women_killed_min" INTEGER,
+    "women_killed_max" INTEGER,
+    "injured_min" INTEGER,
+    "injured_max" INTEGER,
+    "statement" VARCHAR NOT NULL,
+    "notes" VARCHAR,
+    PRIMARY KEY ("tally_id"),
+    FOREIGN KEY ("source_id") REFERENCES "sources" ("source_id"),
+    FOREIGN KEY ("cited_source_id") REFERENCES "sources" ("source_id"),
+    FOREIGN KEY ("actor_id") REFERENCES "actors" ("actor_id")
+);
+COMMENT ON TABLE "tallies" IS 'A source''s aggregate figure over a period and area that is not one incident; never summed with incidents.';
+COMMENT ON COLUMN "tallies"."tally_id" IS 'Stable, opaque identifier of the tally: ''T-'' and at least six digits.';
+COMMENT ON COLUMN "tallies"."source_id" IS 'The document that states the aggregate figure.';
+COMMENT ON COLUMN "tallies"."cited_source_id" IS 'The source the document says the figure comes from, if it names one.';
+COMMENT ON COLUMN "tallies"."period_start" IS 'First day of the period the figure covers, as far as the source lets it be fixed.';
+COMMENT ON COLUMN "tallies"."period_end" IS 'Last day of the period the figure covers.';
+COMMENT ON COLUMN "tallies"."period_text" IS 'The period as the source states it, in its words.';
+COMMENT ON COLUMN "tallies"."campaign" IS 'The campaign the tally belongs to. Values: raqqa-2017 = The campaign for Raqqa, Syria: the battle for the city ran 6 June - 17 October 2017; incidents elsewhere in Ar-Raqqa governorate in June - October 2017 belong here too.; mosul-2016-2017 = The battle for Mosul, Iraq, 17 October 2016 - 20 July 2017..';
+COMMENT ON COLUMN "tallies"."country" IS 'Country of the area, as an ISO 3166-1 alpha-3 code.';
+COMMENT ON COLUMN "tallies"."area" IS 'The area the figure covers, as the source names it.';
+COMMENT ON COLUMN "tallies"."actor_id" IS 'The actor the source blames for the deaths it counts. Blank when it blames no one.';
+COMMENT ON COLUMN "tallies"."external_id" IS 'The source''s own identifier for the aggregate entry, such as an Airwars code for a ''general'' entry (CS1397).';
+COMMENT ON COLUMN "tallies"."external_url" IS 'The canonical web address of the source''s record for the entry.';
+COMMENT ON COLUMN "tallies"."civilians_killed_min" IS 'Lowest number of civilians killed in the tally, as the source states them. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "tallies"."civilians_killed_max" IS 'Highest number of civilians killed in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "tallies"."children_killed_min" IS 'Lowest number of children (under 18) killed in the tally, as the source states them. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "tallies"."children_killed_max" IS 'Highest number of children (under 18) killed in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "tallies"."women_killed_min" IS 'Lowest number of women (18 and over) killed in the tally, as the source states them. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "tallies"."women_killed_max" IS 'Highest number of women (18 and over) killed in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "tallies"."injured_min" IS 'Lowest number of civilians injured in the tally, as the source states them. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "tallies"."injured_max" IS 'Highest number of civilians injured in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "tallies"."statement" IS 'What the source says, in the project''s own words.';
+COMMENT ON COLUMN "tallies"."notes" IS 'Caveats: how the period was fixed from relative words like ''past week''.';
+
+CREATE TEMP TABLE "_stage_sources" AS SELECT * FROM read_csv('data/sources.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'source_id': 'VARCHAR', 'source_type': 'VARCHAR', 'category': 'VARCHAR', 'publisher': 'VARCHAR', 'author': 'VARCHAR', 'title': 'VARCHAR', 'url': 'VARCHAR', 'archive_url': 'VARCHAR', 'published_on': 'DATE', 'language': 'VARCHAR', 'republished_from': 'VARCHAR', 'licence': 'VARCHAR', 'notes': 'VARCHAR'});
+CREATE TEMP TABLE "_depth_sources" AS WITH RECURSIVE d(k, depth) AS (
+    SELECT "source_id", 0 FROM "_stage_sources" WHERE "republished_from" IS NULL
+    UNION ALL SELECT s."source_id", d.depth + 1 FROM "_stage_sources" AS s JOIN d ON s."republished_from" = d.k
+    WHERE d.depth < 8
+) SELECT k, max(depth) AS depth FROM d GROUP BY k;
+INSERT INTO "sources" SELECT s.* FROM "_stage_sources" AS s JOIN "_depth_sources" AS d ON d.k = s."source_id" WHERE d.depth = 0;
+INSERT INTO "sources" SELECT s.* FROM "_stage_sources" AS s JOIN "_depth_sources" AS d ON d.k = s."source_id" WHERE d.depth = 1;
+INSERT INTO "sources" SELECT s.* FROM "_stage_sources" AS s JOIN "_depth_sources" AS d ON d.k = s."source_id" WHERE d.depth = 2;
+INSERT INTO "sources" SELECT s.* FROM "_stage_sources" AS s JOIN "_depth_sources" AS d ON d.k = s."source_id" WHERE d.depth = 3;
+INSERT INTO "sources" SELECT s.* FROM "_stage_sources" AS s JOIN "_depth_sources" AS d ON d.k = s."source_id" WHERE d.depth = 4;
+INSERT INTO "sources" SELECT s.* FROM "_stage_sources" AS s JOIN "_depth_sources" AS d ON d.k = s."source_id" WHERE d.depth = 5;
+INSERT INTO "sources" SELECT s.* FROM "_stage_sources" AS s JOIN "_depth_sources" AS d ON d.k = s."source_id" WHERE d.depth = 6;
+INSERT INTO "sources" SELECT s.* FROM "_stage_sources" AS s JOIN "_depth_sources" AS d ON d.k = s."source_id" WHERE d.depth = 7;
+INSERT INTO "sources" SELECT s.* FROM "_stage_sources" AS s JOIN "_depth_sources" AS d ON d.k = s."source_id" WHERE d.depth = 8;
+CREATE TEMP TABLE _check AS SELECT CASE WHEN (SELECT count(*) FROM "sources") <> (SELECT count(*) FROM "_stage_sources") THEN error('sources: a chain of republished_from is longer than 8 or has a cycle; run make validate') END;
+DROP TABLE _check;
+DROP TABLE "_depth_sources";
+DROP TABLE "_stage_sources";
+
+CREATE TEMP TABLE "_stage_actors" AS SELECT * FROM read_csv('data/actors.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'actor_id': 'VARCHAR', 'name': 'VARCHAR', 'short_name': 'VARCHAR', 'actor_type': 'VARCHAR', 'parent_id': 'VARCHAR', 'country': 'VARCHAR', 'notes': 'VARCHAR'});
+CREATE TEMP TABLE "_depth_actors" AS WITH RECURSIVE d(k, depth) AS (
+    SELECT "actor_id", 0 FROM "_stage_actors" WHERE "parent_id" IS NULL
+    UNION ALL SELECT s."actor_id", d.depth + 1 FROM "_stage_actors" AS s JOIN d ON s."parent_id" = d.k
+    WHERE d.depth < 8
+) SELECT k, max(depth) AS depth FROM d GROUP BY k;
+INSERT INTO "actors" SELECT s.* FROM "_stage_actors" AS s JOIN "_depth_actors" AS d ON d.k = s."actor_id" WHERE d.depth = 0;
+INSERT INTO "actors" SELECT s.* FROM "_stage_actors" AS s JOIN "_depth_actors" AS d ON d.k = s."actor_id" WHERE d.depth = 1;
+INSERT INTO "actors" SELECT s.* FROM "_stage_actors" AS s JOIN "_depth_actors" AS d ON d.k = s."actor_id" WHERE d.depth = 2;
+INSERT INTO "actors" SELECT s.* FROM "_stage_actors" AS s JOIN "_depth_actors" AS d ON d.k = s."actor_id" WHERE d.depth = 3;
+INSERT INTO "actors" SELECT s.* FROM "_stage_actors" AS s JOIN "_depth_actors" AS d ON d.k = s."actor_id" WHERE d.depth = 4;
+INSERT INTO "actors" SELECT s.* FROM "_stage_actors" AS s JOIN "_depth_actors" AS d ON d.k = s."actor_id" WHERE d.depth = 5;
+INSERT INTO "actors" SELECT s.* FROM "_stage_actors" AS s JOIN "_depth_actors" AS d ON d.k = s."actor_id" WHERE d.depth = 6;
+INSERT INTO "actors" SELECT s.* FROM "_stage_actors" AS s JOIN "_depth_actors" AS d ON d.k = s."actor_id" WHERE d.depth = 7;
+INSERT INTO "actors" SELECT s.* FROM "_stage_actors" AS s JOIN "_depth_actors" AS d ON d.k = s."actor_id" WHERE d.depth = 8;
+CREATE TEMP TABLE _check AS SELECT CASE WHEN (SELECT count(*) FROM "actors") <> (SELECT count(*) FROM "_stage_actors") THEN error('actors: a chain of parent_id is longer than 8 or has a cycle; run make validate') END;
+DROP TABLE _check;
+DROP TABLE "_depth_actors";
+DROP TABLE "_stage_actors";
+
+CREATE TEMP TABLE "_stage_incidents" AS SELECT * FROM read_csv('data/incidents.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'incident_id': 'VARCHAR', 'status': 'VARCHAR', 'merged_into': 'VARCHAR', 'status_reason': 'VARCHAR', 'campaign': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'date_precision': 'VARCHAR', 'country': 'VARCHAR', 'admin1': 'VARCHAR', 'admin2': 'VARCHAR', 'locality': 'VARCHAR', 'neighbourhood': 'VARCHAR', 'latitude': 'DOUBLE', 'longitude': 'DOUBLE', 'location_precision': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'attribution': 'VARCHAR', 'civilians_killed_min': 'INTEGER', 'civilians_killed_max': 'INTEGER', 'children_killed_min': 'INTEGER', 'children_killed_max': 'INTEGER', 'women_killed_min': 'INTEGER', 'women_killed_max': 'INTEGER', 'injured_min': 'INTEGER', 'injured_max': 'INTEGER', 'assessment': 'VARCHAR', 'summary': 'VARCHAR', 'notes': 'VARCHAR'});
+CREATE TEMP TABLE "_depth_incidents" AS WITH RECURSIVE d(k, depth) AS (
+    SELECT "incident_id", 0 FROM "_stage_incidents" WHERE "merged_into" IS NULL
+    UNION ALL SELECT s."incident_id", d.depth + 1 FROM "_stage_incidents" AS s JOIN d ON s."merged_into" = d.k
+    WHERE d.depth < 8
+) SELECT k, max(depth) AS depth FROM d GROUP BY k;
+INSERT INTO "incidents" SELECT s.* FROM "_stage_incidents" AS s JOIN "_depth_incidents" AS d ON d.k = s."incident_id" WHERE d.depth = 0;
+INSERT INTO "incidents" SELECT s.* FROM "_stage_incidents" AS s JOIN "_depth_incidents" AS d ON d.k = s."incident_id" WHERE d.depth = 1;
+INSERT INTO "incidents" SELECT s.* FROM "_stage_incidents" AS s JOIN "_depth_incidents" AS d ON d.k = s."incident_id" WHERE d.depth = 2;
+INSERT INTO "incidents" SELECT s.* FROM "_stage_incidents" AS s JOIN "_depth_incidents" AS d ON d.k = s."incident_id" WHERE d.depth = 3;
+INSERT INTO "incidents" SELECT s.* FROM "_stage_incidents" AS s JOIN "_depth_incidents" AS d ON d.k = s."incident_id" WHERE d.depth = 4;
+INSERT INTO "incidents" SELECT s.* FROM "_stage_incidents" AS s JOIN "_depth_incidents" AS d ON d.k = s."incident_id" WHERE d.depth = 5;
+INSERT INTO "incidents" SELECT s.* FROM "_stage_incidents" AS s JOIN "_depth_incidents" AS d ON d.k = s."incident_id" WHERE d.depth = 6;
+INSERT INTO "incidents" SELECT s.* FROM "_stage_incidents" AS s JOIN "_depth_incidents" AS d ON d.k = s."incident_id" WHERE d.depth = 7;
+INSERT INTO "incidents" SELECT s.* FROM "_stage_incidents" AS s JOIN "_depth_incidents" AS d ON d.k = s."incident_id" WHERE d.depth = 8;
+CREATE TEMP TABLE _check AS SELECT CASE WHEN (SELECT count(*) FROM "incidents") <> (SELECT count(*) FROM "_stage_incidents") THEN error('incidents: a chain of merged_into is longer than 8 or has a cycle; run make validate') END;
+DROP TABLE _check;
+DROP TABLE "_depth_incidents";
+DROP TABLE "_stage_incidents";
+
+INSERT INTO "claims" SELECT * FROM read_csv('data/claims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'claim_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'claim_type': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'place': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'civilians_killed_min': 'INTEGER', 'civilians_killed_max': 'INTEGER', 'children_killed_min': 'INTEGER', 'children_killed_max': 'INTEGER', 'women_killed_min': 'INTEGER', 'women_killed_max': 'INTEGER', 'injured_min': 'INTEGER', 'injured_max': 'INTEGER', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'source_coding': 'VARCHAR', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
+
+INSERT INTO "tallies" SELECT * FROM read_csv('data/tallies.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'tally_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'period_start': 'DATE', 'period_end': 'DATE', 'period_text': 'VARCHAR', 'campaign': 'VARCHAR', 'country': 'VARCHAR', 'area': 'VARCHAR', 'actor_id': 'VARCHAR', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'civilians_killed_min': 'INTEGER', 'civilians_killed_max': 'INTEGER', 'children_killed_min': 'INTEGER', 'children_killed_max': 'INTEGER', 'women_killed_min': 'INTEGER', 'women_killed_max': 'INTEGER', 'injured_min': 'INTEGER', 'injured_max': 'INTEGER', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
+
+-- incident_claim_ranges: the methodology's range rule (civharm/ranges.py), per incident.
+CREATE VIEW incident_claim_ranges AS
+SELECT incident_id,
+       min(least(civilians_killed_min, civilians_killed_max)) AS civilians_killed_min, max(greatest(civilians_killed_min, civilians_killed_max)) AS civilians_killed_max,
+       min(least(children_killed_min, children_killed_max)) AS children_killed_min, max(greatest(children_killed_min, children_killed_max)) AS children_killed_max,
+       min(least(women_killed_min, women_killed_max)) AS women_killed_min, max(greatest(women_killed_min, women_killed_max)) AS women_killed_max,
+       min(least(injured_min, injured_max)) AS injured_min, max(greatest(injured_min, injured_max)) AS injured_max
+FROM claims
+GROUP BY incident_id;
+COMMENT ON VIEW incident_claim_ranges IS 'Per incident, the smallest and largest figure its claims state (the range rule of the methodology).';
+
+-- deaths_by_month: civilian deaths per month and campaign, as the sum of active incidents'
+-- minima and maxima (tallies are never added). incidents_without_figure counts incidents whose
+-- claims give no number, which the sums therefore leave out.
+CREATE VIEW deaths_by_month AS
+SELECT campaign, CAST(date_trunc('month', date_start) AS DATE) AS month,
+       count(*) AS incidents,
+       CAST(sum(civilians_killed_min) AS BIGINT) AS civilians_killed_min,
+       CAST(sum(coalesce(civilians_killed_max, civilians_killed_min)) AS BIGINT) AS civilians_killed_max,
+       count(*) FILTER (WHERE civilians_killed_min IS NULL AND civilians_killed_max IS NULL) AS incidents_without_figure
+FROM incidents
+WHERE status = 'active'
+GROUP BY ALL;
+COMMENT ON VIEW deaths_by_month IS 'Per campaign and month (of date_start): active incidents and the sums of their civilian minima and maxima (a max left open counts its min).';
+
+-- incident_overview: one row per incident, with how many claims and sources back it, who they
+-- are, the range its claims give (incident_claim_ranges) and the project's own assessment.
+CREATE VIEW incident_overview AS
+SELECT i.incident_id, i.status, i.campaign, i.date_start, i.date_end, i.locality, i.neighbourhood,
+       i.means, a.short_name AS actor, i.attribution, i.assessment,
+       count(c.claim_id) AS claims,
+       count(DISTINCT c.source_id) AS sources,
+       string_agg(DISTINCT s.publisher, '; ' ORDER BY s.publisher) AS publishers,
+       any_value(r.civilians_killed_min) AS claims_civilians_min,
+       any_value(r.civilians_killed_max) AS claims_civilians_max,
+       i.civilians_killed_min, i.civilians_killed_max,
+       i.summary
+FROM incidents AS i
+LEFT JOIN actors AS a ON a.actor_id = i.actor_id
+LEFT JOIN claims AS c ON c.incident_id = i.incident_id
+LEFT JOIN sources AS s ON s.source_id = c.source_id
+LEFT JOIN incident_claim_ranges AS r ON r.incident_id = i.incident_id
+GROUP BY ALL;
+COMMENT ON VIEW incident_overview IS 'One row per incident: its claims and sources, the min/max across its claims, and the assessment.';
+
+-- official_vs_monitors: per incident where a belligerent spoke (an admission or a denial), what
+-- it conceded against what monitors and the media reported, and the ratio of the two maxima.
+-- The founding article's point, as a query: official counts are a fraction of NGO counts.
+CREATE VIEW official_vs_monitors AS
+WITH figures AS (
+    SELECT c.incident_id,
+           c.claim_type IN ('admission', 'denial') OR s.category = 'belligerent' AS official,
+           c.claim_type, least(c.civilians_killed_min, c.civilians_killed_max) AS lo,
+           greatest(c.civilians_killed_min, c.civilians_killed_max) AS hi
+    FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
+)
+SELECT i.incident_id, i.campaign, i.date_start, i.locality, i.neighbourhood,
+       min(f.lo) FILTER (WHERE f.official) AS official_min,
+       max(f.hi) FILTER (WHERE f.official) AS official_max,
+       bool_or(f.claim_type = 'denial') AS official_denial,
+       min(f.lo) FILTER (WHERE NOT f.official) AS monitors_min,
+       max(f.hi) FILTER (WHERE NOT f.official) AS monitors_max,
+       round(max(f.hi) FILTER (WHERE f.official)
+             / nullif(max(f.hi) FILTER (WHERE NOT f.official), 0), 3) AS ratio,
+       count(*) FILTER (WHERE f.official) AS official_claims,
+       count(*) FILTER (WHERE NOT f.official) AS monitor_claims
+FROM incidents AS i JOIN figures AS f ON f.incident_id = i.incident_id
+WHERE i.status = 'active'
+GROUP BY i.incident_id, i.campaign, i.date_start, i.locality, i.neighbourhood
+HAVING count(*) FILTER (WHERE f.official) > 0;
+COMMENT ON VIEW official_vs_monitors IS 'Per incident with a belligerent admission or denial: official against monitor and media figures, and official_max / monitors_max.';
+
+-- relay_discrepancies: claims that name the source they rely on (cited_source_id) but state a
+-- civilian toll that the cited source's own claim on the same incident does not. The founding
+-- article's 55, against the Observatory's 42, is the row this view exists for.
+CREATE VIEW relay_discrepancies AS
+SELECT r.claim_id, r.incident_id, rs.publisher AS relayed_by, r.civilians_killed_min AS relayed_min,
+       r.civilians_killed_max AS relayed_max, o.claim_id AS cited_claim_id, os.publisher AS cited_source,
+       o.civilians_killed_min AS cited_min, o.civilians_killed_max AS cited_max
+FROM claims AS r
+JOIN sources AS rs ON rs.source_id = r.source_id
+JOIN claims AS o ON o.incident_id = r.incident_id AND o.source_id = r.cited_source_id
+JOIN sources AS os ON os.source_id = o.source_id
+WHERE r.cited_source_id <> r.source_id
+  AND ((r.civilians_killed_min IS NOT NULL AND o.civilians_killed_min IS NOT NULL
+        AND r.civilians_killed_min <> o.civilians_killed_min)
+    OR (r.civilians_killed_max IS NOT NULL AND o.civilians_killed_max IS NOT NULL
+        AND r.civilians_killed_max <> o.civilians_killed_max));
+COMMENT ON VIEW relay_discrepancies IS 'Claims whose civilian toll differs from what their cited source said about the same incident.';
+
+-- source_chains: every source that copies (republished_from) or relays (cited_source_id in its
+-- claims or tallies) another, followed hop by hop to the original it rests on.
+CREATE VIEW source_chains AS
+WITH RECURSIVE links AS (
+    SELECT DISTINCT source_id, republished_from AS via, 'republishes' AS relation
+    FROM sources WHERE republished_from IS NOT NULL
+    UNION
+    SELECT DISTINCT source_id, cited_source_id, 'relays' FROM claims
+    WHERE cited_source_id IS NOT NULL AND cited_source_id <> source_id
+    UNION
+    SELECT DISTINCT source_id, cited_source_id, 'relays' FROM tallies
+    WHERE cited_source_id IS NOT NULL AND cited_source_id <> source_id
+),
+chain(source_id, relation, current, hops, path) AS (
+    SELECT source_id, relation, via, 1, [source_id, via] FROM links
+    UNION ALL
+    SELECT c.source_id, c.relation, l.via, c.hops + 1, list_append(c.path, l.via)
+    FROM chain AS c JOIN links AS l ON l.source_id = c.current
+    WHERE NOT list_contains(c.path, l.via) AND c.hops < 16
+)
+SELECT c.source_id, s.publisher, c.relation, c.current AS original_id, o.publisher AS original_publisher,
+       c.hops, array_to_string(c.path, ' -> ') AS path
+FROM chain AS c
+JOIN sources AS s ON s.source_id = c.source_id
+JOIN sources AS o ON o.source_id = c.current
+WHERE NOT EXISTS (SELECT 1 FROM links AS l WHERE l.source_id = c.current);
+COMMENT ON VIEW source_chains IS 'Republications and relays, each followed to the original source it rests on, with the path.';
+
+-- tally_coverage: each tally beside the active incidents of its campaign whose dates fall in
+-- its period, so a reader sees how much of an aggregate figure the incidents account for.
+CREATE VIEW tally_coverage AS
+SELECT t.tally_id, s.publisher, t.period_start, t.period_end, t.period_text, t.area,
+       t.civilians_killed_min AS tally_min, t.civilians_killed_max AS tally_max,
+       count(i.incident_id) AS incidents,
+       CAST(coalesce(sum(i.civilians_killed_min), 0) AS BIGINT) AS incidents_min,
+       CAST(coalesce(sum(coalesce(i.civilians_killed_max, i.civilians_killed_min)), 0) AS BIGINT) AS incidents_max
+FROM tallies AS t
+JOIN sources AS s ON s.source_id = t.source_id
+LEFT JOIN incidents AS i
+       ON i.status = 'active' AND i.campaign = t.campaign
+      AND i.date_start >= t.period_start AND i.date_end <= t.period_end
+GROUP BY ALL;
+COMMENT ON VIEW tally_coverage IS 'Each tally against the sum of active incidents in its campaign and period (informational: never add tallies to incidents).';
