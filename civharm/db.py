@@ -55,6 +55,8 @@ def _validated(desc: Path) -> None:
 
 def build_db(desc: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.tmp*"):  # left by a build that was killed
+        stale.unlink()
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     os.unlink(tmp)  # DuckDB creates the file itself

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from civharm.ddl import views
+from civharm.package import RESOURCE_NAMES
 from civharm.ranges import expected_ranges_sql, figure_stems
 from .report import Problem
 from .structure import LINE
@@ -28,7 +29,7 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str]) -> li
     ran.update({"pk-duplicate", "fk-dangling", "self-reference-dangling", "self-reference-cycle"})
     # A rule's SQL may name a table or column that a broken file lacks (already reported);
     # on a complete package the same error is a bug of ours and must surface.
-    complete = set(frames) == set(resources) and all(
+    complete = set(frames) == set(RESOURCE_NAMES) and all(
         set(r.field_names) <= set(frames[n].columns) for n, r in resources.items())
 
     def tolerate(e: Exception) -> None:

@@ -1,0 +1,168 @@
+"""The DuckDB layer: typed tables with comments, lossless round trips, the plain-CLI script,
+and builds that never leave a broken database behind."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from civharm.ddl import load_script
+from civharm.package import load_json, load_resources
+
+REPO = Path(__file__).resolve().parents[1]
+PY = sys.executable
+DUCKDB_CLI = Path(sys.executable).parent / "duckdb"
+
+
+def package_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "pkg"
+    dest.mkdir()
+    for name in ("datapackage.json", "schemas", "data"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copyfile)(src, dest / name)
+    return dest
+
+
+def build(pkg: Path, what: str = "db", out: Path | None = None) -> subprocess.CompletedProcess:
+    cmd = [PY, "-m", "civharm.db", what, "--package", str(pkg)] + (["--out", str(out)] if out else [])
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=300)
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("db") / "civharm.duckdb"
+    r = build(REPO, out=out)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_tables_are_typed_from_the_schemas(db):
+    con = duckdb.connect(str(db), read_only=True)
+    types = dict(con.execute(
+        "SELECT table_name || '.' || column_name, data_type FROM duckdb_columns() WHERE NOT internal").fetchall())
+    assert types["incidents.date_start"] == "DATE"
+    assert types["incidents.civilians_killed_min"] == "INTEGER"
+    assert types["incidents.latitude"] == "DOUBLE"
+    assert types["incidents.status"].startswith("ENUM('active', 'merged', 'retracted')")
+    assert types["claims.means"] == types["incidents.means"]  # one shared ENUM type
+
+
+def test_every_column_carries_its_schema_description(db):
+    con = duckdb.connect(str(db), read_only=True)
+    comments = dict(con.execute(
+        "SELECT table_name || '.' || column_name, comment FROM duckdb_columns() WHERE NOT internal "
+        "AND table_name IN ('incidents', 'sources', 'claims', 'tallies', 'actors')").fetchall())
+    for res in load_resources(REPO, load_json(REPO / "datapackage.json")):
+        for f in res.fields:
+            assert comments[f"{res.name}.{f['name']}"].startswith(f["description"])
+    assert "merged = A tombstone" in comments["incidents.status"]
+
+
+def test_keys_are_declared(db):
+    con = duckdb.connect(str(db), read_only=True)
+    kinds = con.execute("SELECT table_name, constraint_type, constraint_column_names FROM duckdb_constraints() "
+                        "WHERE constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')").fetchall()
+    assert ("incidents", "PRIMARY KEY", ["incident_id"]) in kinds
+    assert ("claims", "FOREIGN KEY", ["source_id"]) in kinds
+    assert ("incidents", "FOREIGN KEY", ["merged_into"]) in kinds  # a self reference
+
+
+@pytest.mark.parametrize("resource", ["incidents", "sources", "claims", "tallies", "actors"])
+def test_csv_duckdb_csv_keeps_every_value(db, tmp_path, resource):
+    con = duckdb.connect(str(db), read_only=True)
+    out = tmp_path / f"{resource}.csv"
+    con.execute(f"COPY (FROM {resource}) TO '{out}' (HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')")
+    original = csv_rows(REPO / "data" / f"{resource}.csv")
+    again = csv_rows(out)
+    assert again[0] == original[0]
+    assert sorted(again[1:]) == sorted(original[1:])
+
+
+@pytest.mark.parametrize("resource", ["incidents", "sources", "claims", "tallies", "actors"])
+def test_parquet_keeps_every_value_and_carries_citation(tmp_path, resource):
+    out = tmp_path / "parquet"
+    r = build(REPO, "parquet", out)
+    assert r.returncode == 0, r.stderr
+    meta = pq.read_metadata(out / f"{resource}.parquet").metadata
+    version = load_json(REPO / "datapackage.json")["version"]
+    assert meta[b"civharm_version"] == version.encode()
+    assert meta[b"license"] == b"CC-BY-4.0"
+    assert f"version {version}".encode() in meta[b"citation"]
+    con = duckdb.connect()
+    back = tmp_path / f"{resource}.csv"
+    con.execute(f"COPY (FROM '{out / (resource + '.parquet')}') TO '{back}' (HEADER, DATEFORMAT '%Y-%m-%d')")
+    assert sorted(csv_rows(back)) == sorted(csv_rows(REPO / "data" / f"{resource}.csv"))
+
+
+def test_load_sql_is_generated_from_the_schemas():
+    assert (REPO / "sql" / "load.sql").read_text() == load_script(REPO, load_json(REPO / "datapackage.json")), \
+        "sql/load.sql is stale: run make sql-script"
+
+
+def test_plain_duckdb_cli_builds_the_same_tables(db, tmp_path):
+    cli_db = tmp_path / "cli.duckdb"
+    r = subprocess.run([str(DUCKDB_CLI), str(cli_db), "-init", "sql/load.sql", "-c", "SELECT 1"],
+                       cwd=REPO, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    assert r.returncode == 0, r.stderr
+    a = duckdb.connect(str(db), read_only=True)
+    b = duckdb.connect(str(cli_db), read_only=True)
+    shape = ("SELECT table_name, column_name, data_type, comment FROM duckdb_columns() WHERE NOT internal "
+             "ORDER BY ALL")
+    assert a.execute(shape).fetchall() == b.execute(shape).fetchall()
+    for table in ("incidents", "sources", "claims", "tallies", "actors", "official_vs_monitors", "source_chains"):
+        assert a.execute(f"FROM {table} ORDER BY ALL").fetchall() == b.execute(f"FROM {table} ORDER BY ALL").fetchall()
+
+
+def test_an_invalid_package_builds_nothing(tmp_path):
+    pkg = package_copy(tmp_path)
+    out = tmp_path / "civharm.duckdb"
+    out.write_bytes(b"previous")
+    text = (pkg / "data" / "incidents.csv").read_text()
+    (pkg / "data" / "incidents.csv").write_text(text.replace(",day,", ",daily,", 1))
+    r = build(pkg, out=out)
+    assert r.returncode == 1
+    assert "invalid" in r.stderr and "cell-enum" in r.stderr
+    assert out.read_bytes() == b"previous"
+
+
+def test_killing_a_build_midway_leaves_the_previous_database(tmp_path):
+    pkg = package_copy(tmp_path)
+    out = tmp_path / "build" / "civharm.duckdb"
+    assert build(pkg, out=out).returncode == 0
+    before = hashlib.sha256(out.read_bytes()).hexdigest()
+    claims = duckdb.connect(str(out), read_only=True).execute("SELECT count(*) FROM claims").fetchone()[0]
+    # Make the load take long enough to interrupt: many more claims, each as the first one.
+    rows = csv_rows(pkg / "data" / "claims.csv")
+    header, first = rows[0], rows[1]
+    with open(pkg / "data" / "claims.csv", "a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        for i in range(1, 300_001):
+            w.writerow([f"CL-{900000 + i:07d}"] + first[1:])
+    proc = subprocess.Popen([PY, "-m", "civharm.db", "db", "--package", str(pkg), "--out", str(out)], cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while time.time() < deadline and proc.poll() is None:
+        if any(out.parent.glob(".civharm.duckdb.*.tmp*")):
+            time.sleep(0.05)
+            break
+        time.sleep(0.002)
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == before
+    assert duckdb.connect(str(out), read_only=True).execute("SELECT count(*) FROM claims").fetchone()[0] == claims
