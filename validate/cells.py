@@ -14,7 +14,7 @@ from .models import model, parse
 from .report import Problem
 from .row_rules import row_checks
 from .rules import RULES
-from .structure import LINE, Table
+from .structure import BROKEN, LINE, Table
 
 _CELL_RULES = {r.id for r in RULES.values() if r.layer == "cells"}
 _ROW_RULES = {r.id for r in RULES.values() if r.layer == "rows"}
@@ -37,7 +37,8 @@ def _failures(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> list[dict]:
 
 
 def check(table: Table, ran: set[str]) -> tuple[pl.DataFrame, list[Problem]]:
-    """The typed frame of a table, with every cell that broke a cell rule set to null."""
+    """The typed frame of a table, with every cell that broke a cell rule set to null and its row
+    marked in the BROKEN column, so that table rules can leave such rows out."""
     ran.update(_CELL_RULES | _ROW_RULES)
     rel, raw = table.file, table.raw
     typed, failures = parse(raw, table.resource.fields)
@@ -67,6 +68,8 @@ def check(table: Table, ran: set[str]) -> tuple[pl.DataFrame, list[Problem]]:
             by_column.setdefault(column, []).append(idx)
         typed = typed.with_columns(
             pl.when(row.is_in(idxs)).then(None).otherwise(pl.col(c)).alias(c) for c, idxs in by_column.items())
+
+    typed = typed.with_columns(pl.int_range(pl.len()).is_in([idx for _, idx in bad]).alias(BROKEN))
 
     by_name = {r.name: r for r in row_checks(table.name, tuple(table.present))}
     for case in _failures(rows, typed):

@@ -19,6 +19,7 @@ from civharm.package import Resource
 from .report import Problem
 
 LINE = "__line"  # the column that carries each row's line number through every layer
+BROKEN = "__broken"  # true for a row with a cell that broke a cell rule (set by the cells layer)
 _BAD_BYTE = re.compile("[\udc80-\udcff]+")
 
 

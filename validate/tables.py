@@ -15,7 +15,7 @@ from civharm.ddl import views
 from civharm.package import RESOURCE_NAMES
 from civharm.ranges import expected_ranges_sql, figure_stems
 from .report import Problem
-from .structure import LINE
+from .structure import BROKEN, LINE
 
 SQL_DIR = Path(__file__).with_name("sql")
 
@@ -117,7 +117,8 @@ def _ranges(con, frames: dict, resources: dict, ran: set[str], tolerate) -> list
     checks = " UNION ALL ".join(
         f"SELECT i.{LINE}, '{s}_{end}', CAST(i.{s}_{end} AS VARCHAR), coalesce(CAST(e.{s}_{end} AS VARCHAR), 'none')"
         f" FROM incidents AS i JOIN expected AS e USING (incident_id)"
-        f" WHERE i.status = 'active' AND i.{s}_{end} IS DISTINCT FROM e.{s}_{end}"
+        f" WHERE i.status = 'active' AND i.{s}_{end} IS DISTINCT FROM e.{s}_{end} AND NOT i.{BROKEN}"
+        f" AND NOT EXISTS (SELECT 1 FROM claims AS c WHERE c.incident_id = i.incident_id AND c.{BROKEN})"
         for s in stems for end in ("min", "max"))
     if not checks:
         return []

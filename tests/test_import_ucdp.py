@@ -1,0 +1,614 @@
+"""The UCDP GED importer (importers/ucdp_ged.py) on a small GED-format fixture and, when it is
+present, on the real GED 19.1 Syria extract.
+
+The fixture (tests/fixtures/ucdp/, see its README) has one event that matches an existing
+incident, one ambiguous event resolved by a crosswalk, new events, one with no civilian deaths,
+one outside the window and one in another governorate. Every test works on a temporary copy of a
+package: the real data/ is never written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from civharm.fmt import canonical
+from civharm.package import load_json, load_resources
+from importers import ucdp_ged
+from importers.ranges import RANGE_FIELDS, incident_ranges, ranges_by_incident
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "ucdp"
+GED_FIXTURE = FIXTURE / "ged_fixture.csv"
+CROSSWALK = FIXTURE / "crosswalk.csv"
+REAL_GED_REL = "../shared/data/ucdp-ged-syria-19.1/ged_syria.csv"
+REAL_GED = (REPO / REAL_GED_REL).resolve()
+GED_URL = "https://ucdp.uu.se/downloads/"
+TIMEOUT = 300
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _without_ucdp(descriptor: dict) -> dict:
+    out = dict(descriptor)
+    if "sources" in out:
+        out["sources"] = [s for s in out["sources"] if s.get("path", "").rstrip("/") != GED_URL.rstrip("/")]
+    return out
+
+
+def build_fixture_package(dest: Path) -> Path:
+    """The fixture's tables laid out in the current schemas' columns, beside the real schemas and
+    the real datapackage.json (minus any UCDP credit, so every run starts before the import)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "schemas", dest / "schemas")
+    descriptor = _without_ucdp(load_json(REPO / "datapackage.json"))
+    (dest / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+    (dest / "data").mkdir()
+    for res in load_resources(dest, descriptor):
+        rows = list(csv.DictReader(io.StringIO((FIXTURE / "package" / res.path).read_text(encoding="utf-8"))))
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(res.field_names)
+        writer.writerows([[r.get(f) or "" for f in res.field_names] for r in rows])
+        (dest / res.path).write_text(canonical(out.getvalue(), res.field_names, res.primary_key), encoding="utf-8")
+    return dest
+
+
+def copy_real_package(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "datapackage.json", dest / "datapackage.json")
+    shutil.copytree(REPO / "schemas", dest / "schemas")
+    shutil.copytree(REPO / "data", dest / "data")
+    return dest
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def rows(root: Path, name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO((root / "data" / f"{name}.csv").read_text(encoding="utf-8"))))
+
+
+def by(rows_: list[dict], key: str) -> dict[str, dict]:
+    return {r[key]: r for r in rows_}
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    """The importer in-process, as the command line would run it."""
+    capsys.readouterr()
+    code = ucdp_ged.main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_cli(*argv, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run([sys.executable, "-m", "importers.ucdp_ged", *map(str, argv)], cwd=cwd,
+                          capture_output=True, text=True, timeout=TIMEOUT, env=env)
+
+
+def validate_json(root: Path) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "validate", str(root), "--format", "json"], cwd=REPO,
+                          capture_output=True, text=True, timeout=TIMEOUT,
+                          env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def assert_valid(root: Path) -> None:
+    report = validate_json(root)
+    errors = [p for p in report["problems"] if p.get("severity") != "notice"]
+    assert report["valid"] and not errors, "the imported package does not validate:\n" + "\n".join(
+        f"  {p['file']}:{p.get('line')} {p.get('column')} {p['rule']}: {p['message']}" for p in errors)
+
+
+def ged_source_id(root: Path) -> str:
+    found = [s["source_id"] for s in rows(root, "sources") if s["url"].rstrip("/") == GED_URL.rstrip("/")]
+    assert len(found) == 1, f"expected one GED source row, found {found}"
+    return found[0]
+
+
+@pytest.fixture
+def pkg(tmp_path: Path) -> Path:
+    return build_fixture_package(tmp_path / "pkg")
+
+
+@pytest.fixture
+def imported(pkg: Path, capsys) -> Path:
+    code, out, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", CROSSWALK)
+    assert code == 0, f"import failed ({code}):\n{out}\n{err}"
+    return pkg
+
+
+# --- plan and dry run ------------------------------------------------------------------------------
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(pkg: Path, capsys):
+    before = snapshot(pkg)
+    code, out, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", CROSSWALK, "--dry-run")
+    assert code == 0, err
+    assert snapshot(pkg) == before, "a dry run wrote into the package"
+    assert "dry run" in out
+    assert "rows read: 8; adm_1 'Ar Raqqah governorate': 7" in out
+    assert "outside 2017-06-01..2017-10-31: 1; no civilian deaths: 1" in out
+    assert "events selected: 5 (166 civilian deaths)" in out
+    assert "source: S-000006 (new: the GED release)" in out
+    assert "matched to an existing incident by the rule: 2" in out
+    assert "247119 on 2017-08-20" in out and "-> CH-000001" in out
+    assert "247150 on 2017-08-21" in out and "-> CH-000002" in out
+    assert "placed by the crosswalk: 1" in out and "246089" in out
+    assert "new incidents (no incident matches): 2" in out
+    assert "incidents would be added: 3 (CH-000010..CH-000012)" in out
+    assert "claims: 5 to add, 0 to update, 0 unchanged" in out
+    assert "range of CH-000002: civilians 42-55, children 19-19, women 12-12 -> civilians 42-78" in out
+    for f in ("data/sources.csv", "data/incidents.csv", "data/claims.csv", "datapackage.json"):
+        assert f"would write {f}" in out
+
+
+def test_dry_run_with_review_writes_only_the_review(pkg: Path, tmp_path: Path, capsys):
+    before = snapshot(pkg)
+    review = tmp_path / "review.csv"
+    code, _, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", CROSSWALK, "--dry-run", "--review", review)
+    assert code == 0, err
+    assert snapshot(pkg) == before
+    assert [r["ged_id"] for r in csv.DictReader(review.open(encoding="utf-8"))] == [
+        "246089", "247119", "247150", "990105", "247205"]
+
+
+# --- the import ------------------------------------------------------------------------------------
+
+
+def test_claims_one_per_event_with_ged_ids_and_civilian_figures(imported: Path):
+    src = ged_source_id(imported)
+    assert src == "S-000006"  # next free after S-000005
+    claims = [c for c in rows(imported, "claims") if c["source_id"] == src]
+    got = {c["external_id"]: c for c in claims}
+    assert sorted(got) == ["246089", "247119", "247150", "247205", "990105"]
+    expected_civilians = {"246089": 18, "247119": 27, "247150": 78, "247205": 41, "990105": 2}
+    for ged_id, n in expected_civilians.items():
+        c = got[ged_id]
+        # deaths_civilians, never GED's low/best/high (all deaths)
+        assert (c["civilians_killed_min"], c["civilians_killed_max"]) == (str(n), str(n)), ged_id
+        assert c["claim_type"] == "report"
+        assert c["actor_id"] == "" and c["means"] == "" and c["cited_source_id"] == ""
+        assert c["statement"].startswith(f"UCDP GED 19.1 codes {n} civilian death")
+    c = got["247150"]
+    assert (c["date_start"], c["date_end"]) == ("2017-08-21", "2017-08-21")
+    assert c["place"] == "Ar Raqqah town, Ar Raqqah district"
+    assert c["source_coding"] == (
+        "type_of_violence=2; conflict_name=IS - SDF; dyad_name=IS - SDF; side_a=IS; side_b=SDF; where_prec=1; "
+        "date_prec=1; event_clarity=1; number_of_sources=11; deaths_a=0; deaths_b=0; deaths_unknown=0; "
+        "low=63; best=78; high=127")
+    # claim ids: next free by number after CL-000010, in event order (date, then GED id)
+    assert {c["external_id"]: c["claim_id"] for c in claims} == {
+        "246089": "CL-000011", "247119": "CL-000012", "247150": "CL-000013", "990105": "CL-000014",
+        "247205": "CL-000015"}
+
+
+def test_matches_crosswalk_and_new_incidents(imported: Path):
+    src = ged_source_id(imported)
+    on = {c["external_id"]: c["incident_id"] for c in rows(imported, "claims") if c["source_id"] == src}
+    assert on["247119"] == "CH-000001"  # the rule: same day, same place
+    assert on["247150"] == "CH-000002"  # the rule: the merged CH-000009 is no candidate
+    # new incidents take the next free ids after CH-000009 (the tombstone keeps its id)
+    assert on["246089"] == "CH-000010"  # ambiguous, crosswalk says new
+    assert on["990105"] == "CH-000011"  # same day as CH-000002 but about 58 km away
+    assert on["247205"] == "CH-000012"  # a day after CH-000002
+    incidents = by(rows(imported, "incidents"), "incident_id")
+    assert sorted(incidents) == ["CH-000001", "CH-000002", "CH-000009", "CH-000010", "CH-000011", "CH-000012"]
+
+
+def test_new_incident_fields(imported: Path):
+    inc = by(rows(imported, "incidents"), "incident_id")
+    new = inc["CH-000012"]  # GED 247205
+    assert {k: new[k] for k in (
+        "status", "merged_into", "campaign", "date_start", "date_end", "date_precision", "country", "admin1",
+        "admin2", "locality", "neighbourhood", "latitude", "longitude", "location_precision", "means", "actor_id",
+        "attribution", "civilians_killed_min", "civilians_killed_max", "children_killed_min", "assessment")} == {
+        "status": "active", "merged_into": "", "campaign": "raqqa-2017", "date_start": "2017-08-22",
+        "date_end": "2017-08-22", "date_precision": "day", "country": "SYR", "admin1": "Ar-Raqqa",
+        "admin2": "Ar-Raqqa", "locality": "Raqqa", "neighbourhood": "", "latitude": "35.952829",
+        "longitude": "39.007879", "location_precision": "locality", "means": "unknown", "actor_id": "",
+        "attribution": "unknown", "civilians_killed_min": "41", "civilians_killed_max": "41",
+        "children_killed_min": "", "assessment": "single_source"}
+    assert "UCDP GED 19.1 event 247205" in new["notes"] and "CL-000015" in new["notes"]
+    assert new["summary"].startswith("UCDP GED 19.1 records 41 civilians killed in Raqqa on 22 August 2017")
+    agg = inc["CH-000010"]  # GED 246089: a range, one-sided violence, aggregate
+    assert (agg["date_start"], agg["date_end"], agg["date_precision"]) == ("2017-06-06", "2017-09-01", "range")
+    assert agg["actor_id"] == "" and agg["attribution"] == "unknown"
+    assert "event_clarity 2" in agg["notes"]
+    maadan = inc["CH-000011"]
+    assert (maadan["locality"], maadan["location_precision"]) == ("Maadan", "locality")
+    assert "within about 25 km of Maadan town" in maadan["notes"]
+
+
+def test_existing_incident_gets_its_range_recomputed_and_keeps_the_rest(pkg: Path, imported: Path):
+    before = by(rows(build_fixture_package(pkg.parent / "fresh"), "incidents"), "incident_id")
+    after = by(rows(imported, "incidents"), "incident_id")
+    # CH-000002: 42 (SOHR) and 55 (Antiwar.com), and now UCDP's 78
+    assert (after["CH-000002"]["civilians_killed_min"], after["CH-000002"]["civilians_killed_max"]) == ("42", "78")
+    assert {k: v for k, v in after["CH-000002"].items() if k not in ("civilians_killed_max",)} == {
+        k: v for k, v in before["CH-000002"].items() if k not in ("civilians_killed_max",)}
+    assert after["CH-000001"] == before["CH-000001"]  # UCDP's 27 is already the range
+    assert after["CH-000009"] == before["CH-000009"]  # tombstones are never touched
+    # every active incident follows the range rule
+    claims = rows(imported, "claims")
+    expected = ranges_by_incident(claims)
+    for inc_id, inc in after.items():
+        if inc["status"] == "active":
+            assert {f: inc[f] for f in RANGE_FIELDS} == {
+                f: "" if v is None else str(v) for f, v in expected[inc_id].items()}, inc_id
+
+
+def test_source_row_and_datapackage_credit(imported: Path):
+    src = by(rows(imported, "sources"), "source_id")[ged_source_id(imported)]
+    assert (src["source_type"], src["category"], src["publisher"], src["licence"], src["language"]) == (
+        "dataset", "dataset", "Uppsala Conflict Data Program (UCDP)", "CC-BY-4.0", "en")
+    assert "19.1" in src["title"] and "Syria" in src["title"]
+    assert "Sundberg" in src["notes"] and "Högbladh" in src["notes"]
+    raw = (imported / "datapackage.json").read_bytes()
+    descriptor = json.loads(raw)
+    assert raw == (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    credit = [s for s in descriptor["sources"] if s["path"] == GED_URL]
+    assert len(credit) == 1
+    assert "CC BY 4.0" in credit[0]["title"] and "Sundberg" in credit[0]["title"]
+    assert credit[0]["version"] == "19.1"
+
+
+def test_imported_package_validates_and_is_canonical(imported: Path):
+    assert_valid(imported)
+    proc = subprocess.run([sys.executable, "-m", "civharm.fmt", str(imported), "--check"], cwd=REPO,
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_importing_twice_changes_no_byte(imported: Path, capsys):
+    first = snapshot(imported)
+    code, out, err = run(capsys, GED_FIXTURE, "--package", imported, "--crosswalk", CROSSWALK)
+    assert code == 0, err
+    assert snapshot(imported) == first
+    assert "already imported (claim kept on its incident): 5" in out
+    assert "claims: 0 to add, 0 to update, 5 unchanged" in out
+    assert "nothing to change" in out
+
+
+def test_rerun_updates_a_claim_in_place(imported: Path, tmp_path: Path, capsys):
+    # A later GED release revises an event: its claim is rewritten, never duplicated.
+    text = GED_FIXTURE.read_text(encoding="utf-8")
+    data = list(csv.DictReader(io.StringIO(text)))
+    for r in data:
+        if r["id"] == "247150":
+            r["deaths_civilians"], r["best"] = "80", "80"
+    revised = tmp_path / "ged_revised.csv"
+    with revised.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, list(data[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(data)
+    claims_before = rows(imported, "claims")
+    code, out, err = run(capsys, revised, "--package", imported, "--crosswalk", CROSSWALK)
+    assert code == 0, err
+    assert "claims: 0 to add, 1 to update, 4 unchanged" in out
+    claims = rows(imported, "claims")
+    assert len(claims) == len(claims_before)
+    c = next(c for c in claims if c["external_id"] == "247150")
+    assert (c["claim_id"], c["incident_id"], c["civilians_killed_max"]) == ("CL-000013", "CH-000002", "80")
+    inc = by(rows(imported, "incidents"), "incident_id")["CH-000002"]
+    assert (inc["civilians_killed_min"], inc["civilians_killed_max"]) == ("42", "80")
+
+
+# --- review report ---------------------------------------------------------------------------------
+
+
+def test_review_report_lists_every_event_with_distance_and_gap(pkg: Path, tmp_path: Path, capsys):
+    review = tmp_path / "review.csv"
+    code, _, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", CROSSWALK, "--review", review)
+    assert code == 0, err
+    got = {r["ged_id"]: r for r in csv.DictReader(review.open(encoding="utf-8"))}
+    assert list(next(csv.reader(review.open(encoding="utf-8")))) == list(ucdp_ged.REVIEW_COLUMNS)
+    assert {k: (r["decision"], r["incident_id"]) for k, r in got.items()} == {
+        "246089": ("crosswalk", "CH-000010"), "247119": ("matched", "CH-000001"),
+        "247150": ("matched", "CH-000002"), "990105": ("new", "CH-000011"), "247205": ("new", "CH-000012")}
+    assert got["247119"]["distance_km"] == "0.00" and got["247119"]["date_gap_days"] == "0"
+    assert got["247150"]["candidates"] == "CH-000002 (0.00 km, 0 d)"
+    assert got["247205"]["candidates"] == "nearest: CH-000002 (0.00 km, 1 d)"
+    nearest = got["990105"]["candidates"]
+    assert nearest.startswith("nearest: CH-000002 (") and nearest.endswith(" km, 0 d)")
+    assert float(nearest.split("(")[1].split(" km")[0]) > ucdp_ged.MAX_DISTANCE_KM
+    assert "crosswalk row 2" in got["246089"]["reason"] and "aggregate" in got["246089"]["reason"]
+
+
+def test_review_report_in_markdown(pkg: Path, tmp_path: Path, capsys):
+    review = tmp_path / "review.md"
+    code, _, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", CROSSWALK, "--dry-run", "--review", review)
+    assert code == 0, err
+    text = review.read_text(encoding="utf-8")
+    assert text.startswith("# UCDP GED import: review of 5 event(s)")
+    assert "| 247119 | 2017-08-20 | 2017-08-20 |" in text and "| matched | CH-000001 | 0.00 | 0 |" in text
+
+
+# --- refusals and bad input ------------------------------------------------------------------------
+
+
+def test_ambiguous_event_without_crosswalk_refuses_and_writes_nothing(pkg: Path, tmp_path: Path, capsys):
+    empty = tmp_path / "crosswalk.csv"
+    empty.write_text("ged_id,incident_id,note\n", encoding="utf-8")
+    before = snapshot(pkg)
+    code, out, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", empty)
+    assert code == 1
+    assert snapshot(pkg) == before, "a refused import wrote into the package"
+    assert "AMBIGUOUS (need a crosswalk line): 1" in out
+    assert "refused, nothing written" in err
+    # a line to paste, naming both candidates
+    line = next(l for l in err.splitlines() if l.startswith("246089,"))
+    assert line.startswith("246089,new,") and "CH-000001" in line and "CH-000002" in line
+    # the same through the command line: exit status 1
+    proc = run_cli(GED_FIXTURE, "--package", pkg, "--crosswalk", empty)
+    assert proc.returncode == 1 and "246089,new," in proc.stderr
+    assert snapshot(pkg) == before
+
+
+def test_crosswalk_to_an_existing_incident(pkg: Path, tmp_path: Path, capsys):
+    cw = tmp_path / "crosswalk.csv"
+    cw.write_text(CROSSWALK.read_text(encoding="utf-8") + "247205,CH-000002,Same raids as the day before.\n",
+                  encoding="utf-8")
+    # 247150 would match CH-000002 by the rule, but 247205 goes there too: a person must decide.
+    before = snapshot(pkg)
+    code, out, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", cw)
+    assert code == 1 and snapshot(pkg) == before
+    assert next(l for l in err.splitlines() if l.startswith("247150,")).startswith("247150,new,")
+    with cw.open("a", encoding="utf-8") as fh:
+        fh.write("247150,CH-000002,The Observatory's Monday raids.\n")
+    code, out, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", cw)
+    assert code == 0, err
+    src = ged_source_id(pkg)
+    on = {c["external_id"]: c["incident_id"] for c in rows(pkg, "claims") if c["source_id"] == src}
+    assert on["247205"] == on["247150"] == "CH-000002"
+    inc = by(rows(pkg, "incidents"), "incident_id")["CH-000002"]
+    assert (inc["civilians_killed_min"], inc["civilians_killed_max"]) == ("41", "78")
+    assert_valid(pkg)
+
+
+def test_crosswalk_that_contradicts_an_imported_claim_refuses(imported: Path, tmp_path: Path, capsys):
+    cw = tmp_path / "crosswalk.csv"
+    cw.write_text(CROSSWALK.read_text(encoding="utf-8") + "247119,CH-000002,\n", encoding="utf-8")
+    before = snapshot(imported)
+    code, _, err = run(capsys, GED_FIXTURE, "--package", imported, "--crosswalk", cw)
+    assert code == 1 and snapshot(imported) == before
+    assert "247119" in err and "CH-000001" in err
+
+
+@pytest.mark.parametrize("line, message", [
+    ("247205,CH-000077,", "not in incidents.csv"),
+    ("247205,CH-000009,", "merged, not active"),
+    ("247205,somewhere,", "neither an incident id"),
+])
+def test_bad_crosswalk_is_bad_input(pkg: Path, tmp_path: Path, capsys, line: str, message: str):
+    cw = tmp_path / "crosswalk.csv"
+    cw.write_text(CROSSWALK.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    before = snapshot(pkg)
+    code, _, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", cw)
+    assert code == 2 and message in err
+    assert snapshot(pkg) == before
+
+
+def test_foreign_csv_names_the_missing_columns(pkg: Path):
+    before = snapshot(pkg)
+    proc = run_cli(FIXTURE / "foreign.csv", "--package", pkg, "--crosswalk", CROSSWALK)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "not a UCDP GED CSV" in proc.stderr
+    missing = [c for c in ucdp_ged.GED_COLUMNS if c not in ("latitude", "longitude")]
+    assert f"lacks {len(missing)} of the {len(ucdp_ged.GED_COLUMNS)} GED columns" in proc.stderr
+    for column in ("id", "deaths_civilians", "where_prec", "date_prec", "event_clarity", "adm_1"):
+        assert column in proc.stderr
+    assert "latitude" not in proc.stderr.split("needs:")[1]
+    assert snapshot(pkg) == before
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such file"),
+    (b"", "empty"),
+    (b"\xff\xfeid,year\n", "not UTF-8"),
+])
+def test_missing_or_unreadable_file_is_bad_input(pkg: Path, tmp_path: Path, capsys, content, message):
+    ged = tmp_path / "ged.csv"
+    if content is not None:
+        ged.write_bytes(content)
+    code, _, err = run(capsys, ged, "--package", pkg, "--crosswalk", CROSSWALK)
+    assert code == 2 and message in err
+
+
+def test_bad_values_are_reported_with_their_line(pkg: Path, tmp_path: Path, capsys):
+    text = GED_FIXTURE.read_text(encoding="utf-8").replace(",2017-08-22 00:00:00.000,2017-08-22 00:00:00.000,",
+                                                            ",2017-08-22 00:00:00.000,22/08/2017,", 1)
+    ged = tmp_path / "ged.csv"
+    ged.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, ged, "--package", pkg, "--crosswalk", CROSSWALK)
+    assert code == 2 and "line 5 (id 247205)" in err and "date_end='22/08/2017'" in err
+
+
+def test_unknown_governorate_is_bad_input(pkg: Path, capsys):
+    code, _, err = run(capsys, GED_FIXTURE, "--package", pkg, "--admin1", "Deir ez Zor governorate")
+    assert code == 2 and "no campaign there" in err
+    code, _, err = run(capsys, GED_FIXTURE, "--package", pkg, "--from", "2017-01-01")
+    assert code == 2 and "beyond the raqqa-2017 campaign" in err
+
+
+def test_missing_package_is_bad_input(tmp_path: Path, capsys):
+    code, _, err = run(capsys, GED_FIXTURE, "--package", tmp_path / "nowhere", "--crosswalk", CROSSWALK)
+    assert code == 2 and "no datapackage.json" in err
+
+
+def test_a_failed_write_leaves_the_package_as_it_was(pkg: Path, capsys, monkeypatch):
+    before = snapshot(pkg)
+    real_replace, calls = os.replace, []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky)
+    with pytest.raises(OSError):
+        ucdp_ged.main([str(GED_FIXTURE), "--package", str(pkg), "--crosswalk", str(CROSSWALK)])
+    monkeypatch.undo()
+    assert snapshot(pkg) == before  # the first file was put back; no temporary file is left
+
+
+def test_help_explains_the_rule_and_exit_codes():
+    proc = run_cli("--help")
+    assert proc.returncode == 0
+    for words in ("GED_CSV", "--dry-run", "--review", "--crosswalk", "--admin1", "--from", "--to",
+                  "matching rule", "5 km", "deaths_civilians", "Exit status", "refused"):
+        assert words in proc.stdout, words
+
+
+def test_make_target_runs_the_importer():
+    proc = subprocess.run(["make", "-n", "import-ucdp", "GED=x.csv", "DRY_RUN=1", "REVIEW=r.md"], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "-m importers.ucdp_ged \"x.csv\" --dry-run --review \"r.md\"" in proc.stdout
+
+
+# --- mapping and the range rule ------------------------------------------------------------------
+
+
+def _event(**over) -> ucdp_ged.Event:
+    row = {"where_coordinates": "Ar Raqqah town", "adm_2": "Ar Raqqah district", "adm_1": "Ar Raqqah Governorate"}
+    row.update(over.pop("row", {}))
+    base = dict(line=2, row=row, ged_id="1", start=date(2017, 8, 1), end=date(2017, 8, 1), civilians=1,
+                lat=35.95, lon=39.0, country="SYR", where_prec=1, date_prec=1, event_clarity=1, violence=2)
+    base.update(over)
+    return ucdp_ged.Event(**base)
+
+
+@pytest.mark.parametrize("where_prec, place, expected", [
+    (1, "Ar Raqqah town", "locality"), (1, "Ratlah village", "locality"), (1, "Rabia farm", "point"),
+    (2, "Ar Raqqah town", "locality"), (3, "Ar Raqqah district", "admin2"), (4, "Ar Raqqah governorate", "admin1"),
+    (5, "Euphrates river", "admin1"), (6, "Syria", "country"), (7, "Mediterranean", "country"),
+])
+def test_location_precision_from_where_prec(where_prec, place, expected):
+    assert ucdp_ged.location_precision(_event(where_prec=where_prec, row={"where_coordinates": place})) == expected
+
+
+@pytest.mark.parametrize("date_prec, start, end, expected", [
+    (1, date(2017, 8, 1), date(2017, 8, 1), "day"), (2, date(2017, 8, 1), date(2017, 8, 3), "range"),
+    (3, date(2017, 8, 1), date(2017, 8, 7), "range"), (4, date(2017, 8, 1), date(2017, 8, 31), "month"),
+    (4, date(2017, 8, 5), date(2017, 8, 25), "range"), (5, date(2017, 6, 5), date(2017, 10, 20), "range"),
+    (1, date(2017, 8, 1), date(2017, 8, 2), "range"),
+])
+def test_date_precision_from_date_prec(date_prec, start, end, expected):
+    assert ucdp_ged.date_precision(_event(date_prec=date_prec, start=start, end=end)) == expected
+
+
+def test_place_names():
+    assert ucdp_ged.admin2(_event()) == "Ar-Raqqa"
+    assert ucdp_ged.admin2(_event(row={"adm_2": "Ath Thawrah district"})) == "Ath-Thawrah"
+    assert ucdp_ged.locality_and_landmark(_event()) == ("Raqqa", "")
+    assert ucdp_ged.locality_and_landmark(_event(row={"where_coordinates": "Kasrat Affan village"})) == ("Kasrat Affan", "")
+    assert ucdp_ged.locality_and_landmark(_event(row={"where_coordinates": "Rabia farm"})) == ("", "Rabia farm")
+    assert ucdp_ged.locality_and_landmark(_event(where_prec=3)) == ("", "")
+
+
+def test_distance_and_date_gap():
+    assert ucdp_ged.distance_km(35.952829, 39.007879, 35.9528, 39.0079) < 0.01
+    assert 57.5 < ucdp_ged.distance_km(35.952829, 39.007879, 35.755203, 39.59835) < 57.7  # Raqqa - Maadan
+    d = date
+    assert ucdp_ged.date_gap_days((d(2017, 8, 22), d(2017, 8, 22)), (d(2017, 8, 21), d(2017, 8, 21))) == 1
+    assert ucdp_ged.date_gap_days((d(2017, 6, 6), d(2017, 9, 1)), (d(2017, 8, 21), d(2017, 8, 21))) == 0
+    assert ucdp_ged.date_gap_days((d(2017, 8, 1), d(2017, 8, 2)), (d(2017, 8, 5), d(2017, 8, 9))) == 3
+
+
+def test_range_rule():
+    assert incident_ranges([
+        {"civilians_killed_min": "42", "civilians_killed_max": "42", "children_killed_min": "19",
+         "children_killed_max": "19", "women_killed_min": "12", "women_killed_max": "12"},
+        {"civilians_killed_min": "55", "civilians_killed_max": "55", "children_killed_min": "19"},
+        {"civilians_killed_min": "42", "civilians_killed_max": ""},  # 'at least 42'
+    ]) == {"civilians_killed_min": 42, "civilians_killed_max": 55, "children_killed_min": 19,
+           "children_killed_max": 19, "women_killed_min": 12, "women_killed_max": 12,
+           "injured_min": None, "injured_max": None}
+    # 'up to 30' and 'at least 25' give 25-30; blank never means zero
+    r = incident_ranges([{"civilians_killed_max": 30}, {"civilians_killed_min": 25}, {"injured_min": None}])
+    assert (r["civilians_killed_min"], r["civilians_killed_max"], r["injured_min"]) == (25, 30, None)
+    # 'at least 32' alone: 32 is both the smallest and the largest figure stated
+    assert incident_ranges([{"civilians_killed_min": "32"}])["civilians_killed_max"] == 32
+    assert incident_ranges([]) == {f: None for f in RANGE_FIELDS}
+    claims = [{"incident_id": "CH-1", "civilians_killed_min": "3"}, {"incident_id": "CH-2", "injured_max": "9"}]
+    got = ranges_by_incident(claims)
+    assert got["CH-1"]["civilians_killed_max"] == 3 and got["CH-2"]["injured_min"] == 9
+    assert claims == [{"incident_id": "CH-1", "civilians_killed_min": "3"}, {"incident_id": "CH-2", "injured_max": "9"}]
+
+
+def test_range_rule_agrees_with_the_curated_incidents():
+    """The seed's incidents were set by hand; the function gives the same ranges."""
+    claims = rows(REPO, "claims")
+    expected = ranges_by_incident(claims)
+    for inc in rows(REPO, "incidents"):
+        if inc["status"] == "active" and inc["incident_id"] in expected:
+            assert {f: inc[f] for f in RANGE_FIELDS} == {
+                f: "" if v is None else str(v) for f, v in expected[inc["incident_id"]].items()}, inc["incident_id"]
+
+
+# --- the real GED 19.1 Syria extract ------------------------------------------------------------------
+
+
+def _real_selection() -> list[dict]:
+    """The acceptance window, computed here without the importer."""
+    with REAL_GED.open(encoding="utf-8", newline="") as fh:
+        return [r for r in csv.DictReader(fh)
+                if r["adm_1"].casefold() == "ar raqqah governorate"
+                and "2017-06-01" <= r["date_start"][:10] and r["date_end"][:10] <= "2017-10-31"
+                and int(r["deaths_civilians"]) > 0]
+
+
+@pytest.fixture(scope="module")
+def real_import(tmp_path_factory) -> tuple[Path, dict[str, bytes], subprocess.CompletedProcess]:
+    if not REAL_GED.is_file():
+        pytest.skip(f"{REAL_GED_REL} not found: the UCDP GED 19.1 Syria extract lives outside the repository "
+                    "(../shared/data/ucdp-ged-syria-19.1/); the fixture tests cover the importer without it")
+    root = copy_real_package(tmp_path_factory.mktemp("real") / "pkg")
+    first = run_cli(REAL_GED, "--package", root)  # the shipped crosswalk, importers/ucdp_crosswalk.csv
+    assert first.returncode == 0, f"import of the real file failed:\n{first.stdout}\n{first.stderr}"
+    return root, snapshot(root), first
+
+
+def test_real_file_242_claims_summing_to_2360(real_import):
+    root, _, _ = real_import
+    selection = _real_selection()
+    assert len(selection) == 242 and sum(int(r["deaths_civilians"]) for r in selection) == 2360  # the file itself
+    src = ged_source_id(root)
+    claims = [c for c in rows(root, "claims") if c["source_id"] == src]
+    assert len(claims) == 242
+    assert sorted(c["external_id"] for c in claims) == sorted(r["id"] for r in selection)
+    assert sum(int(c["civilians_killed_min"]) for c in claims) == 2360
+    assert sum(int(c["civilians_killed_max"]) for c in claims) == 2360
+    assert all(c["claim_type"] == "report" and c["actor_id"] == "" for c in claims)
+    inc = by(rows(root, "incidents"), "incident_id")
+    assert all(inc[c["incident_id"]]["status"] == "active" for c in claims)
+
+
+def test_real_file_second_import_changes_no_byte(real_import):
+    root, first, _ = real_import
+    again = run_cli(REAL_GED, "--package", root)
+    assert again.returncode == 0, again.stderr
+    assert snapshot(root) == first
+    assert "claims: 0 to add, 0 to update, 242 unchanged" in again.stdout
+
+
+def test_real_import_validates(real_import):
+    root, _, _ = real_import
+    assert_valid(root)
