@@ -77,6 +77,16 @@ fmt: install ## Rewrite data/*.csv in canonical form
 fmt-check: install ## Fail if any CSV is not in canonical form (changes nothing)
 	$(BIN)/python -m civharm.fmt --check
 
+# `import-ucdp` needs GED=path/to/ged.csv; DRY_RUN=1 prints the plan and writes nothing;
+# REVIEW=path writes a review of every event (.md for Markdown, CSV otherwise).
+# More options (window, governorate, crosswalk): .venv/bin/python -m importers.ucdp_ged --help
+.PHONY: import-ucdp
+import-ucdp: install ## Import UCDP GED events: make import-ucdp GED=path [DRY_RUN=1] [REVIEW=path]
+	@if [ -z "$(GED)" ]; then \
+	  echo "make import-ucdp needs the GED CSV: make import-ucdp GED=../shared/data/ucdp-ged-syria-19.1/ged_syria.csv [DRY_RUN=1]" >&2; \
+	  exit 2; fi
+	$(BIN)/python -m importers.ucdp_ged "$(GED)" $(if $(filter 1 yes true,$(DRY_RUN)),--dry-run) $(if $(REVIEW),--review "$(REVIEW)")
+
 # --- The query layer (DuckDB) ---------------------------------------------------------------
 
 DB := build/civharm.duckdb

@@ -1,10 +1,12 @@
 """The methodology's range rule, written once as SQL: an active incident's figures span what
-its claims state.
+its claims state, and no more.
 
-For every figure (civilians killed, children, women, injured) the incident's `_min` is the
-smallest number any of its claims states and its `_max` the largest, counting both the `_min`
-and the `_max` of each claim; blank when no claim states one. The validator checks incidents
-against it, the importer sets incidents by it, and the DuckDB views show it.
+For every figure (civilians killed, children, women, injured): the incident's `_min` is the
+smallest `_min` any of its claims states, and its `_max` the largest `_max` any claim states;
+each is blank when no claim states one. So "up to 81" alone gives no minimum, and "at least 32"
+alone no maximum. Where claims contradict (one says at least 50, another up to 30) the `_max`
+rises to the largest `_min`, so that the range holds every stated figure. The validator checks
+incidents against it, the importer sets incidents by it, and the DuckDB views show it.
 """
 
 from __future__ import annotations
@@ -19,5 +21,6 @@ def figure_stems(field_names: list[str]) -> list[str]:
 def expected_ranges_sql(stems: list[str], claims: str = "claims") -> str:
     """One row per incident that has claims: incident_id and the range each figure must have."""
     cols = ",\n       ".join(
-        f"min(least({s}_min, {s}_max)) AS {s}_min, max(greatest({s}_min, {s}_max)) AS {s}_max" for s in stems)
+        f"min({s}_min) AS {s}_min, CASE WHEN max({s}_max) IS NOT NULL "
+        f"THEN greatest(max({s}_max), max({s}_min)) END AS {s}_max" for s in stems)
     return f"SELECT incident_id,\n       {cols}\nFROM {claims}\nGROUP BY incident_id"

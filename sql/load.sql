@@ -307,10 +307,10 @@ INSERT INTO "tallies" SELECT * FROM read_csv('data/tallies.csv', header = true, 
 -- incident_claim_ranges: the methodology's range rule (civharm/ranges.py), per incident.
 CREATE VIEW incident_claim_ranges AS
 SELECT incident_id,
-       min(least(civilians_killed_min, civilians_killed_max)) AS civilians_killed_min, max(greatest(civilians_killed_min, civilians_killed_max)) AS civilians_killed_max,
-       min(least(children_killed_min, children_killed_max)) AS children_killed_min, max(greatest(children_killed_min, children_killed_max)) AS children_killed_max,
-       min(least(women_killed_min, women_killed_max)) AS women_killed_min, max(greatest(women_killed_min, women_killed_max)) AS women_killed_max,
-       min(least(injured_min, injured_max)) AS injured_min, max(greatest(injured_min, injured_max)) AS injured_max
+       min(civilians_killed_min) AS civilians_killed_min, CASE WHEN max(civilians_killed_max) IS NOT NULL THEN greatest(max(civilians_killed_max), max(civilians_killed_min)) END AS civilians_killed_max,
+       min(children_killed_min) AS children_killed_min, CASE WHEN max(children_killed_max) IS NOT NULL THEN greatest(max(children_killed_max), max(children_killed_min)) END AS children_killed_max,
+       min(women_killed_min) AS women_killed_min, CASE WHEN max(women_killed_max) IS NOT NULL THEN greatest(max(women_killed_max), max(women_killed_min)) END AS women_killed_max,
+       min(injured_min) AS injured_min, CASE WHEN max(injured_max) IS NOT NULL THEN greatest(max(injured_max), max(injured_min)) END AS injured_max
 FROM claims
 GROUP BY incident_id;
 COMMENT ON VIEW incident_claim_ranges IS 'Per incident, the smallest and largest figure its claims state (the range rule of the methodology).';

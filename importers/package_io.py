@@ -1,0 +1,173 @@
+"""Read a civharm package's tables as rows, and write changed files back atomically.
+
+Shared by the importers. Rows are dicts of CSV text keyed by the schema's field names ('' is
+blank). Every CSV is written through `civharm.fmt.canonical`, so an importer's output is
+byte-identical to what `make fmt` would make of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from civharm.fmt import canonical
+from civharm.package import Resource, descriptor_path, id_sort_key, load_json, load_resources
+
+
+class PackageError(Exception):
+    """The package cannot be read as a civharm package (the importer exits 2)."""
+
+
+@dataclass
+class Table:
+    resource: Resource
+    path: Path
+    rows: list[dict[str, str]]
+    original: bytes
+    changed: bool = False
+
+    @property
+    def fields(self) -> list[str]:
+        return self.resource.field_names
+
+    def render(self) -> bytes:
+        """The table in canonical form (schema column order, rows sorted by primary key)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(self.fields)
+        writer.writerows([[row.get(f, "") for f in self.fields] for row in self.rows])
+        return canonical(out.getvalue(), self.fields, self.resource.primary_key).encode("utf-8")
+
+
+@dataclass
+class Package:
+    root: Path
+    descriptor_path: Path
+    descriptor: dict
+    descriptor_bytes: bytes
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Table:
+        return self.tables[name]
+
+
+def load_package(path: str | Path, names: tuple[str, ...]) -> Package:
+    """The descriptor and the named tables; PackageError (with the reason) when they can't be read."""
+    desc = descriptor_path(path)
+    if not desc.is_file():
+        raise PackageError(f"no datapackage.json at {path}")
+    try:
+        raw = desc.read_bytes()
+        descriptor = load_json(desc)
+        resources = {r.name: r for r in load_resources(desc.parent, descriptor)}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise PackageError(f"cannot read the package at {desc}: {e}; run make validate") from e
+    pkg = Package(desc.parent, desc, descriptor, raw)
+    for name in names:
+        res = resources.get(name)
+        if res is None:
+            raise PackageError(f"{desc} has no '{name}' resource")
+        file = desc.parent / res.path
+        try:
+            data = file.read_bytes()
+            text = data.decode("utf-8")
+        except OSError as e:
+            raise PackageError(f"cannot read {res.path}: {e.strerror or e}") from e
+        except UnicodeDecodeError as e:
+            raise PackageError(f"{res.path} is not UTF-8; run make validate") from e
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        try:
+            records = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True) if r]
+        except csv.Error as e:
+            raise PackageError(f"{res.path} is not a readable CSV ({e}); run make validate") from e
+        if not records:
+            raise PackageError(f"{res.path} is empty; run make validate")
+        header, body = records[0], records[1:]
+        if sorted(header) != sorted(res.field_names) or len(set(header)) != len(header):
+            missing = [f for f in res.field_names if f not in header]
+            extra = [h for h in header if h not in res.field_names]
+            raise PackageError(
+                f"{res.path}: the header does not list exactly the schema's fields"
+                + (f" (missing: {', '.join(missing)})" if missing else "")
+                + (f" (unknown: {', '.join(extra)})" if extra else "") + "; run make validate")
+        rows = []
+        for n, rec in enumerate(body, start=2):
+            if len(rec) != len(header):
+                raise PackageError(f"{res.path}: record {n} has {len(rec)} cells, not {len(header)}; "
+                                   "run make validate")
+            rows.append(dict(zip(header, rec)))
+        pkg.tables[name] = Table(res, file, rows, data)
+    return pkg
+
+
+_ID = re.compile(r"^([A-Za-z]+-)([0-9]+)$")
+
+
+class IdAllocator:
+    """Hands out the next free IDs of one kind (by number, never reusing one in the file).
+
+    CH-000041 is followed by CH-000042 whatever the rows' order; IDs keep six digits at least,
+    as the schemas' patterns ask.
+    """
+
+    def __init__(self, prefix: str, existing):
+        self.prefix = prefix
+        numbers = [id_sort_key(v)[1] for v in existing if isinstance(v, str) and v.startswith(prefix)
+                   and _ID.match(v)]
+        self.next = max(numbers, default=0) + 1
+
+    def __call__(self) -> str:
+        value = f"{self.prefix}{self.next:06d}"
+        self.next += 1
+        return value
+
+
+def dump_descriptor(descriptor: dict) -> bytes:
+    """datapackage.json as the project formats it: indent 2, UTF-8 as is, trailing newline."""
+    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_atomically(files: dict[Path, bytes]) -> None:
+    """Write every file via a temporary file in its folder and os.replace.
+
+    All temporary files are written (and flushed) before the first replace, so a failure while
+    writing leaves every target as it was. Should a replace itself fail, the files already
+    replaced get their previous bytes back, so the package is never left half imported.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+        done: list[tuple[Path, bytes | None]] = []
+        try:
+            for tmp, path in staged:
+                before = path.read_bytes() if path.exists() else None
+                os.replace(tmp, path)
+                done.append((path, before))
+        except BaseException:
+            for path, before in reversed(done):
+                try:
+                    if before is None:
+                        path.unlink()
+                    else:
+                        write_atomically({path: before})
+                except OSError:
+                    pass
+            raise
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)

@@ -1,0 +1,81 @@
+"""The range rule, applied: an incident's eight figure fields from the claims behind it.
+
+The methodology's rule (docs/methodology.md, "The range rule"; its exact wording is in the
+docstring of `civharm.ranges`): an incident's `_min` is the smallest `_min` its claims state and
+its `_max` the largest `_max`; blank (None) when no claim states one. Blank never means zero.
+
+The rule is written once, as SQL, in `civharm.ranges` (the validator checks incidents with it).
+The functions here evaluate that same SQL over claims given as dicts, so the importer sets
+incidents exactly as the validator will check them. They are pure: no files, no globals; the
+input is left as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import duckdb
+import pyarrow as pa
+
+from civharm.ranges import expected_ranges_sql
+
+#: The figures recorded as `_min`/`_max` pairs in both claims and incidents.
+FIGURE_STEMS = ("civilians_killed", "children_killed", "women_killed", "injured")
+#: The eight incident fields the rule sets, in schema order.
+RANGE_FIELDS = tuple(f"{s}_{end}" for s in FIGURE_STEMS for end in ("min", "max"))
+
+
+def _int(value) -> int | None:
+    """A claim's cell as a number: '' and None are 'not stated'; '42' and 42 are 42."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a figure: {value!r}")
+    return int(value)
+
+
+def ranges_by_incident(claims: Iterable[Mapping]) -> dict[str, dict[str, int | None]]:
+    """The range rule for every incident the claims name.
+
+    claims: dicts with `incident_id` and any of the eight figure fields (CSV text such as '42'
+    or '', ints, or None; a missing key counts as blank). Returns {incident_id: {field: int or
+    None}} with all eight RANGE_FIELDS for each incident that has at least one claim.
+    """
+    ids: list[str] = []
+    cols: dict[str, list[int | None]] = {f: [] for f in RANGE_FIELDS}
+    for claim in claims:
+        ids.append(str(claim["incident_id"]))
+        for f in RANGE_FIELDS:
+            cols[f].append(_int(claim.get(f)))
+    if not ids:
+        return {}
+    table = pa.table({"incident_id": pa.array(ids, pa.string()),
+                      **{f: pa.array(v, pa.int64()) for f, v in cols.items()}})
+    con = duckdb.connect()
+    try:
+        con.register("claims", table)
+        cur = con.execute(expected_ranges_sql(list(FIGURE_STEMS)))
+        names = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    finally:
+        con.close()
+    out = {}
+    for row in rows:
+        rec = dict(zip(names, row))
+        out[rec["incident_id"]] = {f: (None if rec[f] is None else int(rec[f])) for f in RANGE_FIELDS}
+    return out
+
+
+def incident_ranges(claims: Iterable[Mapping]) -> dict[str, int | None]:
+    """The range rule for one incident: its claims in, its eight figure fields out.
+
+    >>> incident_ranges([{"civilians_killed_min": 42, "civilians_killed_max": 42},
+    ...                  {"civilians_killed_min": "55", "civilians_killed_max": "55",
+    ...                   "children_killed_min": "19"}])["civilians_killed_max"]
+    55
+
+    The claims are taken as one incident's, whatever their `incident_id`. With no claims, or
+    none stating a figure, every field is None.
+    """
+    merged = [{**c, "incident_id": "_"} for c in claims]
+    return ranges_by_incident(merged).get("_", {f: None for f in RANGE_FIELDS})
