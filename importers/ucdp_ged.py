@@ -27,7 +27,7 @@ The matching rule (also in importers/README.md):
    a claim; a crosswalk line that names another incident makes the import refuse).
 2. An event listed in the crosswalk (importers/ucdp_crosswalk.csv, columns ged_id, incident_id,
    note) goes where the crosswalk says: an active incident's id, or `new`. The crosswalk
-   overrides the rule and is the only way to settle an ambiguous event.
+   overrides the rule and is the only way to settle an ambiguous event or one that needs review.
 3. Otherwise its candidates are the active incidents that
    - are in the same country (GED country_id, as ISO 3166-1 alpha-3: 652 is SYR),
    - have a date range (date_start..date_end) that overlaps the event's,
@@ -35,16 +35,25 @@ The matching rule (also in importers/README.md):
      event and the incident have coordinates (otherwise distance is not a test), and
    - hold no claim from this GED release yet: UCDP's events are distinct by construction, so two
      GED events never merge into one incident by the rule (the crosswalk can still do it).
-   No candidate: a new incident. Exactly one: the event matches it. Several: ambiguous.
-4. An event is also ambiguous when it has any candidate and UCDP codes it as an aggregate of
+   No candidate: a new incident. Several: ambiguous.
+4. Exactly one candidate is a match only when both places are located finer than a locality:
+   the incident's location_precision is `point` or `neighbourhood`, the event's where_prec is 1
+   and its where_coordinates names a site, not a whole settlement (a farm, not "Ar Raqqah town"
+   or "Ratlah village"), and both have coordinates. Otherwise the event NEEDS REVIEW: where both
+   sit at a town's centre (as every Raqqa event and incident coded to the city does), distance
+   tells nothing and the rule would come down to "same dates", which in a city bombed daily
+   pairs different strikes.
+5. An event is also ambiguous when it has any candidate and UCDP codes it as an aggregate of
    several clashes (event_clarity 2), or when the rule matches it to an incident that another
-   event of this run also goes to: such events need a person's decision in the crosswalk.
-Any ambiguous event makes the import refuse (exit 1, nothing written) and print crosswalk lines
-to paste, so that nothing is double counted silently.
+   event of this run also goes to.
+Any event that is ambiguous or needs review makes the import refuse (exit 1, nothing written)
+and print crosswalk lines to paste, so that nothing is double counted or misattached silently:
+a person decides each one in the crosswalk.
 
-Exit status: 0 imported (or planned, with --dry-run); 1 refused (ambiguous events, or the
-crosswalk contradicts claims already in the package), nothing written; 2 bad input (no such
-file, not a GED CSV: the missing columns are named, unreadable package or crosswalk).
+Exit status: 0 imported (or planned, with --dry-run); 1 refused (events that are ambiguous or
+need review, or the crosswalk contradicts claims already in the package), nothing written;
+2 bad input (no such file, not a GED CSV: the missing columns are named, unreadable package or
+crosswalk).
 """
 
 from __future__ import annotations
@@ -93,6 +102,10 @@ DESCRIPTOR_SOURCE = {
 # --- Matching ----------------------------------------------------------------------------------------
 
 MAX_DISTANCE_KM = 5.0
+#: An incident's location_precision values that locate it finer than a locality: only these can
+#: be matched by the rule (rule 4). An event qualifies when where_prec is 1 and where_coordinates
+#: names a site rather than a settlement (location_precision() gives 'point').
+FINE_PRECISION = ("point", "neighbourhood")
 EARTH_RADIUS_KM = 6371.0088
 DEFAULT_CROSSWALK = Path(__file__).with_name("ucdp_crosswalk.csv")
 CROSSWALK_COLUMNS = ("ged_id", "incident_id", "note")
@@ -178,7 +191,7 @@ class BadInput(Exception):
 
 
 class Refused(Exception):
-    """Exit 1: the import would be wrong or ambiguous; nothing is written."""
+    """Exit 1: the import would be wrong, ambiguous or unreviewed; nothing is written."""
 
 
 # --- Reading GED -----------------------------------------------------------------------------------
@@ -450,6 +463,7 @@ class Incident:
     end: date | None
     lat: float | None
     lon: float | None
+    location_precision: str = ""
 
 
 @dataclass
@@ -466,7 +480,7 @@ class Candidate:
 @dataclass
 class Decision:
     event: Event
-    kind: str  # existing | crosswalk | matched | new | ambiguous
+    kind: str  # existing | crosswalk | matched | new | ambiguous | review
     incident_id: str | None = None  # where the claim goes (assigned for new incidents later)
     creates_incident: bool = False
     candidates: list[Candidate] = field(default_factory=list)
@@ -499,12 +513,32 @@ def _measure(event: Event, inc: Incident) -> Candidate:
     return Candidate(inc.incident_id, dist, gap)
 
 
+def event_is_fine(ev: Event) -> bool:
+    """True when GED locates the event finer than a locality: the exact location (where_prec 1) of a
+    named site that is not a whole settlement (a farm, a dam; not "Ar Raqqah town")."""
+    return ev.where_prec == 1 and ev.lat is not None and location_precision(ev) == "point"
+
+
+def _too_coarse(ev: Event, inc: Incident, cand: Candidate) -> str:
+    """Why the rule may not match this event to its single candidate ('' when it may)."""
+    problems = []
+    if inc.location_precision not in FINE_PRECISION:
+        problems.append(f"{inc.incident_id} is located only to its {inc.location_precision or 'unknown precision'}")
+    if not event_is_fine(ev):
+        wc = ev.get("where_coordinates") or "no place"
+        problems.append(f"GED locates the event only to {wc} (where_prec {ev.where_prec})")
+    if not problems and cand.distance_km is None:
+        problems.append("a distance cannot be measured (coordinates missing)")
+    return " and ".join(problems)
+
+
 def match(events: list[Event], incidents_rows: list[dict], claims_rows: list[dict], source_id: str | None,
           crosswalk: dict[str, CrosswalkEntry], max_km: float) -> list[Decision]:
     """Decide, for each event, which incident its claim goes to (the module docstring's rule)."""
     incidents = {
         r["incident_id"]: Incident(r["incident_id"], r["status"], r["country"], _date_or_none(r["date_start"]),
-                                   _date_or_none(r["date_end"]), _float(r["latitude"]), _float(r["longitude"]))
+                                   _date_or_none(r["date_end"]), _float(r["latitude"]), _float(r["longitude"]),
+                                   r.get("location_precision", ""))
         for r in incidents_rows}
     existing: dict[str, dict] = {}
     holds_ged: set[str] = set()
@@ -535,9 +569,18 @@ def match(events: list[Event], incidents_rows: list[dict], claims_rows: list[dic
             d.link = _measure(ev, inc) if inc else None
             decisions.append(d)
             continue
+        cands = []
+        for inc in active:
+            if inc.country != ev.country or inc.incident_id in holds_ged:
+                continue
+            c = _measure(ev, inc)
+            if c.gap_days == 0 and (c.distance_km is None or c.distance_km <= max_km):
+                cands.append(c)
+        cands.sort(key=lambda c: id_sort_key(c.incident_id))
         if cw is not None:
+            # The rule's candidates are kept for the review report, so that a decision can be checked.
             if cw.incident_id == "new":
-                decisions.append(Decision(ev, "crosswalk", None, creates_incident=True,
+                decisions.append(Decision(ev, "crosswalk", None, creates_incident=True, candidates=cands,
                                           reason=f"crosswalk row {cw.line}: new", note=cw.note))
             else:
                 inc = incidents.get(cw.incident_id)
@@ -547,17 +590,9 @@ def match(events: list[Event], incidents_rows: list[dict], claims_rows: list[dic
                 if inc.status != "active":
                     raise BadInput(f"crosswalk row {cw.line}: event {ev.ged_id} -> {cw.incident_id}, which is "
                                    f"{inc.status}, not active; point it at the active incident instead")
-                decisions.append(Decision(ev, "crosswalk", cw.incident_id, link=_measure(ev, inc),
+                decisions.append(Decision(ev, "crosswalk", cw.incident_id, link=_measure(ev, inc), candidates=cands,
                                           reason=f"crosswalk row {cw.line}", note=cw.note))
             continue
-        cands = []
-        for inc in active:
-            if inc.country != ev.country or inc.incident_id in holds_ged:
-                continue
-            c = _measure(ev, inc)
-            if c.gap_days == 0 and (c.distance_km is None or c.distance_km <= max_km):
-                cands.append(c)
-        cands.sort(key=lambda c: id_sort_key(c.incident_id))
         if not cands:
             decisions.append(Decision(ev, "new", None, creates_incident=True, reason="no incident matches"))
         elif len(cands) > 1:
@@ -566,9 +601,13 @@ def match(events: list[Event], incidents_rows: list[dict], claims_rows: list[dic
         elif ev.event_clarity == 2:
             decisions.append(Decision(ev, "ambiguous", None, candidates=cands,
                                       reason="UCDP codes it as an aggregate of several clashes (event_clarity 2)"))
+        elif (coarse := _too_coarse(ev, incidents[cands[0].incident_id], cands[0])):
+            decisions.append(Decision(ev, "review", None, candidates=cands,
+                                      reason=f"one incident matches, but {coarse}: the rule cannot tell strikes "
+                                             "apart there"))
         else:
             decisions.append(Decision(ev, "matched", cands[0].incident_id, candidates=cands, link=cands[0],
-                                      reason="one incident matches"))
+                                      reason="one incident matches, both located finer than a locality"))
     if conflicts:
         raise Refused("the crosswalk contradicts claims already in the package (the importer never moves a "
                       "claim; move it by hand, or correct the crosswalk):\n  " + "\n  ".join(conflicts))
@@ -584,9 +623,9 @@ def match(events: list[Event], incidents_rows: list[dict], claims_rows: list[dic
                     others = ", ".join(o.event.ged_id for o in ds if o is not d)
                     d.kind, d.incident_id, d.link = "ambiguous", None, None
                     d.reason = f"the rule matches {inc_id}, which event(s) {others} of this run also go to"
-    # For review: the nearest existing incident to each event that gets a new one.
+    # For review: the nearest existing incident to each event that gets a new one and had no candidate.
     for d in decisions:
-        if d.creates_incident:
+        if d.creates_incident and not d.candidates:
             near = [_measure(d.event, i) for i in active if i.country == d.event.country]
             if near:
                 d.nearest = min(near, key=lambda c: (c.gap_days, math.inf if c.distance_km is None else c.distance_km,
@@ -836,6 +875,11 @@ class Plan:
     def ambiguous(self) -> list[Decision]:
         return [d for d in self.decisions if d.kind == "ambiguous"]
 
+    @property
+    def undecided(self) -> list[Decision]:
+        """Events a person must decide in the crosswalk: ambiguous ones and those that need review."""
+        return [d for d in self.decisions if d.kind in ("ambiguous", "review")]
+
 
 def _check_schemas(pkg: Package) -> None:
     """The importer writes field names and enum values: refuse to run if the schemas moved on."""
@@ -878,7 +922,7 @@ def make_plan(pkg: Package, selection: Selection, crosswalk: dict[str, Crosswalk
     descriptor_changed = not any(isinstance(s, dict) and _same_url(str(s.get("path", "")), GED_URL) for s in entries)
 
     plan = Plan(selection, decisions, source_id, source_added, descriptor_changed, max_km)
-    if plan.ambiguous:
+    if plan.undecided:
         return plan
 
     # New incident and claim ids, in event order (date, then GED id).
@@ -994,8 +1038,10 @@ def write_review(path: Path, plan: Plan) -> None:
         esc = lambda s: s.replace("|", "\\|")  # noqa: E731
         lines = [f"# UCDP GED import: review of {len(rows)} event(s)", "",
                  f"Matching rule: same country, overlapping dates, at most {plan.max_km:g} km apart, one candidate "
-                 "only; distances and date gaps are to the incident in incident_id (or, for a new incident, to the "
-                 "nearest existing one, under candidates). See importers/README.md.",
+                 "only, and both places located finer than a locality; otherwise an event with a candidate is "
+                 "ambiguous or needs review, and the crosswalk decides. Distances and date gaps are to the incident "
+                 "in incident_id (or, for a new incident, to the nearest existing one, under candidates). See "
+                 "importers/README.md.",
                  "", "| " + " | ".join(REVIEW_COLUMNS) + " |", "|" + " --- |" * len(REVIEW_COLUMNS)]
         lines += ["| " + " | ".join(esc(r[c]) for c in REVIEW_COLUMNS) + " |" for r in rows]
         data = ("\n".join(lines) + "\n").encode("utf-8")
@@ -1012,7 +1058,7 @@ def write_review(path: Path, plan: Plan) -> None:
 def crosswalk_lines(plan: Plan) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for d in plan.ambiguous:
+    for d in plan.undecided:
         writer.writerow([d.event.ged_id, "new",
                          f"{d.event.start.isoformat()} {claim_place(d.event)}: {d.reason}; candidates "
                          + ", ".join(str(c) for c in d.candidates)])
@@ -1038,10 +1084,12 @@ def print_plan(plan: Plan, pkg: Package, args, out=None) -> None:
                         ("crosswalk", "placed by the crosswalk"),
                         ("existing", "already imported (claim kept on its incident)"),
                         ("new", "new incidents (no incident matches)"),
-                        ("ambiguous", "AMBIGUOUS (need a crosswalk line)")):
+                        ("ambiguous", "AMBIGUOUS (need a crosswalk line)"),
+                        ("review", "NEEDS REVIEW (one candidate, places too coarse to match by rule: need a "
+                                   "crosswalk line)")):
         ds = by_kind.get(kind, [])
         p(f"  {label}: {len(ds)}")
-        if kind in ("matched", "crosswalk", "ambiguous") or (kind == "existing" and args.verbose) or (
+        if kind in ("matched", "crosswalk", "ambiguous", "review") or (kind == "existing" and args.verbose) or (
                 kind == "new" and args.verbose):
             for d in ds:
                 where = d.incident_id or ("a new incident" if d.creates_incident else "?")
@@ -1049,10 +1097,11 @@ def print_plan(plan: Plan, pkg: Package, args, out=None) -> None:
                 if d.link is not None:
                     km = "" if d.link.distance_km is None else f", {d.link.distance_km:.2f} km"
                     extra = f"{km}, {d.link.gap_days} d"
-                cands = f"; candidates: {', '.join(str(c) for c in d.candidates)}" if kind == "ambiguous" else ""
+                cands = (f"; candidates: {', '.join(str(c) for c in d.candidates)}"
+                         if kind in ("ambiguous", "review") else "")
                 p(f"    {d.event.ged_id} {_iso_dates(d.event)} {claim_place(d.event)}, {d.event.civilians} civ. "
                   f"-> {where}{extra} ({d.reason}){cands}")
-    if plan.ambiguous:
+    if plan.undecided:
         return
     if plan.incidents_added:
         ids = plan.incidents_added
@@ -1128,9 +1177,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.review:
             write_review(args.review, plan)
             print(f"  review: {args.review} ({len(plan.decisions)} events)")
-        if plan.ambiguous:
+        if plan.undecided:
+            n_amb, n_rev = len(plan.ambiguous), len(plan.undecided) - len(plan.ambiguous)
             raise Refused(
-                f"{len(plan.ambiguous)} event(s) match no single incident. Decide each, then add its line to "
+                f"{len(plan.undecided)} event(s) need a decision ({n_amb} ambiguous, {n_rev} need review: one "
+                "candidate, but the places are too coarse to match by rule). Decide each, then add its line to "
                 f"{args.crosswalk or 'importers/' + DEFAULT_CROSSWALK.name} (keep 'new' for a separate incident, or "
                 f"put the incident id of the same event):\n" + crosswalk_lines(plan).rstrip("\n"))
         if not args.dry_run and plan.files:
