@@ -112,6 +112,68 @@ parquet: install ## Write build/parquet/<table>.parquet with version, licence an
 sql-script: install ## Regenerate sql/load.sql (plain DuckDB CLI: duckdb -init sql/load.sql)
 	$(BIN)/python -m civharm.ddl
 
+# --- The documentation site ---------------------------------------------------------------
+
+# CIVHARM_PACKAGE=path/to/package documents another copy of the package (default: this one).
+# NO_MKDOCS_2_WARNING silences Material's banner about its successor.
+MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs
+
+.PHONY: docs serve
+
+docs: install ## Build the documentation site into site/ (mkdocs build --strict; pages generated from the data)
+	$(MKDOCS) build --strict
+
+serve: install ## Serve the documentation on http://127.0.0.1:8000, rebuilt when docs, data or schemas change
+	$(MKDOCS) serve --strict --dev-addr 127.0.0.1:8000
+
+# --- Versions, releases and citation (docs/versions.md) -------------------------------------
+
+# make diff FROM=… [TO=…]: FROM and TO are each a git revision, a package folder or a release
+# zip (TO defaults to the working tree); FORMAT=json for machines, markdown for CHANGELOG.md.
+FROM ?=
+TO ?= .
+FORMAT ?= text
+# make bump VERSION=0.2.0 FROM=<previous release> [DATE=YYYY-MM-DD];  make cite ID=CH-000002
+VERSION ?=
+DATE ?=
+ID ?=
+# cffconvert pins jsonschema<4, which conflicts with frictionless 5, so it has its own
+# environment, .venv-cff, from requirements-cff.lock (set up by the first make cff-check).
+CFF_VENV  := .venv-cff
+CFF_STAMP := $(CFF_VENV)/.installed
+
+.PHONY: diff bump release cite zenodo cff-check
+
+diff: install ## Compare two versions, with the bump needed: make diff FROM=<rev|folder|zip> [TO=…] [FORMAT=json|markdown]
+	@if [ -z "$(FROM)" ]; then \
+	  echo "make diff needs FROM, a git revision, package folder or release zip: make diff FROM=HEAD~1 [TO=.] [FORMAT=json|markdown]" >&2; \
+	  exit 2; fi
+	@$(BIN)/python -m civharm.diff "$(FROM)" "$(TO)" --format "$(FORMAT)"
+
+bump: install ## Set a new version and date everywhere and draft its changelog: make bump VERSION=0.2.0 FROM=<rev>
+	@if [ -z "$(VERSION)" ] || [ -z "$(FROM)" ]; then \
+	  echo "make bump needs VERSION and FROM, the previous release: make bump VERSION=0.2.0 FROM=<rev> [DATE=YYYY-MM-DD]" >&2; \
+	  exit 2; fi
+	$(BIN)/python -m civharm.release bump "$(VERSION)" --from "$(FROM)" $(if $(DATE),--date "$(DATE)")
+
+release: install ## Build dist/civharm-<version>.zip (reproducible), its Parquet files and DuckDB database
+	$(BIN)/python -m civharm.release build
+
+cite: install ## Print BibTeX, APA and the form to cite one incident (make cite ID=CH-000002)
+	@$(BIN)/python -m civharm.cite $(if $(ID),--id "$(ID)")
+
+zenodo: install ## Regenerate .zenodo.json from CITATION.cff and datapackage.json
+	$(BIN)/python -m civharm.cite --zenodo
+
+cff-check: $(CFF_STAMP) ## Validate CITATION.cff with cffconvert (its own environment, .venv-cff)
+	$(CFF_VENV)/bin/cffconvert --validate --infile CITATION.cff
+
+$(CFF_STAMP): requirements-cff.lock
+	@echo "Setting up $(CFF_VENV) for cffconvert from requirements-cff.lock…"
+	@if [ ! -x $(CFF_VENV)/bin/python ]; then $(PYTHON) -m venv $(CFF_VENV); fi
+	@$(CFF_VENV)/bin/python -m pip install --quiet -r requirements-cff.lock
+	@touch $@
+
 # `lock` installs pyproject.toml's direct dependencies (with the test extra) into a
 # throwaway venv and writes what pip freeze reports. Only a complete run replaces the lock.
 lock: ## Regenerate requirements.lock from pyproject.toml's direct dependencies
@@ -127,6 +189,6 @@ lock: ## Regenerate requirements.lock from pyproject.toml's direct dependencies
 	mv "$$tmp/requirements.lock" requirements.lock
 	@echo "Wrote requirements.lock ($$(wc -l < requirements.lock) pins). Review it with: git diff requirements.lock"
 
-clean: ## Remove .venv and caches (the next command sets .venv up again)
-	rm -rf $(VENV) .pytest_cache build dist *.egg-info
+clean: ## Remove .venv, .venv-cff and caches (the next command sets .venv up again)
+	rm -rf $(VENV) $(CFF_VENV) .pytest_cache build dist *.egg-info
 	find . -path ./.git -prune -o -type d -name __pycache__ -exec rm -rf {} +

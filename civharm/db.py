@@ -39,8 +39,7 @@ def connect(package: str | Path = ".", database: str | Path | None = None) -> du
 
 def _load(con: duckdb.DuckDBPyConnection, desc: Path) -> None:
     root = desc.parent.resolve()
-    con.execute(f"SET file_search_path = {lit(str(root))}")
-    con.execute(load_script(root, load_json(desc)))
+    con.execute(load_script(root, load_json(desc), absolute=True))
 
 
 def _validated(desc: Path) -> None:

@@ -68,8 +68,11 @@ def column_comment(f: dict) -> str:
     return text
 
 
-def load_script(root: Path, descriptor: dict) -> str:
-    """The whole script: types, tables, comments, typed loads from the CSVs, views."""
+def load_script(root: Path, descriptor: dict, absolute: bool = False) -> str:
+    """The whole script: types, tables, comments, typed loads from the CSVs, views.
+
+    Paths are relative to the package folder (for `duckdb -init sql/load.sql` run there), or
+    absolute, so that a Python build reads this package whatever the working folder holds."""
     resources = creation_order(load_resources(root, descriptor))
     enums = enum_types(resources)
     out = [
@@ -101,7 +104,7 @@ def load_script(root: Path, descriptor: dict) -> str:
             out.append(f"COMMENT ON COLUMN {q(r.name)}.{q(f['name'])} IS {lit(column_comment(f))};")
         out.append("")
     for r in resources:
-        out.extend(_load(r))
+        out.extend(_load(r, root if absolute else None))
         out.append("")
     stems = figure_stems(next(r for r in resources if r.name == "claims").field_names)
     out.extend(views(stems))
@@ -119,22 +122,23 @@ def views(stems: list[str]) -> list[str]:
     return out
 
 
-def _read_csv(r: Resource) -> str:
+def _read_csv(r: Resource, root: Path | None) -> str:
     columns = ", ".join(f"{lit(f['name'])}: {lit(TYPES.get(f.get('type', 'string'), 'VARCHAR'))}" for f in r.fields)
-    return (f"read_csv({lit(r.path)}, header = true, auto_detect = false, delim = ',', quote = '\"', "
+    path = str(root.resolve() / r.path) if root is not None else r.path
+    return (f"read_csv({lit(path)}, header = true, auto_detect = false, delim = ',', quote = '\"', "
             f"escape = '\"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {{{columns}}})")
 
 
-def _load(r: Resource) -> list[str]:
+def _load(r: Resource, root: Path | None) -> list[str]:
     self_refs = [(fields[0], rfields[0]) for fields, ref, rfields in r.foreign_keys()
                  if ref == r.name and len(fields) == 1]
     if not self_refs:
-        return [f"INSERT INTO {q(r.name)} SELECT * FROM {_read_csv(r)};"]
+        return [f"INSERT INTO {q(r.name)} SELECT * FROM {_read_csv(r, root)};"]
     # DuckDB checks a foreign key per statement, so a row that points at another row of the
     # same table is inserted in a later statement than its target: by depth in the chain.
     (ref, key), stage = self_refs[0], q(f"_stage_{r.name}")
     depth = q(f"_depth_{r.name}")
-    out = [f"CREATE TEMP TABLE {stage} AS SELECT * FROM {_read_csv(r)};",
+    out = [f"CREATE TEMP TABLE {stage} AS SELECT * FROM {_read_csv(r, root)};",
            f"CREATE TEMP TABLE {depth} AS WITH RECURSIVE d(k, depth) AS (\n"
            f"    SELECT {q(key)}, 0 FROM {stage} WHERE {q(ref)} IS NULL\n"
            f"    UNION ALL SELECT s.{q(key)}, d.depth + 1 FROM {stage} AS s JOIN d ON s.{q(ref)} = d.k\n"

@@ -14,6 +14,10 @@ from . import cells, descriptor, hygiene, release, structure, tables
 from .report import Problem, Report
 
 
+# Structure problems after which some rows of a file were not read.
+_ROWS_LOST = {"row-ragged", "csv-unclosed-quote", "csv-parse"}
+
+
 class CannotRun(Exception):
     """Validation cannot start (exit 2): there is nothing to validate at the path given."""
 
@@ -33,19 +37,24 @@ def validate(path: str | Path) -> Report:
         report.title = f"{meta.get('name', '?')} {meta.get('version', '')}".strip() + f" ({desc})"
         report.extend(release.check(root, rel, meta, resources, ran))
 
-    frames, by_name = {}, {}
+    frames, by_name, raws = {}, {}, {}
     for res in resources:
         table, problems = structure.read(root, res, ran)
         report.extend(problems)
         if table is None:
             continue
         report.rows[res.name] = table.raw.height
+        if not any(p.rule in _ROWS_LOST for p in problems):  # else released IDs would look removed
+            raws[res.name] = table.raw
         typed, problems = cells.check(table, ran)
         report.extend(problems)
         report.extend(hygiene.check(table, ran))
         frames[res.name], by_name[res.name] = typed, res
     if frames:
-        report.extend(tables.check(frames, by_name, ran))
+        lossy = set(frames) - set(raws)  # tables that lost rows to structure problems
+        report.extend(tables.check(frames, by_name, ran, lossy))
+    if meta is not None:  # released IDs against the IDs as written (a broken cell is still the ID it was)
+        report.extend(release.check_ids(root, resources, raws, structure.LINE, ran))
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -1,36 +1,138 @@
-"""Layer 6, release: the version agrees everywhere it is written, and declared sizes and
-hashes match the files (as in a release zip, whose descriptor carries them)."""
+"""Layer 6, release: the version and the release date agree everywhere they are written, declared
+sizes and hashes match the files (as in a release zip, whose descriptor carries them), the
+generated .zenodo.json is current, and no released ID has disappeared or changed kind.
+
+Where the version and the release date live (docs/versions.md):
+- datapackage.json: `version`, and `created`, whose date is the release date;
+- CITATION.cff: `version` and `date-released`, at the top and in `preferred-citation`;
+- CHANGELOG.md: the top version entry, `## 0.2.0 — 2026-12-01` (an `## Unreleased` section
+  above it is fine).
+The ID ledger is releases/ids.csv (civharm/ids.py). Each file is optional: a package without
+one (the test fixtures) skips the checks that need it.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
+import polars as pl
+
+from civharm.cite import CFF, ZENODO, Citation, CitationError, read_cff, zenodo
+from civharm.ids import COLUMNS, LEDGER, has_tombstones, ledgered, read_ledger
 from civharm.package import Resource
 from .report import Problem
 
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
-_CFF_VERSION = re.compile(r"^version:\s*['\"]?([^'\"\s#]+)", re.M)
-_CHANGELOG_VERSION = re.compile(r"^##\s+\[?v?([0-9]+\.[0-9]+\.[0-9]+)", re.M)
+CHANGELOG = "CHANGELOG.md"
+# `## 0.2.0 — 2026-12-01`, `## [0.2.0] - 2026-12-01`, `## v0.2.0 (2026-12-01)`; the first one is the top entry.
+_CHANGELOG_ENTRY = re.compile(
+    r"^##\s+\[?v?([0-9]+\.[0-9]+\.[0-9]+)\]?[ \t]*(?:[-–—:(][ \t]*)*([0-9]{4}-[0-9]{2}-[0-9]{2})?", re.M)
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+DESCRIPTOR_RULES = {"version-format", "version-mismatch", "release-date-mismatch", "citation-unreadable",
+                    "zenodo-stale", "resource-bytes-mismatch", "resource-hash-mismatch"}
+ID_RULES = {"id-ledger-invalid", "id-removed", "id-kind-changed", "id-tombstone-unresolved"}
+
+
+def _changelog_top(root: Path) -> tuple[str | None, str | None, int | None] | None:
+    """(version, date, line) of CHANGELOG.md's top version entry; None without the file."""
+    path = root / CHANGELOG
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8", errors="replace")
+    m = _CHANGELOG_ENTRY.search(text)
+    if not m:
+        return (None, None, None)
+    return (m.group(1), m.group(2), text.count("\n", 0, m.start()) + 1)
+
+
+def _cff_line(root: Path, key: str, nested: bool) -> int | None:
+    """The line of a key in CITATION.cff: top level, or inside preferred-citation."""
+    inside = False
+    for i, line in enumerate((root / CFF).read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if re.match(r"^\S", line):
+            inside = line.startswith("preferred-citation:")
+            if not nested and line.startswith(f"{key}:"):
+                return i
+        elif nested and inside and re.match(rf"^\s+{re.escape(key)}:", line):
+            return i
+    return None
 
 
 def check(root: Path, rel: str, descriptor: dict, resources: list[Resource], ran: set[str]) -> list[Problem]:
-    ran.update({"version-format", "version-mismatch", "resource-bytes-mismatch", "resource-hash-mismatch"})
+    ran.update(DESCRIPTOR_RULES)
     out: list[Problem] = []
     version = descriptor.get("version")
     if version is not None and not (isinstance(version, str) and SEMVER.match(version)):
         out.append(Problem("version-format", rel, column="version", value=str(version)))
+    created = descriptor.get("created")
+    date = created[:10] if isinstance(created, str) and _DATE.match(created) else None
+
+    cff = None
+    if (root / CFF).is_file():
+        try:
+            cff = read_cff(root / CFF)
+        except CitationError as e:
+            out.append(Problem("citation-unreadable", CFF, detail=str(e)))
+    top = _changelog_top(root)
+
+    # Versions: datapackage.json is the reference; every other place must say the same.
     if isinstance(version, str):
-        for other, pattern in (("CITATION.cff", _CFF_VERSION), ("CHANGELOG.md", _CHANGELOG_VERSION)):
-            path = root / other
-            if not path.is_file():
-                continue
-            m = pattern.search(path.read_text(encoding="utf-8", errors="replace"))
-            found = m.group(1) if m else None
-            if found != version:
-                out.append(Problem("version-mismatch", other, column="version", value=found,
-                                   detail=f"{other} gives version {found or '(none)'}; datapackage.json gives {version}."))
+        found: list[tuple[str, int | None, str, object]] = []
+        if cff is not None:
+            found.append((CFF, _cff_line(root, "version", False), "version", cff.get("version")))
+            if isinstance(cff.get("preferred-citation"), dict):
+                found.append((CFF, _cff_line(root, "version", True), "preferred-citation.version",
+                              cff["preferred-citation"].get("version")))
+        if top is not None:
+            found.append((CHANGELOG, top[2], "version", top[0]))
+        for file, line, column, value in found:
+            value = None if value is None else str(value)
+            if value != version:
+                where = f"{file} ({column})" if column != "version" else file
+                out.append(Problem("version-mismatch", file, line=line, column=column, value=value,
+                                   detail=f"{where} gives version {value or '(none)'}; datapackage.json gives {version}."))
+
+    # Release dates: datapackage.json's created date is the reference, else CITATION.cff's.
+    dates: list[tuple[str, int | None, str, object]] = []
+    if cff is not None:
+        dates.append((CFF, _cff_line(root, "date-released", False), "date-released", cff.get("date-released")))
+        pref = cff.get("preferred-citation")
+        if isinstance(pref, dict) and "date-released" in pref:
+            dates.append((CFF, _cff_line(root, "date-released", True), "preferred-citation.date-released",
+                          pref.get("date-released")))
+    if top is not None and top[0] is not None:
+        dates.append((CHANGELOG, top[2], f"## {top[0]}", top[1]))
+    reference, ref_name = date, "datapackage.json (created)"
+    if reference is None and dates and dates[0][3]:
+        reference, ref_name = str(dates[0][3])[:10], "CITATION.cff (date-released)"
+    if reference is not None:
+        for file, line, column, value in dates:
+            value = None if value is None else str(value)[:10]
+            if value != reference:
+                what = f"{file} ({column})"
+                out.append(Problem("release-date-mismatch", file, line=line, column=column, value=value,
+                                   expected=reference,
+                                   detail=f"{what} gives the release date {value or '(none)'}; {ref_name} gives {reference}."))
+
+    # .zenodo.json is generated: it must be what CITATION.cff and datapackage.json give now.
+    if (root / ZENODO).is_file():
+        try:
+            committed = json.loads((root / ZENODO).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            committed = None
+        if cff is None:
+            out.append(Problem("zenodo-stale", ZENODO, detail=f"there is no readable {CFF} to generate it from"))
+        else:
+            expected = zenodo(Citation(root, cff, str(version or cff.get("version") or ""), descriptor))
+            if committed != expected:
+                keys = sorted(k for k in set(expected) | set(committed or {})
+                              if (committed or {}).get(k) != expected.get(k)) if isinstance(committed, dict) else ["(not JSON)"]
+                out.append(Problem("zenodo-stale", ZENODO, detail="it differs in " + ", ".join(keys)))
+
     for res in resources:
         data = None
         declared = res.descriptor.get("bytes")
@@ -50,3 +152,85 @@ def check(root: Path, rel: str, descriptor: dict, resources: list[Resource], ran
             if actual != digest.lower():
                 out.append(Problem("resource-hash-mismatch", res.path, value=f"{algo}:{actual}", expected=declared))
     return out
+
+
+def check_ids(root: Path, resources: list[Resource], raws: dict[str, pl.DataFrame], line_column: str,
+              ran: set[str]) -> list[Problem]:
+    """No released ID disappears or changes kind; withdrawn IDs resolve.
+
+    raws: resource name -> the raw (text) frame the structure layer read, with each row's CSV line
+    in `line_column`. A resource missing from raws (unreadable) or lacking its key column is
+    skipped, so that one broken file does not report every released ID as removed."""
+    path = root / LEDGER
+    if not path.is_file():
+        return []
+    ran.update(ID_RULES)
+    try:
+        ledger = read_ledger(path)
+    except (OSError, ValueError, pl.exceptions.PolarsError) as e:
+        return [Problem("id-ledger-invalid", LEDGER, line=1, detail=f"it cannot be read: {' '.join(str(e).split())[:200]}")]
+    out: list[Problem] = []
+    by_name = {r.name: r for r in resources}
+
+    def bad(rows: pl.DataFrame, column: str, why: str) -> None:
+        for r in rows.iter_rows(named=True):
+            out.append(Problem("id-ledger-invalid", LEDGER, line=r["__line"], column=column,
+                               value=r[column], detail=why.format(**r)))
+
+    bad(ledger.filter(pl.col("id").is_null() | pl.col("resource").is_null() | pl.col("released_in").is_null()),
+        "id", "id, resource and released_in are required")
+    bad(ledger.filter(pl.col("id").is_not_null() & pl.col("id").is_duplicated()), "id", "the ID {id} is listed twice")
+    bad(ledger.filter(pl.col("resource").is_not_null() & ~pl.col("resource").is_in(list(by_name))),
+        "resource", "the package has no resource {resource}")
+    tombstoned = [n for n, r in by_name.items() if has_tombstones(r)]
+    bad(ledger.filter(pl.col("withdrawn_in").is_not_null() & pl.col("resource").is_in(tombstoned)),
+        "withdrawn_in", "{resource} rows retire in the data, as tombstones (status merged or retracted), "
+        "never by withdrawal from the ledger")
+    bad(ledger.filter(pl.col("withdrawn_in").is_not_null() & pl.col("reason").is_null()),
+        "reason", "a withdrawn ID needs a reason")
+    bad(ledger.filter(pl.col("withdrawn_in").is_null() & (pl.col("resolves_to").is_not_null() | pl.col("reason").is_not_null())),
+        "resolves_to", "resolves_to and reason are for withdrawn IDs only (set withdrawn_in)")
+
+    # Where every ID of the data is now: (id, resource it is in, its CSV line).
+    present = []
+    for name, raw in raws.items():
+        res = by_name.get(name)
+        if res is None or not ledgered(res) or res.primary_key[0] not in raw.columns:
+            continue
+        present.append(raw.select(pl.col(res.primary_key[0]).alias("id"), pl.lit(name).alias("now_in"),
+                                  pl.col(line_column).alias("now_line")).drop_nulls("id"))
+    if not present:
+        return out
+    now = pl.concat(present).unique("id", keep="first", maintain_order=True)
+    readable = [n for n in raws if n in by_name and ledgered(by_name[n]) and by_name[n].primary_key[0] in raws[n].columns]
+    checked = ledger.filter(pl.col("id").is_not_null() & pl.col("resource").is_in(readable))
+    joined = checked.join(now, on="id", how="left")
+
+    active = joined.filter(pl.col("withdrawn_in").is_null())
+    for r in active.filter(pl.col("now_in").is_null()).iter_rows(named=True):
+        res = by_name[r["resource"]]
+        out.append(Problem("id-removed", res.path, column=res.primary_key[0], value=r["id"],
+                           expected=r["released_in"],
+                           detail=f"{LEDGER} line {r['__line']}"))
+    for r in joined.filter(pl.col("now_in").is_not_null() & (pl.col("now_in") != pl.col("resource"))).iter_rows(named=True):
+        res = by_name[r["now_in"]]
+        out.append(Problem("id-kind-changed", res.path, line=r["now_line"], column=res.primary_key[0],
+                           value=r["id"], expected=r["resource"]))
+
+    for r in joined.filter(pl.col("withdrawn_in").is_not_null() & (pl.col("now_in") == pl.col("resource"))).iter_rows(named=True):
+        out.append(Problem("id-ledger-invalid", LEDGER, line=r["__line"], column="withdrawn_in", value=r["withdrawn_in"],
+                           detail=f"{r['id']} is withdrawn here but still a row of {r['resource']}: "
+                                  "delete the row, or clear withdrawn_in, resolves_to and reason"))
+
+    withdrawn = joined.filter(pl.col("withdrawn_in").is_not_null() & pl.col("resolves_to").is_not_null())
+    if withdrawn.height:
+        target = withdrawn.join(now.select(pl.col("id").alias("resolves_to"), pl.col("now_in").alias("target_in")),
+                                on="resolves_to", how="left")
+        for r in target.filter(pl.col("target_in").is_null() | (pl.col("target_in") != pl.col("resource"))).iter_rows(named=True):
+            out.append(Problem("id-tombstone-unresolved", LEDGER, line=r["__line"], column="resolves_to",
+                               value=r["resolves_to"], expected=r["resource"],
+                               detail=f"{r['id']} was withdrawn in {r['withdrawn_in']}"))
+    return out
+
+
+__all__ = ["check", "check_ids", "COLUMNS"]

@@ -24,6 +24,7 @@ from .report import Problem
 
 LINE = "__line"  # the column that carries each row's line number through every layer
 BROKEN = "__broken"  # true for a row with a cell that broke a cell rule (set by the cells layer)
+_EXTRA = "__extra"  # a column past the header, to catch rows with one cell too many
 _BAD_BYTE = re.compile("[\udc80-\udcff]+")
 
 
@@ -70,18 +71,25 @@ def _fast(path: Path, data: bytes, resource: Resource) -> Table | None:
             or not data.startswith(",".join(names).encode() + b"\n")):
         return None
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    # DuckDB pads short rows and drops one trailing delimiter, silently. So read one column
+    # more than the header with padding on and empty cells as '': a padded cell comes back
+    # NULL (a short row) and a filled extra column means a long row; either goes to the exact
+    # reader, which reports it.
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in [*names, _EXTRA]) + "}"
     try:
         con = duckdb.connect()
         frame = con.execute(
             f"SELECT * FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
-            f"escape = '\"', strict_mode = true, null_padding = false, columns = {columns})", [str(path)]).pl()
+            f"escape = '\"', strict_mode = true, null_padding = true, nullstr = '\x01', "
+            f"columns = {columns})", [str(path)]).pl()
         con.close()
     except duckdb.Error:
         return None
     if frame.height != lines - 1:  # a record spans lines: line numbers need the exact reader
         return None
-    frame = frame.with_columns(
+    if frame.select(pl.any_horizontal(pl.col(n).is_null() for n in names) | pl.col(_EXTRA).is_not_null()).to_series().any():
+        return None
+    frame = frame.drop(_EXTRA).with_columns(
         *(pl.when(pl.col(n).str.len_bytes() > 0).then(pl.col(n)).alias(n) for n in names),
         pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(LINE))
     return Table(resource, frame, list(names))

@@ -24,8 +24,11 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str]) -> list[Problem]:
-    """frames: resource name -> typed frame; resources: name -> Resource."""
+def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy: set[str] = frozenset()) -> list[Problem]:
+    """frames: resource name -> typed frame; resources: name -> Resource; lossy: tables that lost
+    rows to structure problems. A reference into a lossy table, and the rules across tables, are
+    not checked until those rows are back: a dropped row would make every reference to it
+    dangle, and the structure problem is the one to fix."""
     ran.update({"pk-duplicate", "fk-dangling", "self-reference-dangling", "self-reference-cycle"})
     # A rule's SQL may name a table or column that a broken file lacks (already reported);
     # on a complete package the same error is a bug of ours and must surface.
@@ -61,7 +64,7 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str]) -> li
                       FROM {t} WHERE {' AND '.join(f'{_q(k)} IS NOT NULL' for k in pk)})
                     WHERE {LINE} > first""", "pk-duplicate", res.path, ",".join(pk))
         for fields, ref, rfields in res.foreign_keys():
-            if ref not in frames or len(fields) != len(rfields):
+            if ref not in frames or ref in lossy or len(fields) != len(rfields):
                 continue
             cond = " AND ".join(f"r.{_q(b)} = s.{_q(a)}" for a, b in zip(fields, rfields))
             value = " || ',' || ".join(f"CAST(s.{_q(a)} AS VARCHAR)" for a in fields)
@@ -82,6 +85,9 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str]) -> li
                     problems.append(Problem("self-reference-cycle", res.path, line=line, column=fields[0],
                                             value=" -> ".join(path)))
 
+    if lossy:
+        con.close()
+        return problems
     problems.extend(_ranges(con, frames, resources, ran, tolerate))
     if "claims" in frames:  # the package's own views, which some rules below report from
         for statement in views(figure_stems(frames["claims"].columns)):

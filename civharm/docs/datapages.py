@@ -1,0 +1,319 @@
+"""Generated content that reads the data through DuckDB: the home page's figures and downloads,
+the incident list, the pictures (timeline, official against monitors, map) and the worked case.
+
+The pictures are drawn in the browser by the vendored Chart.js and Leaflet
+(docs/assets/civharm/civharm.js) from JSON that this module puts in a data-* attribute
+(escaped, see html.json_attr); every picture is followed by the same figures as a table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .build import DOWNLOADS, PageContext
+from .html import anchor, attr, block, code, json_attr, link, table, text
+
+# Marker colours of the map, by assessment grade; a grade not listed here gets OTHER_COLOURS.
+ASSESSMENT_COLOURS = {
+    "confirmed": "#b2182b",
+    "fair": "#ef6c00",
+    "weak": "#c9a227",
+    "single_source": "#7b3294",
+    "contested": "#2166ac",
+    "discounted": "#7f7f7f",
+}
+OTHER_COLOURS = ["#1b9e77", "#66a61e", "#e7298a", "#a6761d"]
+
+INCIDENTS_PAGE = "incidents/"
+
+
+def _n(value) -> str:
+    return "" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def figure_range(lo, hi) -> str:
+    """A min/max pair as the methodology writes it: 42–55, 42, 'at least 32', 'up to 30', blank."""
+    if lo is None and hi is None:
+        return ""
+    if hi is None:
+        return f"at least {_n(lo)}"
+    if lo is None:
+        return f"up to {_n(hi)}"
+    return _n(lo) if lo == hi else f"{_n(lo)}–{_n(hi)}"
+
+
+def place(row: dict) -> str:
+    parts = [row.get("neighbourhood"), row.get("locality")]
+    return ", ".join(str(p) for p in parts if p) or str(row.get("admin1") or row.get("country") or "")
+
+
+def incident_link(ctx: PageContext, incident_id: str) -> str:
+    return f'<a href="{attr(ctx.href(INCIDENTS_PAGE + "#" + anchor(incident_id)))}">{code(incident_id)}</a>'
+
+
+# --- Home ------------------------------------------------------------------------------------
+
+
+def headline(ctx: PageContext) -> str:
+    """Figures computed from the data: incidents, claims, sources, date range, deaths, version."""
+    b = ctx.build
+    i = b.rows("""SELECT count(*) FILTER (WHERE status = 'active') AS active,
+                         count(*) FILTER (WHERE status <> 'active') AS tombstones,
+                         min(date_start) FILTER (WHERE status = 'active') AS first,
+                         max(date_end) FILTER (WHERE status = 'active') AS last,
+                         sum(civilians_killed_min) FILTER (WHERE status = 'active') AS lo,
+                         sum(coalesce(civilians_killed_max, civilians_killed_min)) FILTER (WHERE status = 'active') AS hi
+                  FROM incidents""")[0]
+    counts = {name: b.rows(f'SELECT count(*) AS n FROM "{name}"')[0]["n"] for name in ("claims", "sources", "tallies")}
+    first = i["first"].strftime("%-d %B %Y") if i["first"] else "–"
+    last = i["last"].strftime("%-d %B %Y") if i["last"] else "–"
+    cards = [
+        ("incidents", _n(i["active"]), f"active, and {_n(i['tombstones'])} merged or retracted tombstones"),
+        ("claims", _n(counts["claims"]), "what one source says about one incident"),
+        ("sources", _n(counts["sources"]), "articles, NGO statements, military releases, datasets"),
+        ("civilians killed", figure_range(i["lo"], i["hi"]) or "–",
+         "the sum of the incidents' minima and maxima; tallies are never added"),
+        ("date range", f"{first} – {last}", "first and last day of the active incidents"),
+        ("version", b.meta.get("version", ""), f"{_n(counts['tallies'])} tallies kept apart from incidents"),
+    ]
+    html = "".join(f'<div class="civharm-figure" data-figure="{attr(key)}"><div class="civharm-figure-value">'
+                   f'{text(value)}</div><div class="civharm-figure-label"><strong>{text(key)}</strong> · '
+                   f'{text(note)}</div></div>' for key, value, note in cards)
+    return block(f'<div class="civharm-figures">{html}</div>')
+
+
+def campaigns(ctx: PageContext) -> str:
+    b = ctx.build
+    labels = b.labels("incidents", "campaign")
+    rows = b.rows("""SELECT CAST(campaign AS VARCHAR) AS campaign, count(*) AS incidents,
+                            min(date_start) AS first, max(date_end) AS last,
+                            sum(civilians_killed_min) AS lo,
+                            sum(coalesce(civilians_killed_max, civilians_killed_min)) AS hi
+                     FROM incidents WHERE status = 'active' GROUP BY ALL ORDER BY first""")
+    body = [[code(r["campaign"]), text(labels.get(r["campaign"], "")), _n(r["incidents"]),
+             text(f"{r['first']} – {r['last']}"), text(figure_range(r["lo"], r["hi"]))] for r in rows]
+    return block(table(["Campaign", "Scope", "Incidents", "Dates", "Civilians killed"], body))
+
+
+def downloads(ctx: PageContext) -> str:
+    b = ctx.build
+    rows = [[f'<a href="{attr(ctx.href(f"{DOWNLOADS}/datapackage.json"))}" download>{code("datapackage.json")}</a>',
+             text("The package descriptor: resources, version, licences, sources.")]]
+    for r in b.resources:
+        rows.append([f'<a href="{attr(ctx.href(f"{DOWNLOADS}/{r.path}"))}" download>{code(r.path)}</a>',
+                     text(r.descriptor.get("description", ""))])
+    for r in b.resources:
+        if r.schema_path:
+            rows.append([f'<a href="{attr(ctx.href(f"{DOWNLOADS}/{r.schema_path}"))}" download>{code(r.schema_path)}</a>',
+                         text(f"Table Schema of {r.name}.")])
+    licences = "; ".join(link(lic.get("path"), lic.get("title") or lic.get("name")) for lic in b.meta.get("licenses", []))
+    return block(f'<div class="civharm-downloads"><p>Version <strong>{text(b.meta.get("version", ""))}</strong> · '
+                 f'licence: {licences}</p>' + table(["File", "What it holds"], rows) + "</div>")
+
+
+# --- Incidents -----------------------------------------------------------------------------
+
+
+def _claims_by_incident(ctx: PageContext) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for c in ctx.build.rows("""
+            SELECT c.*, CAST(c.claim_type AS VARCHAR) AS claim_type, s.publisher, s.title, s.url,
+                   s.published_on, cs.publisher AS cited_publisher, a.short_name AS actor
+            FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
+            LEFT JOIN sources AS cs ON cs.source_id = c.cited_source_id
+            LEFT JOIN actors AS a ON a.actor_id = c.actor_id
+            ORDER BY c.claim_id"""):
+        out.setdefault(c["incident_id"], []).append(c)
+    return out
+
+
+def _claims_table(claims: list[dict]) -> str:
+    rows = []
+    for c in claims:
+        source = link(c["url"], c["publisher"] or c["source_id"])
+        if c["cited_publisher"]:
+            source += f"<br><small>citing {text(c['cited_publisher'])}</small>"
+        figures = [f"{label} {figure_range(c[f'{stem}_min'], c[f'{stem}_max'])}"
+                   for stem, label in (("civilians_killed", "killed"), ("children_killed", "children"),
+                                       ("women_killed", "women"), ("injured", "injured"))
+                   if figure_range(c[f"{stem}_min"], c[f"{stem}_max"])]
+        rows.append([code(c["claim_id"]), source, text(c["claim_type"]), text(c["published_on"] or ""),
+                     text("; ".join(figures) or "no figure"), text(c["statement"])])
+    return table(["Claim", "Source", "Type", "Published", "Figures", "Statement (our words)"], rows, "civharm-claims")
+
+
+def incident_list(ctx: PageContext) -> str:
+    """Every incident, tombstones included, with its claims: the range explained by its sources."""
+    b = ctx.build
+    claims = _claims_by_incident(ctx)
+    assessments = b.labels("incidents", "assessment")
+    out = []
+    for i in b.rows("""SELECT i.*, CAST(i.status AS VARCHAR) AS status, CAST(i.campaign AS VARCHAR) AS campaign,
+                              CAST(i.assessment AS VARCHAR) AS assessment, CAST(i.means AS VARCHAR) AS means,
+                              CAST(i.attribution AS VARCHAR) AS attribution, a.name AS actor
+                       FROM incidents AS i LEFT JOIN actors AS a ON a.actor_id = i.actor_id"""):
+        iid = i["incident_id"]
+        title = f"{iid} · {place(i)} · {i['date_start']}" + ("" if i["date_end"] == i["date_start"] else f" – {i['date_end']}")
+        facts = [("Status", text(i["status"]) + (f" into {incident_link(ctx, i['merged_into'])}" if i["merged_into"] else "")
+                  + (f": {text(i['status_reason'])}" if i["status_reason"] else "")),
+                 ("Campaign", code(i["campaign"])),
+                 ("Means", text(i["means"])),
+                 ("Attributed to", text(i["actor"] or "unknown") + f" ({text(i['attribution'])})"),
+                 ("Civilians killed", text(figure_range(i["civilians_killed_min"], i["civilians_killed_max"]) or "not stated")),
+                 ("Children / women killed", text(figure_range(i["children_killed_min"], i["children_killed_max"]) or "–")
+                  + " / " + text(figure_range(i["women_killed_min"], i["women_killed_max"]) or "–")),
+                 ("Injured", text(figure_range(i["injured_min"], i["injured_max"]) or "–")),
+                 ("Assessment", f'<span class="civharm-grade" style="--grade: {attr(ASSESSMENT_COLOURS.get(i["assessment"], "#555"))}">'
+                  f'{text(i["assessment"])}</span> {text(assessments.get(i["assessment"], ""))}')]
+        dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
+        parts = [f'<h3 id="{attr(anchor(iid))}">{text(title)}</h3>',
+                 f'<p class="civharm-summary">{text(i["summary"])}</p>' if i["summary"] else "",
+                 f'<dl class="civharm-facts">{dl}</dl>',
+                 f'<p class="civharm-notes"><strong>Notes.</strong> {text(i["notes"])}</p>' if i["notes"] else "",
+                 _claims_table(claims[iid]) if claims.get(iid) else "<p>No claims.</p>"]
+        out.append(f'<div class="civharm-incident" data-incident="{attr(iid)}">' + "".join(parts) + "</div>")
+    return block(f'<div class="civharm-incidents">{"".join(out)}</div>')
+
+
+# --- Pictures --------------------------------------------------------------------------------
+
+
+def _weeks(first: dt.date, last: dt.date) -> list[dt.date]:
+    out, week = [], first
+    while week <= last:
+        out.append(week)
+        week += dt.timedelta(days=7)
+    return out
+
+
+def timeline_data(ctx: PageContext) -> list[dict]:
+    """Per campaign, civilian deaths per ISO week (Monday of date_start's week) as a min-max band:
+    the sums of active incidents' minima and maxima, a max left open counting its min, as in the
+    deaths_by_month view; weeks without incidents are zero, so gaps show."""
+    b = ctx.build
+    labels = b.labels("incidents", "campaign")
+    rows = b.rows("""SELECT CAST(campaign AS VARCHAR) AS campaign, CAST(date_trunc('week', date_start) AS DATE) AS week,
+                            count(*) AS incidents,
+                            CAST(coalesce(sum(civilians_killed_min), 0) AS BIGINT) AS lo,
+                            CAST(coalesce(sum(coalesce(civilians_killed_max, civilians_killed_min)), 0) AS BIGINT) AS hi,
+                            count(*) FILTER (WHERE civilians_killed_min IS NULL AND civilians_killed_max IS NULL) AS without_figure
+                     FROM incidents WHERE status = 'active' GROUP BY ALL ORDER BY campaign, week""")
+    out = []
+    for campaign in dict.fromkeys(r["campaign"] for r in sorted(rows, key=lambda r: r["week"])):
+        mine = {r["week"]: r for r in rows if r["campaign"] == campaign}
+        weeks = _weeks(min(mine), max(mine))
+        empty = {"incidents": 0, "lo": 0, "hi": 0, "without_figure": 0}
+        out.append({"campaign": campaign, "label": labels.get(campaign, campaign),
+                    "weeks": [{"week": w.isoformat(), "iso": f"{w.isocalendar()[0]}-W{w.isocalendar()[1]:02d}",
+                               **{k: mine.get(w, empty)[k] for k in empty}} for w in weeks]})
+    return out
+
+
+def timeline(ctx: PageContext) -> str:
+    out = []
+    for c in timeline_data(ctx):
+        rows = [[text(w["iso"]), text(w["week"]), _n(w["incidents"]), text(figure_range(w["lo"], w["hi"]) or "0"),
+                 _n(w["without_figure"]) if w["without_figure"] else ""] for w in c["weeks"] if w["incidents"]]
+        out.append(
+            f'<figure class="civharm-picture" id="{attr(anchor("timeline", c["campaign"]))}">'
+            f'<figcaption><strong>{code(c["campaign"])}</strong>: civilians killed per week, min–max. '
+            f'{text(c["label"])}</figcaption>'
+            f'<div class="civharm-chart" data-chart="timeline" data-series="{json_attr(c)}"><canvas role="img" '
+            f'aria-label="{attr("Civilian deaths per week, " + c["campaign"])}"></canvas></div>'
+            f'<details><summary>The figures, week by week</summary>'
+            + table(["ISO week", "Monday", "Incidents", "Civilians killed", "Incidents with no figure"], rows) +
+            "</details></figure>")
+    if not out:
+        out.append("<p>No active incidents yet.</p>")
+    return block('<div class="civharm-timeline">' + "".join(out) + "</div>")
+
+
+def official_data(ctx: PageContext) -> list[dict]:
+    rows = ctx.build.rows("""SELECT incident_id, CAST(campaign AS VARCHAR) AS campaign, date_start, locality, neighbourhood,
+                                    official_min, official_max, official_denial, monitors_min, monitors_max, ratio
+                             FROM official_vs_monitors ORDER BY date_start, incident_id""")
+    for r in rows:
+        r["date_start"] = r["date_start"].isoformat()
+        r["label"] = f"{r['incident_id']} {r['locality'] or ''} {r['date_start']}".strip()
+    return rows
+
+
+def official_vs_monitors(ctx: PageContext) -> str:
+    rows = official_data(ctx)
+    if not rows:
+        return block("<p>No incident has an official admission or denial yet.</p>")
+    body = [[incident_link(ctx, r["incident_id"]), text(r["date_start"]), text(place(r)),
+             text(figure_range(r["official_min"], r["official_max"]) or ("denied" if r["official_denial"] else "no figure")),
+             text(figure_range(r["monitors_min"], r["monitors_max"]) or "no figure"),
+             text("" if r["ratio"] is None else f"{r['ratio']:.2f}")] for r in rows]
+    height = 60 + 34 * len(rows)
+    return block(
+        '<figure class="civharm-picture" id="official-vs-monitors-chart">'
+        '<figcaption>Civilians killed per incident: what a belligerent conceded (official) against what '
+        'monitors and the media reported. A bar spans the lowest to the highest figure claimed.</figcaption>'
+        f'<div class="civharm-chart" data-chart="official" style="height: {height}px" data-series="{json_attr(rows)}">'
+        '<canvas role="img" aria-label="Official against monitor figures per incident"></canvas></div>'
+        + table(["Incident", "Date", "Place", "Official", "Monitors and media", "Official max / monitors max"], body)
+        + "</figure>")
+
+
+def map_data(ctx: PageContext) -> list[dict]:
+    rows = ctx.build.rows("""SELECT incident_id, CAST(campaign AS VARCHAR) AS campaign, date_start, date_end, locality,
+                                    neighbourhood, admin1, country, latitude, longitude,
+                                    CAST(location_precision AS VARCHAR) AS location_precision,
+                                    civilians_killed_min, civilians_killed_max, CAST(assessment AS VARCHAR) AS assessment,
+                                    summary
+                             FROM incidents WHERE status = 'active' ORDER BY incident_id""")
+    for r in rows:
+        r["date_start"], r["date_end"] = r["date_start"].isoformat(), r["date_end"].isoformat()
+        r["killed"] = figure_range(r.pop("civilians_killed_min"), r.pop("civilians_killed_max")) or "not stated"
+        r["place"] = place(r)
+        r["href"] = ctx.href(INCIDENTS_PAGE + "#" + anchor(r["incident_id"]))
+    return rows
+
+
+def incident_map(ctx: PageContext) -> str:
+    b = ctx.build
+    rows = map_data(ctx)
+    grades = list(b.labels("incidents", "assessment")) or sorted({r["assessment"] for r in rows})
+    colours = {g: ASSESSMENT_COLOURS.get(g) or OTHER_COLOURS[k % len(OTHER_COLOURS)] for k, g in enumerate(grades)}
+    labels = b.labels("incidents", "assessment")
+    legend = "".join(f'<li><span class="civharm-swatch" style="background: {attr(colours[g])}"></span>{code(g)} '
+                     f'{text(labels.get(g, ""))}</li>' for g in grades)
+    placed = [r for r in rows if r["latitude"] is not None and r["longitude"] is not None]
+    unplaced = [r for r in rows if r not in placed]
+    world = ctx.href("assets/vendor/world-atlas/countries-50m.json")
+    config = {"colours": colours, "world": world}
+    missing = ("<p>All active incidents have coordinates.</p>" if not unplaced else
+               "<p>Incidents without coordinates, not on the map:</p>"
+               + table(["Incident", "Date", "Place", "Civilians killed", "Assessment"],
+                       [[incident_link(ctx, r["incident_id"]), text(r["date_start"]), text(r["place"]), text(r["killed"]),
+                         text(r["assessment"])] for r in unplaced]))
+    return block(
+        '<figure class="civharm-picture" id="incident-map-figure">'
+        f'<figcaption>{len(placed)} active incidents by assessment; click a marker for the incident. Numbers are '
+        'clusters of nearby incidents: click to spread them. Most coordinates are the centre of a town or '
+        'neighbourhood (see <code>location_precision</code>). Country outlines: Natural Earth.</figcaption>'
+        f'<div class="civharm-map" data-config="{json_attr(config)}" data-incidents="{json_attr(placed)}"></div>'
+        f'<ul class="civharm-legend">{legend}</ul>{missing}</figure>')
+
+
+# --- The worked case ---------------------------------------------------------------------
+
+
+def relay_case(ctx: PageContext) -> str:
+    """Claims that relay another source but state other figures (the relay_discrepancies view),
+    next to what the cited source said: the founding article's 55 against the Observatory's 42."""
+    rows = ctx.build.rows("""SELECT r.*, c.statement AS relayed_statement, o.statement AS cited_statement
+                             FROM relay_discrepancies AS r
+                             JOIN claims AS c ON c.claim_id = r.claim_id
+                             JOIN claims AS o ON o.claim_id = r.cited_claim_id
+                             ORDER BY r.incident_id, r.claim_id""")
+    if not rows:
+        return block("<p>No claim currently relays a figure that differs from its cited source.</p>")
+    body = [[incident_link(ctx, r["incident_id"]),
+             f"{text(r['relayed_by'])} ({code(r['claim_id'])}): <strong>{text(figure_range(r['relayed_min'], r['relayed_max']))}</strong>"
+             f"<br><small>{text(r['relayed_statement'])}</small>",
+             f"{text(r['cited_source'])} ({code(r['cited_claim_id'])}): <strong>{text(figure_range(r['cited_min'], r['cited_max']))}</strong>"
+             f"<br><small>{text(r['cited_statement'])}</small>"] for r in rows]
+    return block(table(["Incident", "The relaying claim says", "The source it cites says"], body, "civharm-relays"))

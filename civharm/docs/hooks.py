@@ -1,0 +1,77 @@
+"""MkDocs hooks (mkdocs.yml `hooks:`): the reference pages are generated from the package at
+every build, never committed.
+
+- on_config: find the package ($CIVHARM_PACKAGE, else the repository) and read its descriptor;
+- on_files: ship the package's files (descriptor, schemas, CSVs, licence) under downloads/;
+- on_page_markdown: replace each `<!-- civharm:NAME -->` marker with generated content;
+- on_serve: `make serve` rebuilds when the data, schemas or cookbook change.
+
+This file is loaded by path, so it imports the generators as the installed civharm package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from civharm.docs import datapages, dictionary, querypages, rulespage
+from civharm.docs.build import Build, DocsError, PageContext, expand
+
+GENERATORS = {
+    "headline": datapages.headline,
+    "campaigns": datapages.campaigns,
+    "downloads": datapages.downloads,
+    "incidents": datapages.incident_list,
+    "timeline": datapages.timeline,
+    "official-vs-monitors": datapages.official_vs_monitors,
+    "map": datapages.incident_map,
+    "relay-case": datapages.relay_case,
+    "data-dictionary": dictionary.data_dictionary,
+    "rule-index": rulespage.rule_index,
+    "rules": rulespage.rules_by_layer,
+    "views": querypages.views,
+    "cookbook": querypages.cookbook,
+    "validate-example": querypages.validate_example,
+    "citation": querypages.citation,
+}
+
+_build: Build | None = None
+
+
+def on_config(config):
+    global _build
+    if _build is not None:
+        _build.close()
+    try:
+        _build = Build.load(Path(config.config_file_path).resolve().parent)
+    except (DocsError, ValueError, OSError) as e:
+        raise PluginError(f"civharm docs: {e}") from e
+    return config
+
+
+def on_files(files, config):
+    for uri, path in _build.download_files():
+        files.append(File.generated(config, uri, abs_src_path=str(path)))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    try:
+        return expand(markdown, PageContext(_build, page.url), GENERATORS)
+    except DocsError as e:
+        raise PluginError(f"civharm docs, page {page.file.src_uri}: {e}") from e
+
+
+def on_post_build(config):
+    _build.close()  # the next build (make serve) opens a fresh connection on the changed data
+
+
+def on_serve(server, config, builder):
+    b = _build
+    for path in [b.package / "datapackage.json", b.package / "schemas", b.package / "data", b.cookbook,
+                 b.repo / "sql" / "views", b.repo / "CHANGELOG.md"]:
+        if path.exists():
+            server.watch(str(path))
+    return server

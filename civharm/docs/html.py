@@ -1,0 +1,71 @@
+"""Escaping for everything the docs generate from data: HTML text, attributes, embedded JSON.
+
+Data values (summaries, statements, names, URLs) come from CSVs that anyone can edit, so no
+value ever reaches a page unescaped: text and attributes go through `text`/`attr`, JSON for the
+charts and the map goes through `json_attr`, and links only get an href when the URL is http(s).
+Generated HTML is written as raw HTML blocks inside the Markdown pages, where Markdown does not
+touch it, so an escaped value stays text (a summary holding `<script>` shows as `<script>`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any, Iterable, Sequence
+
+
+def text(value: Any) -> str:
+    """A value as HTML text: escaped; None (a blank cell) becomes an empty string."""
+    if value is None:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def attr(value: Any) -> str:
+    """A value for a double-quoted HTML attribute."""
+    return text(value)
+
+
+def json_attr(obj: Any) -> str:
+    """JSON for a data-* attribute: `</` escaped as `<\\/`, then HTML-escaped as an attribute."""
+    return attr(json.dumps(obj, ensure_ascii=False, default=str).replace("</", "<\\/"))
+
+
+def code(value: Any) -> str:
+    return f"<code>{text(value)}</code>"
+
+
+_SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+
+
+def link(url: Any, label: Any) -> str:
+    """An external link when the URL is a plain http(s) address; otherwise the label as text."""
+    if isinstance(url, str) and _SAFE_URL.match(url):
+        return f'<a href="{attr(url)}">{text(label)}</a>'
+    return text(label)
+
+
+_ANCHOR = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def anchor(*parts: Any) -> str:
+    """A stable HTML id from names and IDs (CH-000002 stays CH-000002)."""
+    return _ANCHOR.sub("-", "-".join(str(p) for p in parts)).strip("-")
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
+    """An HTML table; headers are escaped here, cells must already be HTML (built with text()).
+    The table itself has no class, so that Material styles it as its own tables (`table:not([class])`);
+    `cls` goes on a wrapping div."""
+    head = "".join(f"<th>{text(h)}</th>" for h in headers)
+    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    out = f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+    return f'<div class="{attr(cls)}">{out}</div>' if cls else out
+
+
+def block(html_text: str) -> str:
+    """A raw HTML block for a Markdown page: blank lines around it and none inside it (Markdown
+    would start a paragraph after a blank line inside a block)."""
+    lines = [line for line in html_text.splitlines() if line.strip()]
+    return "\n\n" + "\n".join(lines) + "\n\n"

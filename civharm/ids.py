@@ -1,0 +1,127 @@
+"""The ID ledger, `releases/ids.csv`: every ID the package has ever released, with its kind.
+
+An ID once released never disappears and never changes kind (`make validate` checks both, in
+the release layer). One row per released ID:
+
+    id            the primary-key value (CH-000001, S-000004, CL-000012, T-000002, A-000001)
+    resource      the resource it was released in: its kind, for good
+    released_in   the version that first released it
+    withdrawn_in  blank, or the version that withdrew it (see below)
+    resolves_to   for a withdrawn ID, the ID of the same resource that holds its content now
+    reason        for a withdrawn ID, one sentence on why
+
+Incidents retire in the data, as tombstones (status merged or retracted, with merged_into and
+status_reason), so an incident ID stays in data/incidents.csv for good. The other resources
+have no status column: a released source, claim, tally or actor that has to go (a duplicate
+source, say) is withdrawn here instead: it leaves the CSV, and its ledger row gets
+withdrawn_in, resolves_to (blank when its content went nowhere) and a reason.
+
+`make bump` appends the IDs a new version releases; nothing else writes the ledger.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import polars as pl
+
+from .package import Resource, id_sort_key
+
+LEDGER = "releases/ids.csv"
+COLUMNS = ["id", "resource", "released_in", "withdrawn_in", "resolves_to", "reason"]
+
+
+def has_tombstones(resource: Resource) -> bool:
+    """True for a resource whose rows retire in the data (a status field with 'retracted')."""
+    for f in resource.fields:
+        if f.get("name") == "status":
+            return "retracted" in ((f.get("constraints") or {}).get("enum") or [])
+    return False
+
+
+def ledgered(resource: Resource) -> bool:
+    """Resources whose IDs the ledger tracks: those with a one-field primary key."""
+    return len(resource.primary_key) == 1
+
+
+def read_ledger(path: Path) -> pl.DataFrame:
+    """The ledger as text columns (blank = null), with its CSV line numbers in `__line`.
+
+    Raises ValueError when the file is not a ledger (header differs from COLUMNS)."""
+    frame = pl.read_csv(path, infer_schema=False, encoding="utf8", raise_if_empty=False)
+    if frame.columns != COLUMNS:
+        raise ValueError(f"its header is {','.join(frame.columns) or '(empty)'}; expected {','.join(COLUMNS)}")
+    frame = frame.with_columns(pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c) for c in COLUMNS)
+    return frame.with_columns((pl.int_range(pl.len()) + 2).alias("__line"))
+
+
+def data_ids(root: Path, resource: Resource) -> list[str]:
+    """The primary-key values of one resource's CSV, read as text."""
+    key = resource.primary_key[0]
+    frame = pl.read_csv(root / resource.path, columns=[key], infer_schema=False, encoding="utf8")
+    return [v for v in frame[key].to_list() if v]
+
+
+def render(rows: list[dict], order: list[str]) -> str:
+    """The ledger's canonical text: resources in descriptor order, IDs by number."""
+    rank = {name: i for i, name in enumerate(order)}
+    rows = sorted(rows, key=lambda r: (rank.get(r["resource"], len(rank)), r["resource"], id_sort_key(r["id"])))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow([r.get(c) or "" for c in COLUMNS])
+    return out.getvalue()
+
+
+def updated(root: Path, resources: list[Resource], version: str) -> tuple[str, dict[str, int]]:
+    """The ledger with every ID in the data that it lacks recorded as released in `version`.
+
+    Returns the new text and how many IDs it adds per resource; writes nothing."""
+    path = root / LEDGER
+    rows: list[dict] = []
+    if path.is_file():
+        rows = [{c: v for c, v in r.items() if c in COLUMNS}
+                for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))]
+    known = {r["id"] for r in rows}
+    added: dict[str, int] = {}
+    for res in resources:
+        if not ledgered(res):
+            continue
+        for value in data_ids(root, res):
+            if value not in known:
+                known.add(value)
+                rows.append({"id": value, "resource": res.name, "released_in": version})
+                added[res.name] = added.get(res.name, 0) + 1
+    return render(rows, [r.name for r in resources]), added
+
+
+def unledgered(root: Path, resources: list[Resource]) -> dict[str, list[str]]:
+    """IDs in the data that the ledger does not record yet (all of them when there is no ledger)."""
+    path = root / LEDGER
+    known = set(read_ledger(path)["id"].drop_nulls().to_list()) if path.is_file() else set()
+    out = {}
+    for res in resources:
+        if ledgered(res):
+            missing = [v for v in data_ids(root, res) if v not in known]
+            if missing:
+                out[res.name] = missing
+    return out
+
+
+def write_text(path: Path, text: str) -> None:
+    """Replace a file atomically (a temporary file beside it, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,326 @@
+"""`make release` and `make bump`: the release artefacts, and a new version set everywhere at once.
+
+    python -m civharm.release build [--out dist] [--zip-only]
+        dist/civharm-<version>.zip: datapackage.json (each resource with `bytes` and a sha256
+        `hash`), the data, the schemas, README, licences, CITATION.cff, CHANGELOG.md and the ID
+        ledger; byte-for-byte reproducible (entries sorted, every timestamp the release date,
+        permissions 0644, deflate level 9), so building twice gives the same sha256. Beside it:
+        civharm-<version>.zip.sha256, civharm-<version>-parquet/ and civharm-<version>.duckdb
+        (DuckDB files are not byte-reproducible, so they stay outside the zip). Only a package
+        that validates, and whose IDs are all in the ledger, is released.
+
+    python -m civharm.release bump VERSION --from REV [--date YYYY-MM-DD] [--dry-run]
+        Sets VERSION and the release date in datapackage.json (version, created), CITATION.cff
+        (version, date-released, also in preferred-citation) and CHANGELOG.md (a new top entry,
+        drafted from `make diff FROM=REV`), records the IDs it releases in releases/ids.csv and
+        regenerates .zenodo.json. Refuses a VERSION below what the changes since REV need.
+
+Every file is written to a temporary path and renamed into place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from . import cite, ids
+from .package import descriptor_path, load_json, load_resources
+
+# Files that travel with the data in the zip, when the package has them.
+EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", cite.CFF, "CHANGELOG.md", ids.LEDGER)
+CHANGELOG = "CHANGELOG.md"
+ZIP_MODE = 0o644
+DOS_EPOCH = (1980, 1, 1, 0, 0, 0)
+SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+
+
+class ReleaseError(Exception):
+    """The release or bump cannot go ahead (exit 1); nothing was written."""
+
+
+# --- the zip ----------------------------------------------------------------------------------
+
+def _safe(rel: str) -> str:
+    p = PurePosixPath(rel)
+    if p.is_absolute() or ".." in p.parts or not rel:
+        raise ReleaseError(f"the path {rel!r} in datapackage.json leaves the package folder")
+    return p.as_posix()
+
+
+def release_descriptor(root: Path, descriptor: dict) -> bytes:
+    """datapackage.json as it goes into the zip: every resource with its `bytes` and sha256 `hash`."""
+    d = copy.deepcopy(descriptor)
+    for res in d.get("resources", []):
+        data = (root / _safe(res["path"])).read_bytes()
+        res["bytes"] = len(data)
+        res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    return (json.dumps(d, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def zip_entries(root: Path, descriptor: dict) -> dict[str, bytes]:
+    """Archive name -> content, for every file of the release zip."""
+    entries = {"datapackage.json": release_descriptor(root, descriptor)}
+    for res in descriptor.get("resources", []):
+        entries[_safe(res["path"])] = (root / _safe(res["path"])).read_bytes()
+        if isinstance(res.get("schema"), str):
+            entries[_safe(res["schema"])] = (root / _safe(res["schema"])).read_bytes()
+    for rel in EXTRA_FILES:
+        if (root / rel).is_file():
+            entries[rel] = (root / rel).read_bytes()
+    return entries
+
+
+def zip_timestamp(descriptor: dict) -> tuple:
+    """The release date (datapackage.json's created) at midnight; 1980-01-01 when there is none."""
+    created = descriptor.get("created")
+    try:
+        d = dt.date.fromisoformat(str(created)[:10])
+    except ValueError:
+        return DOS_EPOCH
+    return (d.year, d.month, d.day, 0, 0, 0) if d.year >= 1980 else DOS_EPOCH
+
+
+def write_zip(entries: dict[str, bytes], target: Path, date_time: tuple) -> str:
+    """Write a reproducible zip atomically; returns its sha256."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w") as z:
+            for name in sorted(entries):
+                info = zipfile.ZipInfo(name, date_time=date_time)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # Unix, so that the permissions below are read
+                info.external_attr = (0o100000 | ZIP_MODE) << 16
+                z.writestr(info, entries[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    ids.write_text(path, data.decode("utf-8"))
+
+
+def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = False,
+          log=print) -> dict[str, Path | str]:
+    desc = descriptor_path(package)
+    if not desc.is_file():
+        raise ReleaseError(f"no datapackage.json at {package}")
+    root = desc.parent
+    from validate.engine import validate  # the same checks as make validate
+
+    report = validate(desc)
+    if report.errors:
+        raise ReleaseError(report.to_text() + f"\nThe package is invalid ({report.errors} error(s)); nothing was "
+                           "released. Run make validate and fix the errors first.")
+    meta = load_json(desc)
+    resources = load_resources(root, meta)
+    version = str(meta.get("version"))
+    if (root / ids.LEDGER).is_file():
+        missing = ids.unledgered(root, resources)
+        if missing:
+            listing = "; ".join(f"{n}: {len(v)} ({', '.join(v[:3])}{', …' if len(v) > 3 else ''})" for n, v in missing.items())
+            raise ReleaseError(f"IDs in the data are not in {ids.LEDGER} yet ({listing}): they have not been "
+                               f"released. Set the new version first: make bump VERSION=… FROM=<previous release>.")
+    else:
+        log(f"note: no {ids.LEDGER} here: this release records no IDs.")
+    name = str(meta.get("name") or "civharm")
+    out = Path(out)
+    target = out / f"{name}-{version}.zip"
+    entries = zip_entries(root, meta)
+    digest = write_zip(entries, target, zip_timestamp(meta))
+    sums = out / f"{target.name}.sha256"
+    _write_atomic(sums, f"{digest}  {target.name}\n".encode())
+    log(f"wrote {target} ({len(entries)} files, {target.stat().st_size:,} bytes)")
+    log(f"  sha256 {digest}  (also in {sums})")
+    result: dict[str, Path | str] = {"zip": target, "sha256": digest}
+    if not zip_only:
+        from .db import build_db, build_parquet
+
+        parquet = build_parquet(desc, out / f"{name}-{version}-parquet")
+        os.chmod(parquet, 0o755)  # built in a private temporary folder; a release is for everyone to read
+        log(f"wrote {parquet}/ ({', '.join(sorted(p.name for p in parquet.glob('*.parquet')))})")
+        database = build_db(desc, out / f"{name}-{version}.duckdb")
+        log(f"wrote {database}")
+        result.update(parquet=parquet, duckdb=database)
+    return result
+
+
+# --- bump -------------------------------------------------------------------------------------
+
+def _vt(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+def set_cff(text: str, version: str, date: str) -> str:
+    """CITATION.cff with version and date-released (top level and in preferred-citation) and
+    preferred-citation's year set; every other line, comments included, as it was."""
+    out, section, child_indent, seen = [], None, None, set()
+    for line in text.splitlines(keepends=True):
+        key, nested = None, False
+        top = re.match(r"^([A-Za-z][A-Za-z0-9-]*):", line)
+        if top:
+            section, child_indent, key = top.group(1), None, top.group(1)
+        elif section == "preferred-citation":
+            m = re.match(r"^( +)([A-Za-z][A-Za-z0-9-]*):", line)
+            if m:
+                child_indent = len(m.group(1)) if child_indent is None else child_indent
+                if len(m.group(1)) == child_indent:
+                    key, nested = m.group(2), True
+        values = {"version": f'"{version}"', "date-released": f'"{date}"'}
+        if nested:
+            values["year"] = date[:4]
+        if key in values:
+            indent = line[: len(line) - len(line.lstrip(" "))]
+            line = f"{indent}{key}: {values[key]}" + ("\n" if line.endswith("\n") else "")
+            seen.add(("preferred-citation." if nested else "") + key)
+        out.append(line)
+    for needed in ("version", "date-released"):
+        if needed not in seen:
+            raise ReleaseError(f"{cite.CFF} has no top-level '{needed}:' line to set")
+    return "".join(out)
+
+
+def changelog_entry(text: str, version: str, date: str, body: str) -> str:
+    """CHANGELOG.md with a new top entry `## VERSION — DATE`; an `## Unreleased` section becomes it."""
+    lines = text.splitlines()
+    heads = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    if any(re.match(rf"^##\s+\[?v?{re.escape(version)}\b", lines[i]) for i in heads):
+        raise ReleaseError(f"{CHANGELOG} already has an entry for {version}")
+    heading = f"## {version} — {date}"
+    if heads and re.match(r"^##\s+\[?unreleased\]?\s*$", lines[heads[0]], re.I):
+        start = heads[0]
+        end = heads[1] if len(heads) > 1 else len(lines)
+        kept = "\n".join(lines[start + 1:end]).strip()
+        section = [heading, ""] + ([kept, ""] if kept else []) + body.rstrip("\n").splitlines() + [""]
+        lines = lines[:start] + section + lines[end:]
+    else:
+        at = heads[0] if heads else len(lines)
+        section = [heading, ""] + body.rstrip("\n").splitlines() + [""]
+        if not heads and lines and lines[-1].strip():
+            section = [""] + section
+        lines = lines[:at] + section + lines[at:]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def bump(package: str | Path, version: str, from_spec: str, date: str | None = None,
+         dry_run: bool = False, log=print) -> dict[str, str]:
+    from . import diff as diffmod
+
+    desc = descriptor_path(package)
+    root = desc.parent
+    meta = load_json(desc)
+    old = str(meta.get("version"))
+    if not SEMVER.match(version):
+        raise ReleaseError(f"VERSION {version!r} is not MAJOR.MINOR.PATCH (for example 0.2.0)")
+    if SEMVER.match(old) and _vt(version) <= _vt(old):
+        raise ReleaseError(f"VERSION {version} is not above the current version {old}")
+    date = date or dt.datetime.now(dt.timezone.utc).date().isoformat()
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError:
+        raise ReleaseError(f"DATE {date!r} is not YYYY-MM-DD") from None
+    try:
+        d = diffmod.run(from_spec, str(root))
+    except diffmod.DiffError as e:
+        raise ReleaseError(str(e)) from e
+    needed = d.next_version
+    if d.level != "none" and needed and SEMVER.match(needed) and _vt(version) < _vt(needed):
+        raise ReleaseError(f"the changes since {from_spec} need a {d.level.upper()} bump: VERSION must be at "
+                           f"least {needed} (make diff FROM={from_spec} says why)")
+    if d.violations:
+        log(f"warning: the changes since {from_spec} remove released IDs; make validate will fail (id-removed).")
+
+    files: dict[str, str] = {}
+    new_meta = dict(meta)
+    new_meta["version"] = version
+    new_meta["created"] = f"{date}T00:00:00Z"
+    files[desc.name] = json.dumps(new_meta, indent=2, ensure_ascii=False) + "\n"
+
+    cff_text = None
+    if (root / cite.CFF).is_file():
+        cff_text = set_cff((root / cite.CFF).read_text(encoding="utf-8"), version, date)
+        files[cite.CFF] = cff_text
+
+    body = ["### Data", "",
+            f"Changes to the data and schemas since {d.from_.version}, drafted by "
+            f"`make diff FROM={from_spec}` (suggested bump: {d.level.upper()}). Edit freely.", "",
+            d.markdown(heading_level=4).rstrip("\n"), ""]
+    changelog = root / CHANGELOG
+    base = changelog.read_text(encoding="utf-8") if changelog.is_file() else "# Changelog\n"
+    files[CHANGELOG] = changelog_entry(base, version, date, "\n".join(body))
+
+    ledger_text, added = ids.updated(root, load_resources(root, meta), version)
+    if (root / ids.LEDGER).is_file() or added:
+        files[ids.LEDGER] = ledger_text
+
+    if cff_text is not None:
+        c = cite.Citation(root, cite._plain(yaml.safe_load(cff_text)), version, new_meta)
+        files[cite.ZENODO] = cite.zenodo_text(c)
+
+    changed = {rel: text for rel, text in files.items()
+               if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != text}
+    if dry_run:
+        log(f"make bump (dry run): {old} → {version}, released {date}; would write {', '.join(sorted(changed))}.")
+        log("")
+        log(files[CHANGELOG].split("\n## ", 2)[1].join(["## ", ""]) if "\n## " in files[CHANGELOG] else files[CHANGELOG])
+        return changed
+    for rel, text in changed.items():
+        ids.write_text(root / rel, text)
+    log(f"civharm {old} → {version}, released {date} ({d.level.upper()} bump suggested by make diff FROM={from_spec}).")
+    for rel in sorted(changed):
+        log(f"  wrote {rel}")
+    if added:
+        log(f"  {ids.LEDGER}: {sum(added.values())} IDs released in {version} ("
+            + ", ".join(f"{k}: {n}" for k, n in added.items()) + ")")
+    log("Next: edit the new entry in CHANGELOG.md, run make validate, commit, then make release.")
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="civharm-release", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="write dist/civharm-<version>.zip and the Parquet and DuckDB builds beside it")
+    b.add_argument("--package", default=".", help="package folder or its datapackage.json (default: .)")
+    b.add_argument("--out", default="dist", help="output folder (default: dist)")
+    b.add_argument("--zip-only", action="store_true", help="only the zip and its .sha256 (no Parquet, no DuckDB)")
+    p = sub.add_parser("bump", help="set a new version and release date everywhere; draft the changelog entry")
+    p.add_argument("version", help="the new version, MAJOR.MINOR.PATCH")
+    p.add_argument("--from", dest="from_spec", required=True,
+                   help="the previous release: a git revision, folder or zip (what make diff takes)")
+    p.add_argument("--date", help="release date, YYYY-MM-DD (default: today, UTC)")
+    p.add_argument("--package", default=".", help="package folder or its datapackage.json (default: .)")
+    p.add_argument("--dry-run", action="store_true", help="write nothing; print the changelog entry")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            build(args.package, args.out, args.zip_only)
+        else:
+            bump(args.package, args.version, args.from_spec, args.date, args.dry_run)
+    except ReleaseError as e:
+        print(f"civharm-release: {e}", file=sys.stderr)
+        return 1
+    except cite.CitationError as e:
+        print(f"civharm-release: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

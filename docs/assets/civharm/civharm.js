@@ -1,0 +1,201 @@
+/* civharm's pictures: the weekly timeline, official against monitor figures, and the map.
+ *
+ * The data comes from data-* attributes that the docs build (civharm/docs/datapages.py) fills
+ * with JSON. Every data value reaches the page as text: chart labels are drawn on a canvas,
+ * and map popups are built with textContent, never innerHTML. Nothing is fetched from another
+ * host: Chart.js, Leaflet, the marker clusters, TopoJSON and the Natural Earth outlines ship
+ * with the site (docs/assets/vendor/).
+ * A drawn picture gets data-drawn="true", which the browser test waits for.
+ */
+(function () {
+  "use strict";
+
+  var BAND = { line: "#b2182b", floor: "rgba(178, 24, 43, 0.10)", fill: "rgba(178, 24, 43, 0.35)" };
+  var OFFICIAL = "#2166ac";
+  var MONITORS = "#ef6c00";
+
+  function json(el, name) {
+    return JSON.parse(el.getAttribute("data-" + name));
+  }
+
+  function range(lo, hi) {
+    if (lo === null && hi === null) return "no figure";
+    if (hi === null) return "at least " + lo;
+    if (lo === null) return "up to " + hi;
+    return lo === hi ? String(lo) : lo + "–" + hi;
+  }
+
+  function timeline(el) {
+    var s = json(el, "series");
+    var weeks = s.weeks;
+    new Chart(el.querySelector("canvas"), {
+      type: "line",
+      data: {
+        labels: weeks.map(function (w) { return w.week; }),
+        datasets: [
+          { label: "at least (sum of minima)", data: weeks.map(function (w) { return w.lo; }), borderColor: BAND.line,
+            backgroundColor: BAND.floor, borderWidth: 1, pointRadius: 0, fill: "origin", stepped: "middle" },
+          { label: "up to (sum of maxima)", data: weeks.map(function (w) { return w.hi; }), borderColor: BAND.line,
+            backgroundColor: BAND.fill, borderWidth: 1.5, pointRadius: 0, fill: "-1", stepped: "middle" }
+        ]
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        interaction: { mode: "index", intersect: false },
+        plugins: {
+          legend: { position: "top", align: "end", labels: { boxWidth: 14 } },
+          tooltip: {
+            callbacks: {
+              title: function (items) {
+                var w = weeks[items[0].dataIndex];
+                return w.iso + " (week of " + w.week + ")";
+              },
+              label: function () { return null; },
+              afterBody: function (items) {
+                var w = weeks[items[0].dataIndex];
+                var lines = ["civilians killed: " + (w.incidents ? range(w.lo, w.hi) : "no incident recorded"),
+                             "incidents: " + w.incidents];
+                if (w.without_figure) lines.push("incidents with no figure: " + w.without_figure);
+                return lines;
+              }
+            }
+          }
+        },
+        scales: {
+          x: { ticks: { maxRotation: 0, autoSkipPadding: 16 } },
+          y: { beginAtZero: true, title: { display: true, text: "civilians killed per week" } }
+        }
+      }
+    });
+  }
+
+  function official(el) {
+    var rows = json(el, "series");
+    function bar(lo, hi) {
+      if (lo === null && hi === null) return null;
+      return [lo === null ? hi : lo, hi === null ? lo : hi];
+    }
+    new Chart(el.querySelector("canvas"), {
+      type: "bar",
+      data: {
+        labels: rows.map(function (r) { return r.label + (r.official_denial ? " (denial)" : ""); }),
+        datasets: [
+          { label: "official (belligerent)", backgroundColor: OFFICIAL, minBarLength: 4,
+            data: rows.map(function (r) { return bar(r.official_min, r.official_max); }) },
+          { label: "monitors and media", backgroundColor: MONITORS, minBarLength: 4,
+            data: rows.map(function (r) { return bar(r.monitors_min, r.monitors_max); }) }
+        ]
+      },
+      options: {
+        indexAxis: "y",
+        animation: false,
+        maintainAspectRatio: false,
+        plugins: {
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                var r = rows[item.dataIndex];
+                return item.datasetIndex === 0
+                  ? "official: " + (r.official_denial && r.official_max === null ? "denied" : range(r.official_min, r.official_max))
+                  : "monitors and media: " + range(r.monitors_min, r.monitors_max);
+              }
+            }
+          }
+        },
+        scales: { x: { beginAtZero: true, title: { display: true, text: "civilians killed" } } }
+      }
+    });
+  }
+
+  function popup(i) {
+    var box = document.createElement("div");
+    box.className = "civharm-popup";
+    function line(tag, textValue, cls) {
+      var e = document.createElement(tag);
+      e.textContent = textValue;
+      if (cls) e.className = cls;
+      box.appendChild(e);
+      return e;
+    }
+    var head = line("strong", "");
+    var a = document.createElement("a");
+    a.href = i.href;
+    a.textContent = i.incident_id;
+    head.appendChild(a);
+    line("div", i.date_start + (i.date_end !== i.date_start ? " – " + i.date_end : ""));
+    line("div", i.place);
+    line("div", "Civilians killed: " + i.killed);
+    line("div", "Assessment: " + i.assessment);
+    line("p", i.summary || "", "civharm-popup-summary");
+    return box;
+  }
+
+  function map(el) {
+    var cfg = json(el, "config");
+    var incidents = json(el, "incidents");
+    var m = L.map(el, { zoomSnap: 0.5, minZoom: 3, maxZoom: 17 });
+    m.attributionControl.setPrefix(false);
+    m.attributionControl.addAttribution("Country outlines: Natural Earth");
+    // Clusters are neutral grey, so that colour on the map only ever means the assessment.
+    var cluster = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 24,
+      iconCreateFunction: function (c) {
+        var n = document.createElement("span");
+        n.className = "civharm-cluster";
+        n.textContent = String(c.getChildCount());
+        return L.divIcon({ className: "civharm-marker", html: n, iconSize: [30, 30] });
+      }
+    });
+    var markers = {};
+    incidents.forEach(function (i) {
+      var dot = document.createElement("span");
+      dot.className = "civharm-dot";
+      dot.style.background = cfg.colours[i.assessment] || "#555555";
+      var marker = L.marker([i.latitude, i.longitude], {
+        icon: L.divIcon({ className: "civharm-marker", html: dot, iconSize: [16, 16] }),
+        title: i.incident_id + ", " + i.date_start + ", " + i.assessment,
+        alt: i.incident_id
+      });
+      marker.bindPopup(function () { return popup(i); }, { maxWidth: 320 });
+      markers[i.incident_id] = marker;
+      cluster.addLayer(marker);
+    });
+    m.addLayer(cluster);
+    if (incidents.length) {
+      m.fitBounds(L.latLngBounds(incidents.map(function (i) { return [i.latitude, i.longitude]; })).pad(0.3),
+                  { maxZoom: 11 });
+    } else {
+      m.setView([35.5, 41], 6);
+    }
+    L.control.scale({ imperial: false }).addTo(m);
+    el.civharm = { map: m, cluster: cluster, markers: markers };
+    return fetch(cfg.world)
+      .then(function (r) { return r.json(); })
+      .then(function (topo) {
+        L.geoJSON(topojson.feature(topo, topo.objects.countries), {
+          interactive: false,
+          style: { color: "#8a8a8a", weight: 1, fillColor: "#f3efe6", fillOpacity: 1 }
+        }).addTo(m).bringToBack();
+      });
+  }
+
+  var DRAW = { timeline: timeline, official: official };
+
+  function drawAll() {
+    document.querySelectorAll(".civharm-chart[data-chart]").forEach(function (el) {
+      DRAW[el.getAttribute("data-chart")](el);
+      el.setAttribute("data-drawn", "true");
+    });
+    document.querySelectorAll(".civharm-map").forEach(function (el) {
+      Promise.resolve(map(el)).then(function () { el.setAttribute("data-drawn", "true"); });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();

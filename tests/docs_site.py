@@ -1,0 +1,72 @@
+"""Helpers shared by the docs tests: copy the package, plant a hostile value, build the site.
+
+The site is always built the way `make docs` builds it (`python -m mkdocs build --strict`), for
+a package chosen with CIVHARM_PACKAGE, so the tests exercise the real build.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUILD_TIMEOUT = 300  # seconds; a build takes a few
+
+# An incident summary that would run script if any page put data into HTML unescaped.
+HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+
+PACKAGE_FILES = ("datapackage.json", "schemas", "data", "LICENSE-DATA", "CITATION.cff")
+
+
+def copy_package(dest: Path) -> Path:
+    """A copy of the repository's package (descriptor, schemas, data, licence) in dest."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PACKAGE_FILES:
+        src = REPO_ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        elif src.is_file():
+            shutil.copyfile(src, dest / name)
+    return dest
+
+
+def plant_hostile_summary(package: Path) -> str:
+    """Set the summary of the first active incident with coordinates (so it is on the map too)
+    to HOSTILE; returns that incident's id."""
+    path = package / "data" / "incidents.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    target = next(r for r in rows if r["status"] == "active" and r["latitude"] and r["longitude"])
+    target["summary"] = HOSTILE
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return target["incident_id"]
+
+
+def build_site(dest: Path, package: Path | None = None, cookbook: Path | None = None) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` into dest, for `package` (default: the repository's own)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    env.pop("CIVHARM_PACKAGE", None)
+    env.pop("CIVHARM_COOKBOOK", None)
+    if package is not None:
+        env["CIVHARM_PACKAGE"] = str(package)
+    if cookbook is not None:
+        env["CIVHARM_COOKBOOK"] = str(cookbook)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(REPO_ROOT / "mkdocs.yml"),
+         "--site-dir", str(dest)],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT,
+    )
+
+
+def pages(site: Path) -> list[str]:
+    """Every page of a built site as a URL path ('/', '/incidents/', ...), from its index.html files."""
+    return sorted("/" + p.parent.relative_to(site).as_posix().removeprefix(".") + ("/" if p.parent != site else "")
+                  for p in site.rglob("index.html"))

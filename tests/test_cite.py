@@ -1,0 +1,140 @@
+"""make cite, .zenodo.json and the docs' "How to cite" page: all generated from CITATION.cff and
+datapackage.json's version, never written twice."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO_ROOT
+from package_edits import released_package, run_module
+
+APA = ("civharm contributors. (2026). civharm test: a minimal package (Version 0.1.0) [Data set].")
+BIBTEX = """\
+@misc{civharm_v0_1_0,
+  author       = {{civharm contributors}},
+  title        = {{civharm test: a minimal package}},
+  year         = {2026},
+  version      = {0.1.0},
+  howpublished = {Data set, version 0.1.0},
+  note         = {Released 2026-11-24, licensed under CC-BY-4.0}
+}"""
+UCDP = ("Sundberg, R., & Melander, E. (2013). Introducing the UCDP Georeferenced Event Dataset. "
+        "Journal of Peace Research, 50(4), 523–532. https://doi.org/10.1177/0022343313484347")
+
+
+@pytest.fixture(scope="module")
+def pkg(tmp_path_factory):
+    return released_package(tmp_path_factory.mktemp("cite") / "pkg")
+
+
+def cite(pkg: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_module("civharm.cite", "--package", str(pkg), *args)
+
+
+def test_make_cite_prints_bibtex_apa_and_the_incident_form(pkg):
+    proc = cite(pkg)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "\n".join([
+        "How to cite civharm v0.1.0, released 2026-11-24",
+        "(generated from CITATION.cff and datapackage.json)", "",
+        "APA:", "", "  " + APA, "",
+        "BibTeX:", "", *("  " + line for line in BIBTEX.splitlines()), "",
+        "One incident (give the version and the incident's ID):", "",
+        "  civharm v0.1.0, incident CH-000002", "",
+        "  make cite ID=CH-000002 prints it with the incident's summary.", "",
+        "Cite these too when you use the rows that come from them:", "",
+        "  " + UCDP, ""])
+    assert cite(pkg, "--format", "bibtex").stdout == BIBTEX + "\n"
+    assert cite(pkg, "--format", "apa").stdout == APA + "\n"
+
+
+def test_cite_one_incident(pkg):
+    proc = cite(pkg, "--id", "CH-000001")
+    assert (proc.returncode, proc.stdout) == (0, "civharm v0.1.0, incident CH-000001\n\n  active · 2017-08-21 · Raqqa, SYR\n"
+                                              "  US-led coalition airstrikes hit eastern neighbourhoods of Raqqa on 21 August "
+                                              "2017, killing dozens of civilians.\n")
+
+
+def test_cite_a_merged_incident_points_to_its_target(pkg):
+    proc = cite(pkg, "--id", "CH-000002")
+    assert proc.returncode == 0
+    assert proc.stdout == (
+        "civharm v0.1.0, incident CH-000002\n\n"
+        "  CH-000002 is a tombstone: it was merged into CH-000001 (Same strikes as CH-000001, first entered under "
+        "the date of the report).\n"
+        "  Its content is in CH-000001: cite that, and name CH-000002 too if your source used it:\n\n"
+        "  civharm v0.1.0, incident CH-000001\n")
+
+
+def test_cite_an_unknown_id_fails(pkg):
+    proc = cite(pkg, "--id", "CH-999999")
+    assert proc.returncode == 1 and "has no row with the ID CH-999999" in proc.stderr
+
+
+def test_how_to_cite_page_says_the_same(pkg):
+    from civharm.cite import how_to_cite_markdown
+
+    page = how_to_cite_markdown(pkg)
+    assert page.startswith("# How to cite\n\n*Generated from `CITATION.cff` and `datapackage.json` for civharm 0.1.0, "
+                           "released 2026-11-24. `make cite` prints the same.*\n")
+    assert "> civharm contributors. (2026). *civharm test: a minimal package* (Version 0.1.0) [Data set].\n" in page
+    assert "```bibtex\n" + BIBTEX + "\n```\n" in page
+    assert "> civharm v0.1.0, incident CH-000002\n" in page
+    assert "- Sundberg, R., & Melander, E. (2013). Introducing the UCDP Georeferenced Event Dataset. " \
+           "*Journal of Peace Research*, *50*(4), 523–532. https://doi.org/10.1177/0022343313484347\n" in page
+    assert not how_to_cite_markdown(pkg, heading=False).startswith("# ")
+    assert cite(pkg, "--format", "markdown").stdout == page
+
+
+def test_zenodo_json_is_generated(pkg, tmp_path):
+    assert cite(pkg, "--zenodo").returncode == 0
+    z = json.loads((pkg / ".zenodo.json").read_text())
+    assert z == {
+        "upload_type": "dataset",
+        "access_right": "open",
+        "title": "civharm test: a minimal package",
+        "version": "0.1.0",
+        "publication_date": "2026-11-24",
+        "creators": [{"name": "civharm contributors"}],
+        "description": "A few rows per resource.",
+        "keywords": ["test"],
+        "license": "cc-by-4.0",
+        "related_identifiers": [{"identifier": "https://doi.org/10.1177/0022343313484347", "relation": "references"}],
+        "references": [UCDP],
+        "notes": "Cite one incident with the version and its ID: civharm v0.1.0, incident CH-000002. "
+                 "Incident IDs are stable across versions; merged and retracted incidents stay as tombstones.",
+    }
+    assert cite(pkg, "--zenodo", "--check").returncode == 0
+
+
+# --- the repository's own citation files ---------------------------------------------------------
+
+def test_committed_zenodo_json_is_the_generators_output():
+    proc = run_module("civharm.cite", "--zenodo", "--check")
+    assert proc.returncode == 0, "Run make zenodo and commit .zenodo.json: " + proc.stderr
+
+
+def test_citation_cff_has_what_a_dataset_citation_needs():
+    cff = yaml.safe_load((REPO_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    meta = json.loads((REPO_ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
+    assert cff["version"] == cff["preferred-citation"]["version"] == meta["version"]
+    assert str(cff["date-released"]) == meta["created"][:10]
+    assert cff["authors"] == [{"name": "civharm contributors"}]
+    assert cff["license"] == "CC-BY-4.0"
+    assert cff["preferred-citation"]["type"] == "data"
+    assert "10.1177/0022343313484347" in {str(r.get("doi")) for r in cff["references"]}  # UCDP GED's article
+
+
+def test_cffconvert_validates_citation_cff():
+    cffconvert = REPO_ROOT / ".venv-cff" / "bin" / "cffconvert"
+    if not cffconvert.exists():
+        pytest.skip("cffconvert lives in its own environment: make cff-check sets it up and runs it (CI does)")
+    proc = subprocess.run([str(cffconvert), "--validate", "--infile", str(REPO_ROOT / "CITATION.cff")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

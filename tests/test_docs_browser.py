@@ -1,0 +1,221 @@
+"""The documentation site in a real browser: Debian's Chromium driven by Playwright.
+
+The site is built for a copy of the package whose data holds a hostile incident summary, served
+on 127.0.0.1, and every page is loaded. A page fails on a console error, an uncaught exception,
+a failed or non-local request, or an HTTP error. The pictures must draw (canvas pixels, map
+markers and outlines, screenshots that are not blank), search must find an incident id, and the
+hostile summary must show as text without running.
+
+Screenshots of the home page, the timeline and the map are kept in build/docs-screenshots/
+(or $CIVHARM_SCREENSHOTS) to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from docs_site import HOSTILE, REPO_ROOT, build_site, copy_package, pages, plant_hostile_summary
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 20_000
+# Element screenshots scroll the page: hide the sticky header so it does not cover the picture.
+NO_HEADER = ".md-header, .md-top { display: none !important; }"
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (.ci/run installs it: "
+                "apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make install)")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The site built for a package copy with a hostile summary, and that incident's id."""
+    tmp = tmp_path_factory.mktemp("docs-browser")
+    package = copy_package(tmp / "package")
+    hostile_id = plant_hostile_summary(package)
+    proc = build_site(tmp / "site", package=package)
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
+    return tmp / "site", hostile_id
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(_Quiet, directory=str(site[0]))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots():
+    d = Path(os.environ.get("CIVHARM_SCREENSHOTS") or REPO_ROOT / "build" / "docs-screenshots")
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+class Watched:
+    """A page whose console errors, exceptions and failed or foreign requests are recorded."""
+
+    def __init__(self, browser, base: str):
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        self.context.route("**/*", self._only_local)
+
+    def _only_local(self, route):
+        if route.request.url.startswith(self.base + "/") or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            self.problems.append(f"request to another host: {route.request.url}")
+            route.abort()
+
+    def goto(self, path: str):
+        self.page.goto(self.base + path, wait_until="load")
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser, server):
+    w = Watched(browser, server)
+    yield w
+    w.close()
+
+
+def not_blank(png: Path, min_share: float = 0.01) -> float:
+    """The share of pixels that are not (near) white in a screenshot."""
+    from PIL import Image
+
+    img = Image.open(png).convert("L")
+    hist = img.histogram()
+    return sum(hist[:245]) / (img.width * img.height)
+
+
+def test_every_page_loads_without_errors(site, watched):
+    urls = pages(site[0])
+    assert len(urls) >= 10, urls
+    failures = {}
+    for url in urls:
+        watched.problems.clear()
+        page = watched.goto(url)
+        if page.locator(".civharm-map").count():
+            page.wait_for_selector(".civharm-map[data-drawn=true]")
+        assert page.evaluate("window.__pwned") is None, f"{url}: the hostile summary ran as script"
+        if watched.problems:
+            failures[url] = list(watched.problems)
+    assert not failures, "\n".join(f"{u}: {p}" for u, ps in failures.items() for p in ps)
+
+
+def test_home_page_shows_figures(watched, shots):
+    page = watched.goto("/")
+    figures = page.locator(".civharm-figure")
+    assert figures.count() >= 5
+    assert page.locator('[data-figure="incidents"] .civharm-figure-value').inner_text().strip() not in ("", "0")
+    shot = shots / "home.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert not_blank(shot) > 0.01
+    assert not watched.problems, watched.problems
+
+
+def test_charts_draw(watched, shots):
+    page = watched.goto("/pictures/")
+    charts = page.locator(".civharm-chart")
+    assert charts.count() >= 2  # a timeline per campaign and official against monitors
+    page.wait_for_function("document.querySelectorAll('.civharm-chart[data-drawn=true]').length === "
+                           "document.querySelectorAll('.civharm-chart').length")
+    inked = page.evaluate("""() => Array.from(document.querySelectorAll('.civharm-chart canvas')).map(c => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n / (c.width * c.height);
+    })""")
+    assert inked and all(share > 0.01 for share in inked), f"share of drawn pixels per canvas: {inked}"
+    timeline = page.locator(".civharm-timeline")
+    shot = shots / "timeline.png"
+    timeline.screenshot(path=str(shot), style=NO_HEADER)
+    assert not_blank(shot) > 0.02
+    page.locator("#official-vs-monitors-chart").screenshot(path=str(shots / "official-vs-monitors.png"), style=NO_HEADER)
+    assert not watched.problems, watched.problems
+
+
+def test_map_draws_markers_outlines_and_a_text_only_popup(site, watched, shots):
+    hostile_id = site[1]
+    page = watched.goto("/pictures/")
+    page.wait_for_selector(".civharm-map[data-drawn=true]")
+    assert page.locator(".civharm-map .leaflet-marker-icon").count() > 0  # markers and clusters
+    assert page.locator(".civharm-map .leaflet-overlay-pane path").count() > 10  # country outlines
+    shot = shots / "map.png"
+    page.locator("#incident-map-figure .civharm-map").screenshot(path=str(shot), style=NO_HEADER)
+    assert not_blank(shot) > 0.05
+
+    page.evaluate("""id => new Promise(done => {
+        const m = document.querySelector('.civharm-map').civharm;
+        const marker = m.markers[id];
+        m.cluster.zoomToShowLayer(marker, () => { marker.openPopup(); done(); });
+    })""", hostile_id)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert hostile_id in popup.inner_text()
+    assert HOSTILE in popup.inner_text()  # the markup is shown as text ...
+    assert popup.locator("script, img").count() == 0  # ... and never becomes elements
+    assert page.evaluate("window.__pwned") is None
+    page.locator(".civharm-map").screenshot(path=str(shots / "map-popup.png"), style=NO_HEADER)
+    assert not watched.problems, watched.problems
+
+
+def test_hostile_summary_shows_as_text_on_the_incident_page(site, watched):
+    hostile_id = site[1]
+    page = watched.goto("/incidents/")
+    summary = page.locator(f'.civharm-incident[data-incident="{hostile_id}"] .civharm-summary')
+    assert summary.inner_text() == HOSTILE
+    assert summary.locator("script, img").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    assert not watched.problems, watched.problems
+
+
+def test_search_finds_an_incident_id(watched):
+    page = watched.goto("/")
+    page.wait_for_function("document.querySelector('.md-search__input') !== null")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("CH-000002", delay=30)  # as a person types: Material searches on keystrokes
+    hit = page.locator('.md-search-result__item a[href*="#CH-000002"]').first
+    hit.wait_for()
+    assert "CH-000002" in hit.inner_text()
+    hit.click()
+    page.wait_for_url(lambda url: "/incidents/" in url and url.endswith("#CH-000002"))  # ?h= highlights
+    assert page.locator("#CH-000002").is_visible()
+    assert not watched.problems, watched.problems
