@@ -29,6 +29,9 @@ TIMEOUT_MS = 20_000
 # Element screenshots scroll the page: hide the sticky header so it does not cover the picture.
 NO_HEADER = ".md-header, .md-top { display: none !important; }"
 
+if not CHROMIUM.exists() and os.environ.get("CI"):
+    pytest.fail("CI must run the browser test, but /usr/bin/chromium is missing: .ci/run installs it "
+                "with apt-get (as root)", pytrace=False)
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (.ci/run installs it: "
                 "apt-get install chromium)", allow_module_level=True)
