@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
@@ -55,7 +56,8 @@ def _validated(desc: Path) -> None:
 def build_db(desc: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f".{target.name}.*.tmp*"):  # left by a build that was killed
-        stale.unlink()
+        if time.time() - stale.stat().st_mtime > 600:  # not one that is running now
+            stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     os.unlink(tmp)  # DuckDB creates the file itself
@@ -118,13 +120,22 @@ def main(argv: list[str] | None = None) -> int:
     if not desc.is_file():
         print(f"civharm-db: no datapackage.json at {args.package}", file=sys.stderr)
         return 2
+    out = Path(args.out or ("build/civharm.duckdb" if args.what == "db" else "build/parquet"))
+    if args.what == "db" and out.is_dir():
+        print(f"civharm-db: --out {out} is a folder; give the database file's path", file=sys.stderr)
+        return 2
     _validated(desc)
-    if args.what == "db":
-        out = build_db(desc, Path(args.out or "build/civharm.duckdb"))
-        print(f"built {out}: open it with  make sql   or   duckdb -readonly {out}")
-    else:
-        out = build_parquet(desc, Path(args.out or "build/parquet"))
-        print(f"wrote {out}/: {', '.join(sorted(p.name for p in out.glob('*.parquet')))}")
+    try:
+        if args.what == "db":
+            build_db(desc, out)
+            print(f"built {out}: open it with  make sql   or   duckdb -readonly {out}")
+        else:
+            build_parquet(desc, out)
+            print(f"wrote {out}/: {', '.join(sorted(p.name for p in out.glob('*.parquet')))}")
+    except (OSError, duckdb.Error) as e:
+        print(f"civharm-db: could not build {out} ({type(e).__name__}: {' '.join(str(e).split())[:300]}); "
+              "the previous output, if any, is unchanged.", file=sys.stderr)
+        return 1
     return 0
 
 

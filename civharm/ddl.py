@@ -14,7 +14,7 @@ from .ranges import expected_ranges_sql, figure_stems
 
 REPO = Path(__file__).resolve().parents[1]
 VIEWS = REPO / "sql" / "views"
-TYPES = {"string": "VARCHAR", "integer": "INTEGER", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
+TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
 SELF_REFERENCE_LEVELS = 8  # longest chain of merged_into / republished_from / parent_id loaded
 
 

@@ -19,7 +19,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from .package import descriptor_path, id_sort_key, load_json, load_resources
+from .package import descriptor_path, id_sort_key
 
 
 class CannotFormat(Exception):
@@ -69,10 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
     args = parser.parse_args(argv)
     desc = descriptor_path(args.path)
-    try:
-        resources = load_resources(desc.parent, load_json(desc))
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        print(f"civharm-fmt: cannot read the package at {desc} ({e}); run make validate.", file=sys.stderr)
+    if not desc.is_file():
+        print(f"civharm-fmt: no datapackage.json at {args.path}", file=sys.stderr)
+        return 2
+    # Only what the validator's descriptor layer accepts: valid schemas, paths inside the package.
+    from validate.descriptor import check
+
+    _, resources, problems = check(desc.parent, desc.name, set())
+    if problems:
+        print(f"civharm-fmt: the descriptor or a schema of {desc} has {len(problems)} problem(s); nothing was "
+              "changed. Run make validate to see them.", file=sys.stderr)
         return 2
     changed, failed = [], []
     for res in resources:

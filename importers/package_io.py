@@ -57,6 +57,14 @@ class Package:
         return self.tables[name]
 
 
+def released_ids(root: Path) -> list[str]:
+    """Every ID the package's ledger (releases/ids.csv) says was released; none without a ledger."""
+    from civharm.ids import LEDGER, read_ledger
+
+    path = root / LEDGER
+    return read_ledger(path)["id"].drop_nulls().to_list() if path.is_file() else []
+
+
 def load_package(path: str | Path, names: tuple[str, ...]) -> Package:
     """The descriptor and the named tables; PackageError (with the reason) when they can't be read."""
     desc = descriptor_path(path)
@@ -117,9 +125,11 @@ class IdAllocator:
     as the schemas' patterns ask.
     """
 
-    def __init__(self, prefix: str, existing):
+    def __init__(self, prefix: str, existing, released=()):
+        """existing: the IDs in the file; released: every ID the ledger lists (a withdrawn one is
+        gone from the file but must never be handed out again)."""
         self.prefix = prefix
-        numbers = [id_sort_key(v)[1] for v in existing if isinstance(v, str) and v.startswith(prefix)
+        numbers = [id_sort_key(v)[1] for v in [*existing, *released] if isinstance(v, str) and v.startswith(prefix)
                    and _ID.match(v)]
         self.next = max(numbers, default=0) + 1
 

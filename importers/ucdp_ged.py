@@ -70,7 +70,8 @@ from datetime import date
 from pathlib import Path
 
 from civharm.package import id_sort_key
-from .package_io import IdAllocator, Package, PackageError, dump_descriptor, load_package, write_atomically
+from .package_io import (IdAllocator, Package, PackageError, dump_descriptor, load_package, released_ids,
+                         write_atomically)
 from .ranges import RANGE_FIELDS, ranges_by_incident
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
@@ -912,7 +913,7 @@ def make_plan(pkg: Package, selection: Selection, crosswalk: dict[str, Crosswalk
     sources, claims, incidents = pkg["sources"], pkg["claims"], pkg["incidents"]
     found = [r for r in sources.rows if _same_url(r["url"], GED_URL)]
     source_added = not found
-    source_id = found[0]["source_id"] if found else IdAllocator("S-", [r["source_id"] for r in sources.rows])()
+    source_id = found[0]["source_id"] if found else IdAllocator("S-", [r["source_id"] for r in sources.rows], released_ids(pkg.root))()
     decisions = match(selection.events, incidents.rows, claims.rows, None if source_added else source_id,
                       crosswalk, max_km)
 
@@ -926,8 +927,9 @@ def make_plan(pkg: Package, selection: Selection, crosswalk: dict[str, Crosswalk
         return plan
 
     # New incident and claim ids, in event order (date, then GED id).
-    next_incident = IdAllocator("CH-", [r["incident_id"] for r in incidents.rows])
-    next_claim = IdAllocator("CL-", [r["claim_id"] for r in claims.rows])
+    released = released_ids(pkg.root)
+    next_incident = IdAllocator("CH-", [r["incident_id"] for r in incidents.rows], released)
+    next_claim = IdAllocator("CL-", [r["claim_id"] for r in claims.rows], released)
     claims_by_id = {r["claim_id"]: r for r in claims.rows}
     new_claims, new_incidents = [], []
     touched: set[str] = set()
@@ -1165,6 +1167,15 @@ def main(argv: list[str] | None = None) -> int:
                            f"({area.first}..{area.last}), the only one events in {args.admin1} can join")
         if args.max_km < 0:
             raise BadInput("--max-km must not be negative")
+        from validate.engine import CannotRun, validate  # the importer edits only a valid package
+
+        try:
+            report = validate(args.package)
+        except CannotRun as e:
+            raise BadInput(f"package: {e}") from e
+        if report.errors:
+            raise BadInput(f"package: {args.package} is invalid ({report.errors} error(s)); run make validate "
+                           "and fix them before importing")
         try:
             pkg = load_package(args.package, ("incidents", "claims", "sources"))
         except PackageError as e:

@@ -1,4 +1,4 @@
--- civharm 0.1.0: typed tables and views from the CSVs.
+-- civharm 0.2.0: typed tables and views from the CSVs.
 -- Generated from schemas/ by `make sql-script` (civharm/ddl.py); do not edit by hand.
 -- Run it from the package folder: duckdb civharm.duckdb -init sql/load.sql   (or: duckdb -init sql/load.sql)
 
@@ -86,14 +86,14 @@ CREATE TABLE "incidents" (
     "means" "means" NOT NULL,
     "actor_id" VARCHAR,
     "attribution" "attribution" NOT NULL,
-    "civilians_killed_min" INTEGER,
-    "civilians_killed_max" INTEGER,
-    "children_killed_min" INTEGER,
-    "children_killed_max" INTEGER,
-    "women_killed_min" INTEGER,
-    "women_killed_max" INTEGER,
-    "injured_min" INTEGER,
-    "injured_max" INTEGER,
+    "civilians_killed_min" BIGINT,
+    "civilians_killed_max" BIGINT,
+    "children_killed_min" BIGINT,
+    "children_killed_max" BIGINT,
+    "women_killed_min" BIGINT,
+    "women_killed_max" BIGINT,
+    "injured_min" BIGINT,
+    "injured_max" BIGINT,
     "assessment" "assessment" NOT NULL,
     "summary" VARCHAR,
     "notes" VARCHAR,
@@ -144,14 +144,14 @@ CREATE TABLE "claims" (
     "place" VARCHAR,
     "means" "means",
     "actor_id" VARCHAR,
-    "civilians_killed_min" INTEGER,
-    "civilians_killed_max" INTEGER,
-    "children_killed_min" INTEGER,
-    "children_killed_max" INTEGER,
-    "women_killed_min" INTEGER,
-    "women_killed_max" INTEGER,
-    "injured_min" INTEGER,
-    "injured_max" INTEGER,
+    "civilians_killed_min" BIGINT,
+    "civilians_killed_max" BIGINT,
+    "children_killed_min" BIGINT,
+    "children_killed_max" BIGINT,
+    "women_killed_min" BIGINT,
+    "women_killed_max" BIGINT,
+    "injured_min" BIGINT,
+    "injured_max" BIGINT,
     "external_id" VARCHAR,
     "external_url" VARCHAR,
     "source_coding" VARCHAR,
@@ -201,14 +201,14 @@ CREATE TABLE "tallies" (
     "actor_id" VARCHAR,
     "external_id" VARCHAR,
     "external_url" VARCHAR,
-    "civilians_killed_min" INTEGER,
-    "civilians_killed_max" INTEGER,
-    "children_killed_min" INTEGER,
-    "children_killed_max" INTEGER,
-    "women_killed_min" INTEGER,
-    "women_killed_max" INTEGER,
-    "injured_min" INTEGER,
-    "injured_max" INTEGER,
+    "civilians_killed_min" BIGINT,
+    "civilians_killed_max" BIGINT,
+    "children_killed_min" BIGINT,
+    "children_killed_max" BIGINT,
+    "women_killed_min" BIGINT,
+    "women_killed_max" BIGINT,
+    "injured_min" BIGINT,
+    "injured_max" BIGINT,
     "statement" VARCHAR NOT NULL,
     "notes" VARCHAR,
     PRIMARY KEY ("tally_id"),
@@ -280,7 +280,7 @@ DROP TABLE _check;
 DROP TABLE "_depth_actors";
 DROP TABLE "_stage_actors";
 
-CREATE TEMP TABLE "_stage_incidents" AS SELECT * FROM read_csv('data/incidents.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'incident_id': 'VARCHAR', 'status': 'VARCHAR', 'merged_into': 'VARCHAR', 'status_reason': 'VARCHAR', 'campaign': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'date_precision': 'VARCHAR', 'country': 'VARCHAR', 'admin1': 'VARCHAR', 'admin2': 'VARCHAR', 'locality': 'VARCHAR', 'neighbourhood': 'VARCHAR', 'latitude': 'DOUBLE', 'longitude': 'DOUBLE', 'location_precision': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'attribution': 'VARCHAR', 'civilians_killed_min': 'INTEGER', 'civilians_killed_max': 'INTEGER', 'children_killed_min': 'INTEGER', 'children_killed_max': 'INTEGER', 'women_killed_min': 'INTEGER', 'women_killed_max': 'INTEGER', 'injured_min': 'INTEGER', 'injured_max': 'INTEGER', 'assessment': 'VARCHAR', 'summary': 'VARCHAR', 'notes': 'VARCHAR'});
+CREATE TEMP TABLE "_stage_incidents" AS SELECT * FROM read_csv('data/incidents.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'incident_id': 'VARCHAR', 'status': 'VARCHAR', 'merged_into': 'VARCHAR', 'status_reason': 'VARCHAR', 'campaign': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'date_precision': 'VARCHAR', 'country': 'VARCHAR', 'admin1': 'VARCHAR', 'admin2': 'VARCHAR', 'locality': 'VARCHAR', 'neighbourhood': 'VARCHAR', 'latitude': 'DOUBLE', 'longitude': 'DOUBLE', 'location_precision': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'attribution': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'assessment': 'VARCHAR', 'summary': 'VARCHAR', 'notes': 'VARCHAR'});
 CREATE TEMP TABLE "_depth_incidents" AS WITH RECURSIVE d(k, depth) AS (
     SELECT "incident_id", 0 FROM "_stage_incidents" WHERE "merged_into" IS NULL
     UNION ALL SELECT s."incident_id", d.depth + 1 FROM "_stage_incidents" AS s JOIN d ON s."merged_into" = d.k
@@ -300,9 +300,9 @@ DROP TABLE _check;
 DROP TABLE "_depth_incidents";
 DROP TABLE "_stage_incidents";
 
-INSERT INTO "claims" SELECT * FROM read_csv('data/claims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'claim_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'claim_type': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'place': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'civilians_killed_min': 'INTEGER', 'civilians_killed_max': 'INTEGER', 'children_killed_min': 'INTEGER', 'children_killed_max': 'INTEGER', 'women_killed_min': 'INTEGER', 'women_killed_max': 'INTEGER', 'injured_min': 'INTEGER', 'injured_max': 'INTEGER', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'source_coding': 'VARCHAR', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
+INSERT INTO "claims" SELECT * FROM read_csv('data/claims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'claim_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'claim_type': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'place': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'source_coding': 'VARCHAR', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
 
-INSERT INTO "tallies" SELECT * FROM read_csv('data/tallies.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'tally_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'period_start': 'DATE', 'period_end': 'DATE', 'period_text': 'VARCHAR', 'campaign': 'VARCHAR', 'country': 'VARCHAR', 'area': 'VARCHAR', 'actor_id': 'VARCHAR', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'civilians_killed_min': 'INTEGER', 'civilians_killed_max': 'INTEGER', 'children_killed_min': 'INTEGER', 'children_killed_max': 'INTEGER', 'women_killed_min': 'INTEGER', 'women_killed_max': 'INTEGER', 'injured_min': 'INTEGER', 'injured_max': 'INTEGER', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
+INSERT INTO "tallies" SELECT * FROM read_csv('data/tallies.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'tally_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'period_start': 'DATE', 'period_end': 'DATE', 'period_text': 'VARCHAR', 'campaign': 'VARCHAR', 'country': 'VARCHAR', 'area': 'VARCHAR', 'actor_id': 'VARCHAR', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
 
 -- incident_claim_ranges: the methodology's range rule (civharm/ranges.py), per incident.
 CREATE VIEW incident_claim_ranges AS

@@ -8,7 +8,7 @@ import os
 import sys
 
 from .engine import CannotRun, validate
-from .rules import LAYERS
+from .rules import LAYERS, RULES
 
 EPILOG = """\
 layers, in order: {layers}
@@ -32,7 +32,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.rules:
-        from .rules import RULES
         if args.format == "json":
             print(json.dumps([r.__dict__ for r in RULES.values()], indent=2))
         else:
@@ -42,15 +41,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = validate(args.path)
     except CannotRun as e:
+        rule = RULES["descriptor-not-found"]
+        message = rule.message.format(detail=e.path)
         if args.format == "json":
-            print(json.dumps({"valid": False, "exit_code": 2, "error": str(e)}))
-        print(f"civharm-validate: cannot run: {e}", file=sys.stderr)
+            print(json.dumps({"valid": False, "exit_code": 2, "rule": rule.id, "error": message, "hint": rule.hint}))
+        print(f"civharm-validate: cannot run: {message} {rule.hint}", file=sys.stderr)
         return 2
     except Exception as e:  # a bug of ours: say so plainly; the traceback only on request
         if os.environ.get("CIVHARM_DEBUG"):
             raise
-        print(f"civharm-validate: internal error ({type(e).__name__}: {e}). "
-              "Please report it with the input; set CIVHARM_DEBUG=1 for the traceback.", file=sys.stderr)
+        message = (f"internal error ({type(e).__name__}: {e}). Please report it with the input; "
+                   "set CIVHARM_DEBUG=1 for the traceback.")
+        if args.format == "json":
+            print(json.dumps({"valid": False, "exit_code": 2, "error": message}))
+        print(f"civharm-validate: {message}", file=sys.stderr)
         return 2
     if args.format == "json":
         print(report.to_json())

@@ -8,6 +8,7 @@ fields) are checked here because no profile states them.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path, PurePosixPath
 
 from frictionless import Package, Schema
@@ -82,10 +83,9 @@ def check(root: Path, rel: str, ran: set[str]) -> tuple[dict | None, list[Resour
             problems.append(Problem("schema-invalid", rel, column=f"resources/{i}/schema",
                                     detail="a tabular resource needs a Table Schema"))
             continue
-        report = Schema.validate_descriptor(schema)
-        if not report.valid:
-            for err in report.flatten(["note"]):
-                problems.append(Problem("schema-invalid", where, detail=err[0]))
+        notes = _frictionless_notes(Schema, schema) + _bad_patterns(schema)
+        if notes:
+            problems.extend(Problem("schema-invalid", where, detail=note) for note in notes)
             continue
         problems.extend(_documented(schema, where))
         schemas[i] = schema
@@ -97,9 +97,8 @@ def check(root: Path, rel: str, ran: set[str]) -> tuple[dict | None, list[Resour
         {**res, "schema": schemas.get(i, {"fields": []})} if isinstance(res, dict) else res
         for i, res in enumerate(resources_in)
     ] if "resources" in descriptor else descriptor.get("resources")
-    report = Package.validate_descriptor(inlined, basepath=str(root))
-    for err in report.flatten(["note"]):
-        problems.append(Problem("descriptor-profile", rel, detail=err[0]))
+    for note in _frictionless_notes(Package, inlined, basepath=str(root)):
+        problems.append(Problem("descriptor-profile", rel, detail=note))
 
     # Resources: the set civharm expects, each with a file that exists.
     names = [r.get("name") for r in resources_in if isinstance(r, dict)]
@@ -125,6 +124,29 @@ def check(root: Path, rel: str, ran: set[str]) -> tuple[dict | None, list[Resour
 
     problems.extend(_keys(usable, schemas, resources_in))
     return descriptor, usable, problems
+
+
+def _frictionless_notes(cls, descriptor: dict, **options) -> list[str]:
+    """frictionless's verdict on a descriptor, as notes. Some malformed values ("hash": 5) make
+    it raise instead of report: that is a problem with the descriptor too, not a crash of ours."""
+    try:
+        report = cls.validate_descriptor(descriptor, **options)
+    except Exception as e:  # frictionless raises various types on malformed input
+        return [f"frictionless cannot read it ({type(e).__name__}: {e})"]
+    return [err[0] for err in report.flatten(["note"])]
+
+
+def _bad_patterns(schema: dict) -> list[str]:
+    """Patterns that are not regular expressions (frictionless accepts any string)."""
+    out = []
+    for f in schema.get("fields", []):
+        pattern = (f.get("constraints") or {}).get("pattern") if isinstance(f, dict) else None
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as e:
+                out.append(f"the pattern of field '{f.get('name')}' is not a regular expression ({e})")
+    return out
 
 
 def _documented(schema: dict, where: str) -> list[Problem]:

@@ -21,12 +21,16 @@ _ROWS_LOST = {"row-ragged", "csv-unclosed-quote", "csv-parse"}
 class CannotRun(Exception):
     """Validation cannot start (exit 2): there is nothing to validate at the path given."""
 
+    def __init__(self, path):
+        super().__init__(f"no datapackage.json at {path}")
+        self.path = str(path)
+
 
 def validate(path: str | Path) -> Report:
     t0 = time.perf_counter()
     desc = descriptor_path(path)
     if not desc.is_file():
-        raise CannotRun(f"no datapackage.json at {path}")
+        raise CannotRun(desc)
     root, rel = desc.parent, desc.name
     report = Report(package=str(desc))
     ran = report.rules_run
@@ -54,7 +58,8 @@ def validate(path: str | Path) -> Report:
         lossy = set(frames) - set(raws)  # tables that lost rows to structure problems
         report.extend(tables.check(frames, by_name, ran, lossy))
     if meta is not None:  # released IDs against the IDs as written (a broken cell is still the ID it was)
-        report.extend(release.check_ids(root, resources, raws, structure.LINE, ran))
+        declared = {r.get("name") for r in meta.get("resources", []) if isinstance(r, dict)}
+        report.extend(release.check_ids(root, resources, raws, structure.LINE, ran, declared))
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -155,7 +155,7 @@ def check(root: Path, rel: str, descriptor: dict, resources: list[Resource], ran
 
 
 def check_ids(root: Path, resources: list[Resource], raws: dict[str, pl.DataFrame], line_column: str,
-              ran: set[str]) -> list[Problem]:
+              ran: set[str], declared: set[str] | None = None) -> list[Problem]:
     """No released ID disappears or changes kind; withdrawn IDs resolve.
 
     raws: resource name -> the raw (text) frame the structure layer read, with each row's CSV line
@@ -180,7 +180,9 @@ def check_ids(root: Path, resources: list[Resource], raws: dict[str, pl.DataFram
     bad(ledger.filter(pl.col("id").is_null() | pl.col("resource").is_null() | pl.col("released_in").is_null()),
         "id", "id, resource and released_in are required")
     bad(ledger.filter(pl.col("id").is_not_null() & pl.col("id").is_duplicated()), "id", "the ID {id} is listed twice")
-    bad(ledger.filter(pl.col("resource").is_not_null() & ~pl.col("resource").is_in(list(by_name))),
+    # declared: every resource the descriptor names, readable or not (an unreadable one is
+    # reported by the descriptor layer; its ledger rows are not wrong for that)
+    bad(ledger.filter(pl.col("resource").is_not_null() & ~pl.col("resource").is_in(list(declared or by_name))),
         "resource", "the package has no resource {resource}")
     tombstoned = [n for n, r in by_name.items() if has_tombstones(r)]
     bad(ledger.filter(pl.col("withdrawn_in").is_not_null() & pl.col("resource").is_in(tombstoned)),

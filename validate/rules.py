@@ -86,7 +86,7 @@ _RULES = [
          "Close the quote, or double any quote character inside the quoted text (\"\").",
          "A quote opened in a cell must be closed in the same cell.", '"Airstrike on the old bridge'),
     Rule("csv-parse", "structure", "The CSV cannot be parsed here: {detail}.",
-         "Check the quoting on this line: quotes belong only around a whole cell.",
+         "Check the quoting on this line: quotes belong only around a whole cell, and a quote inside a quoted cell is doubled (\"\").",
          "The file breaks RFC 4180 in a way the other structure rules do not name.", 'ab"c'),
     # 3. cells -----------------------------------------------------------------------------------
     Rule("cell-type", "cells", "'{value}' is not a valid {expected}.",

@@ -24,6 +24,11 @@ from .report import Problem
 
 LINE = "__line"  # the column that carries each row's line number through every layer
 BROKEN = "__broken"  # true for a row with a cell that broke a cell rule (set by the cells layer)
+# A quote with an ordinary character on both sides: inside an unquoted cell (ab"c), or a stray
+# one next to a quoted cell ("US" ,). RFC 4180 allows quotes only around a whole cell or doubled
+# inside one; Python's csv module reads some of these silently, and DuckDB others.
+_STRAY_QUOTE = re.compile(r'(?<=[^,\n\r"])"(?=[^,\n\r"])')
+_STRAY_QUOTE_BYTES = re.compile(_STRAY_QUOTE.pattern.encode())
 _EXTRA = "__extra"  # a column past the header, to catch rows with one cell too many
 _BAD_BYTE = re.compile("[\udc80-\udcff]+")
 
@@ -68,6 +73,7 @@ def _fast(path: Path, data: bytes, resource: Resource) -> Table | None:
     """The frame of a well-formed one-line-per-record file, or None to use the exact reader."""
     names = resource.field_names
     if (data.startswith((b"\xef\xbb\xbf", b"\n")) or b"\r" in data or b"\n\n" in data
+            or _STRAY_QUOTE_BYTES.search(data)
             or not data.startswith(",".join(names).encode() + b"\n")):
         return None
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
@@ -136,6 +142,14 @@ def read(root: Path, resource: Resource, ran: set[str]) -> tuple[Table | None, l
             continue
         rows.append(record)
         lines.append(start)
+
+    reported = {p.line for p in problems}
+    for m in _STRAY_QUOTE.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        if line not in reported:
+            reported.add(line)
+            problems.append(Problem("csv-parse", rel, line=line,
+                                    detail="a quote inside a cell that is not quoted as a whole, or next to one"))
 
     if header is None:
         problems.append(Problem("csv-parse", rel, line=1, detail="the file is empty; it needs at least the header row"))
