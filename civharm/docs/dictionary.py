@@ -100,3 +100,18 @@ def data_dictionary(ctx: PageContext) -> str:
                     [[f'<a href="#{anchor(r.name)}">{code(r.name)}</a>', text(r.descriptor.get("title", "")),
                       str(len(r.fields)), text(r.descriptor.get("description", ""))] for r in b.resources])
     return block(summary) + "\n".join(resource_section(ctx, r) for r in b.resources)
+
+
+def enum_values(resource: str, field: str):
+    """A generator for one field's allowed values and their meanings, as a table, so that a prose
+    page (the methodology) shows the schema's own words instead of a copy of them."""
+
+    def generate(ctx: PageContext) -> str:
+        f = ctx.build.schema_field(resource, field)
+        if not f:
+            return block(f"<p>{text(f'{resource}.{field} is not in this package.')}</p>")
+        labels = {c.get("value"): c.get("label", "") for c in f.get("categories", [])}
+        rows = [[code(v), text(labels.get(v, ""))] for v in (f.get("constraints") or {}).get("enum", [])]
+        return block(table([field, "when"], rows))
+
+    return generate
