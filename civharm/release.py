@@ -34,15 +34,17 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from validate.release import SEMVER  # one definition of a version number
+
 from . import cite, ids
 from .package import descriptor_path, load_json, load_resources
 
 # Files that travel with the data in the zip, when the package has them.
-EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", cite.CFF, "CHANGELOG.md", ids.LEDGER)
+# sql/load.sql: so that a reader with only the DuckDB CLI can load the unpacked zip.
+EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", cite.CFF, "CHANGELOG.md", ids.LEDGER, "sql/load.sql")
 CHANGELOG = "CHANGELOG.md"
 ZIP_MODE = 0o644
 DOS_EPOCH = (1980, 1, 1, 0, 0, 0)
-SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
 class ReleaseError(Exception):
