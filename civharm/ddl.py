@@ -78,7 +78,8 @@ def load_script(root: Path, descriptor: dict, absolute: bool = False) -> str:
     out = [
         f"-- civharm {descriptor.get('version', '')}: typed tables and views from the CSVs.",
         "-- Generated from schemas/ by `make sql-script` (civharm/ddl.py); do not edit by hand.",
-        "-- Run it from the package folder: duckdb civharm.duckdb -init sql/load.sql   (or: duckdb -init sql/load.sql)",
+        "-- Run it from the package folder, on a new database file or in memory:",
+        "--   duckdb civharm.duckdb -init sql/load.sql      (or, in memory: duckdb -init sql/load.sql)",
         "",
     ]
     for name, values in sorted({n: v for n, v in enums.values()}.items()):

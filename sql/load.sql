@@ -1,6 +1,7 @@
 -- civharm 0.2.0: typed tables and views from the CSVs.
 -- Generated from schemas/ by `make sql-script` (civharm/ddl.py); do not edit by hand.
--- Run it from the package folder: duckdb civharm.duckdb -init sql/load.sql   (or: duckdb -init sql/load.sql)
+-- Run it from the package folder, on a new database file or in memory:
+--   duckdb civharm.duckdb -init sql/load.sql      (or, in memory: duckdb -init sql/load.sql)
 
 CREATE TYPE "actor_type" AS ENUM ('coalition', 'state', 'non_state_armed_group', 'unknown');
 CREATE TYPE "assessment" AS ENUM ('confirmed', 'fair', 'weak', 'single_source', 'contested', 'discounted');

@@ -229,7 +229,7 @@ _RULES = [
          "Text is stored composed (NFC), so that equal words compare equal.", "e + combining acute accent"),
     Rule("text-control-character", "hygiene", "The text holds the control character {value}.",
          "Delete the character; tabs and line breaks inside a cell are usually pasted by accident.",
-         "Text holds no control characters (tab, carriage return, NUL, ...); line breaks only in notes-like fields.",
+         "Text holds no control characters (tab, carriage return, NUL, ...); a line break inside a quoted cell is allowed.",
          "a\\tb"),
     Rule("text-formula", "hygiene", "The text starts with '{value}', which spreadsheets run as a formula.",
          "Reword the cell so it does not start with =, +, - or @ (for example put the words first).",

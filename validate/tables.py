@@ -39,6 +39,13 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy
         if complete:
             raise e
 
+    # Tables where a key cell broke its own rule (reported once, as a cell problem): the row's
+    # key is unknown, so references to it are not checked rather than all reported dangling.
+    keyless = {name for name, frame in frames.items()
+               if resources[name].primary_key and BROKEN in frame.columns
+               and frame.filter(pl.col(BROKEN) & pl.any_horizontal(
+                   pl.col(k).is_null() for k in resources[name].primary_key if k in frame.columns)).height}
+
     con = duckdb.connect()
     for name, frame in frames.items():
         con.register(name, frame.to_arrow())
@@ -64,7 +71,7 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy
                       FROM {t} WHERE {' AND '.join(f'{_q(k)} IS NOT NULL' for k in pk)})
                     WHERE {LINE} > first""", "pk-duplicate", res.path, ",".join(pk))
         for fields, ref, rfields in res.foreign_keys():
-            if ref not in frames or ref in lossy or len(fields) != len(rfields):
+            if ref not in frames or ref in lossy or ref in keyless or len(fields) != len(rfields):
                 continue
             cond = " AND ".join(f"r.{_q(b)} = s.{_q(a)}" for a, b in zip(fields, rfields))
             value = " || ',' || ".join(f"CAST(s.{_q(a)} AS VARCHAR)" for a in fields)
