@@ -28,7 +28,7 @@ IS_PY311 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'
 
 # --- Commands ------------------------------------------------------------------------------
 
-.PHONY: help install validate test fmt fmt-check db sql parquet sql-script lock clean
+.PHONY: help install validate test fmt fmt-check bench db sql parquet sql-script lock clean
 
 help: ## List the commands (this screen)
 	@echo "civharm: run these from the repository root."
@@ -86,6 +86,14 @@ import-ucdp: install ## Import UCDP GED events: make import-ucdp GED=path [DRY_R
 	  echo "make import-ucdp needs the GED CSV: make import-ucdp GED=../shared/data/ucdp-ged-syria-19.1/ged_syria.csv [DRY_RUN=1]" >&2; \
 	  exit 2; fi
 	$(BIN)/python -m importers.ucdp_ged "$(GED)" $(if $(filter 1 yes true,$(DRY_RUN)),--dry-run) $(if $(REVIEW),--review "$(REVIEW)")
+
+# --- Speed -------------------------------------------------------------------------------------
+
+# Incidents in the synthetic package of `make bench` (claims are twice as many)
+N ?= 1000000
+
+bench: install ## Time make validate on N synthetic incidents against DuckDB's bare read: make bench N=100000
+	$(BIN)/python -m bench.run -n $(N)
 
 # --- The query layer (DuckDB) ---------------------------------------------------------------
 
