@@ -15,7 +15,7 @@ from civharm.ddl import views
 from civharm.package import RESOURCE_NAMES
 from civharm.ranges import expected_ranges_sql, figure_stems
 from .report import Problem
-from .structure import BROKEN, LINE
+from .structure import BROKEN, LINE, _connect
 
 SQL_DIR = Path(__file__).with_name("sql")
 
@@ -46,7 +46,7 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy
                and frame.filter(pl.col(BROKEN) & pl.any_horizontal(
                    pl.col(k).is_null() for k in resources[name].primary_key if k in frame.columns)).height}
 
-    con = duckdb.connect()
+    con = _connect()
     for name, frame in frames.items():
         con.register(name, frame.to_arrow())
     problems: list[Problem] = []
@@ -65,11 +65,17 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy
         t = _q(name)
         pk = res.primary_key
         if pk and all(k in frame.columns for k in pk):
+            keys = ", ".join(map(_q, pk))
             value = " || ',' || ".join(f"CAST({_q(k)} AS VARCHAR)" for k in pk)
-            run(f"""SELECT {LINE}, value, CAST(first AS VARCHAR) FROM (
-                      SELECT {LINE}, {value} AS value, min({LINE}) OVER (PARTITION BY {', '.join(map(_q, pk))}) AS first
-                      FROM {t} WHERE {' AND '.join(f'{_q(k)} IS NOT NULL' for k in pk)})
-                    WHERE {LINE} > first""", "pk-duplicate", res.path, ",".join(pk))
+            # Duplicates are rare: find the duplicated keys first (a hash aggregate), then order
+            # only their rows, rather than a window over the whole table.
+            run(f"""WITH dup AS (SELECT {keys} FROM {t} WHERE {' AND '.join(f'{_q(k)} IS NOT NULL' for k in pk)}
+                                 GROUP BY ALL HAVING count(*) > 1),
+                         rows AS (SELECT {LINE}, {value} AS value,
+                                         min({LINE}) OVER (PARTITION BY {keys}) AS first
+                                  FROM {t} JOIN dup USING ({keys}))
+                    SELECT {LINE}, value, CAST(first AS VARCHAR) FROM rows WHERE {LINE} > first""",
+                "pk-duplicate", res.path, ",".join(pk))
         for fields, ref, rfields in res.foreign_keys():
             if ref not in frames or ref in lossy or ref in keyless or len(fields) != len(rfields):
                 continue
@@ -127,16 +133,22 @@ def _ranges(con, frames: dict, resources: dict, ran: set[str], tolerate) -> list
         return []
     stems = [s for s in figure_stems(frames["claims"].columns)
              if f"{s}_min" in frames["incidents"].columns and f"{s}_max" in frames["incidents"].columns]
-    checks = " UNION ALL ".join(
-        f"SELECT i.{LINE}, '{s}_{end}', CAST(i.{s}_{end} AS VARCHAR), coalesce(CAST(e.{s}_{end} AS VARCHAR), 'none')"
-        f" FROM incidents AS i JOIN expected AS e USING (incident_id)"
-        f" WHERE i.status = 'active' AND i.{s}_{end} IS DISTINCT FROM e.{s}_{end} AND NOT i.{BROKEN}"
-        f" AND NOT EXISTS (SELECT 1 FROM claims AS c WHERE c.incident_id = i.incident_id AND c.{BROKEN})"
-        for s in stems for end in ("min", "max"))
-    if not checks:
+    fields = [f"{s}_{end}" for s in stems for end in ("min", "max")]
+    if not fields:
         return []
+    differs = " OR ".join(f"i.{f} IS DISTINCT FROM e.{f}" for f in fields)
+    checks = " UNION ALL ".join(
+        f"SELECT {LINE}, '{f}', CAST(i_{f} AS VARCHAR), coalesce(CAST(e_{f} AS VARCHAR), 'none') FROM off "
+        f"WHERE i_{f} IS DISTINCT FROM e_{f}" for f in fields)
+    # One join finds the (rare) incidents off their range; only those are unpivoted per field.
+    sql = (f"WITH expected AS ({expected_ranges_sql(stems)}), "
+           f"off AS (SELECT i.{LINE}, {', '.join(f'i.{f} AS i_{f}, e.{f} AS e_{f}' for f in fields)} "
+           f"FROM incidents AS i JOIN expected AS e USING (incident_id) "
+           f"WHERE i.status = 'active' AND NOT i.{BROKEN} AND ({differs}) "
+           f"AND NOT EXISTS (SELECT 1 FROM claims AS c WHERE c.incident_id = i.incident_id AND c.{BROKEN})) "
+           f"{checks}")
     try:
-        rows = con.execute(f"WITH expected AS ({expected_ranges_sql(stems)}) {checks}").fetchall()
+        rows = con.execute(sql).fetchall()
     except (duckdb.CatalogException, duckdb.BinderException) as e:
         tolerate(e)
         return []
