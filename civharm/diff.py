@@ -43,12 +43,12 @@ from typing import Iterator
 
 import polars as pl
 
+from .cite import LABEL_FIELDS
 from .ids import LEDGER, has_tombstones, read_ledger
 from .package import Resource, descriptor_path, id_sort_key, load_json, load_resources
 
 LEVELS = ("none", "patch", "minor", "major")
 MD_LIST = 30  # markdown: more added rows than this in one resource are given as ID ranges
-LABEL_FIELDS = ("summary", "title", "statement", "name")
 # Package metadata that changes with every release and so says nothing about the data.
 RELEASE_KEYS = {"version", "created", "resources"}
 # Field properties that document a field; a change to them is a PATCH.

@@ -13,13 +13,10 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import sys
-import tempfile
 import unicodedata
-from pathlib import Path
 
-from .package import descriptor_path, id_sort_key
+from .package import descriptor_path, id_sort_key, write_atomically
 
 
 class CannotFormat(Exception):
@@ -49,17 +46,6 @@ def canonical(text: str, field_names: list[str], primary_key: list[str]) -> str:
     writer.writerows(rows)
     return out.getvalue()
 
-
-def _replace(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         if after != before:
             changed.append(res.path)
             if not args.check:
-                _replace(path, after)
+                write_atomically(path, after)
     verb = "would rewrite" if args.check else "rewrote"
     for p in changed:
         print(f"{verb} {p}")

@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import polars as pl
 
-from .package import Resource, id_sort_key
+from .package import Resource, id_sort_key, write_atomically
 
 LEDGER = "releases/ids.csv"
 COLUMNS = ["id", "resource", "released_in", "withdrawn_in", "resolves_to", "reason"]
@@ -114,14 +112,5 @@ def unledgered(root: Path, resources: list[Resource]) -> dict[str, list[str]]:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Replace a file atomically (a temporary file beside it, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    """Replace a text file atomically (UTF-8)."""
+    write_atomically(path, text.encode("utf-8"))

@@ -7,7 +7,9 @@ docs) reads them through here, from `schemas/`, so that nothing restates them.
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,14 +74,29 @@ def load_resources(root: Path, descriptor: dict) -> list[Resource]:
     return out
 
 
-_ID = re.compile(r"^([A-Za-z]+-)([0-9]+)$")
+ID_PATTERN = re.compile(r"^([A-Za-z]+-)([0-9]+)$")  # a prefixed, numbered ID: CH-000001
 
 
 def id_sort_key(value: str | None) -> tuple:
     """Sort IDs by prefix then number, so CH-1000000 follows CH-999999 (plain text sort would not)."""
     if value is None:
         return ("", -1, "")
-    m = _ID.match(value)
+    m = ID_PATTERN.match(value)
     if m:
         return (m.group(1), int(m.group(2)), value)
     return (value, -1, value)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace one file in one step (a temporary file beside it, then a rename), so a reader or a
+    crash never sees it half written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

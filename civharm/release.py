@@ -37,7 +37,7 @@ import yaml
 from validate.release import SEMVER  # one definition of a version number
 
 from . import cite, ids
-from .package import descriptor_path, load_json, load_resources
+from .package import descriptor_path, load_json, load_resources, write_atomically
 
 # Files that travel with the data in the zip, when the package has them.
 # sql/load.sql: so that a reader with only the DuckDB CLI can load the unpacked zip.
@@ -114,10 +114,6 @@ def write_zip(entries: dict[str, bytes], target: Path, date_time: tuple) -> str:
     return hashlib.sha256(target.read_bytes()).hexdigest()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    ids.write_text(path, data.decode("utf-8"))
-
-
 def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = False,
           log=print) -> dict[str, Path | str]:
     desc = descriptor_path(package)
@@ -147,7 +143,7 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
     entries = zip_entries(root, meta)
     digest = write_zip(entries, target, zip_timestamp(meta))
     sums = out / f"{target.name}.sha256"
-    _write_atomic(sums, f"{digest}  {target.name}\n".encode())
+    write_atomically(sums, f"{digest}  {target.name}\n".encode())
     log(f"wrote {target} ({len(entries)} files, {target.stat().st_size:,} bytes)")
     log(f"  sha256 {digest}  (also in {sums})")
     result: dict[str, Path | str] = {"zip": target, "sha256": digest}

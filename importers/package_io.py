@@ -11,13 +11,12 @@ import csv
 import io
 import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from civharm.fmt import canonical
-from civharm.package import Resource, descriptor_path, id_sort_key, load_json, load_resources
+from civharm.package import ID_PATTERN, Resource, descriptor_path, id_sort_key, load_json, load_resources
 
 
 class PackageError(Exception):
@@ -115,7 +114,6 @@ def load_package(path: str | Path, names: tuple[str, ...]) -> Package:
     return pkg
 
 
-_ID = re.compile(r"^([A-Za-z]+-)([0-9]+)$")
 
 
 class IdAllocator:
@@ -130,7 +128,7 @@ class IdAllocator:
         gone from the file but must never be handed out again)."""
         self.prefix = prefix
         numbers = [id_sort_key(v)[1] for v in [*existing, *released] if isinstance(v, str) and v.startswith(prefix)
-                   and _ID.match(v)]
+                   and ID_PATTERN.match(v)]
         self.next = max(numbers, default=0) + 1
 
     def __call__(self) -> str:

@@ -17,10 +17,14 @@ from collections.abc import Iterable, Mapping
 import duckdb
 import pyarrow as pa
 
-from civharm.ranges import expected_ranges_sql
+from pathlib import Path
 
-#: The figures recorded as `_min`/`_max` pairs in both claims and incidents.
-FIGURE_STEMS = ("civilians_killed", "children_killed", "women_killed", "injured")
+from civharm.package import load_json
+from civharm.ranges import expected_ranges_sql, figure_stems
+
+#: The figures recorded as `_min`/`_max` pairs, read from the claims schema (the one place they are defined).
+FIGURE_STEMS = tuple(figure_stems([f["name"] for f in load_json(
+    Path(__file__).resolve().parents[1] / "schemas" / "claims.schema.json")["fields"]]))
 #: The eight incident fields the rule sets, in schema order.
 RANGE_FIELDS = tuple(f"{s}_{end}" for s in FIGURE_STEMS for end in ("min", "max"))
 

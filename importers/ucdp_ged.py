@@ -72,7 +72,7 @@ from pathlib import Path
 from civharm.package import id_sort_key
 from .package_io import (IdAllocator, Package, PackageError, dump_descriptor, load_package, released_ids,
                          write_atomically)
-from .ranges import RANGE_FIELDS, ranges_by_incident
+from .ranges import FIGURE_STEMS, RANGE_FIELDS, ranges_by_incident
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -1002,7 +1002,7 @@ def _insert_sources(descriptor: dict, entries: list) -> dict:
 
 def _fmt_range(fields: dict[str, str]) -> str:
     parts = []
-    for stem in ("civilians_killed", "children_killed", "women_killed", "injured"):
+    for stem in FIGURE_STEMS:
         lo, hi = fields.get(f"{stem}_min", ""), fields.get(f"{stem}_max", "")
         if lo or hi:
             parts.append(f"{stem.split('_')[0]} {lo or '?'}-{hi or '?'}")

@@ -60,7 +60,7 @@ def parse(raw: pl.DataFrame, fields: list[dict]) -> tuple[pl.DataFrame, pl.DataF
     return frame, pl.concat(failures) if failures else empty
 
 
-def column_checks(f: dict, single_pk: bool) -> list[tuple[str, pa.Check, str]]:
+def column_checks(f: dict) -> list[tuple[str, pa.Check, str]]:
     """(rule id, pandera check, expected text) for one field's constraints, in check order."""
     c = f.get("constraints") or {}
     out = []
@@ -97,7 +97,7 @@ def _model(resource_name: str, schema_json: str, present: tuple[str, ...]):
         if name not in present:
             continue
         c = f.get("constraints") or {}
-        checks = column_checks(f, pk == [name])
+        checks = column_checks(f)
         for number, (rule, _, expected) in enumerate(checks):
             lookup[(name, number)] = (rule, expected)
         columns[name] = pa.Column(

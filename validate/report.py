@@ -66,9 +66,6 @@ class Report:
     seconds: float = 0.0
     title: str = ""
 
-    def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
-
     def extend(self, problems) -> None:
         self.problems.extend(problems)
 

@@ -11,17 +11,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from civharm.ddl import views
+from civharm.ddl import q, views
 from civharm.package import RESOURCE_NAMES
 from civharm.ranges import expected_ranges_sql, figure_stems
 from .report import Problem
 from .structure import BROKEN, LINE, _connect
 
 SQL_DIR = Path(__file__).with_name("sql")
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy: set[str] = frozenset()) -> list[Problem]:
@@ -62,14 +58,14 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy
 
     for name, frame in frames.items():
         res = resources[name]
-        t = _q(name)
+        t = q(name)
         pk = res.primary_key
         if pk and all(k in frame.columns for k in pk):
-            keys = ", ".join(map(_q, pk))
-            value = " || ',' || ".join(f"CAST({_q(k)} AS VARCHAR)" for k in pk)
+            keys = ", ".join(map(q, pk))
+            value = " || ',' || ".join(f"CAST({q(k)} AS VARCHAR)" for k in pk)
             # Duplicates are rare: find the duplicated keys first (a hash aggregate), then order
             # only their rows, rather than a window over the whole table.
-            run(f"""WITH dup AS (SELECT {keys} FROM {t} WHERE {' AND '.join(f'{_q(k)} IS NOT NULL' for k in pk)}
+            run(f"""WITH dup AS (SELECT {keys} FROM {t} WHERE {' AND '.join(f'{q(k)} IS NOT NULL' for k in pk)}
                                  GROUP BY ALL HAVING count(*) > 1),
                          rows AS (SELECT {LINE}, {value} AS value,
                                          min({LINE}) OVER (PARTITION BY {keys}) AS first
@@ -79,13 +75,13 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy
         for fields, ref, rfields in res.foreign_keys():
             if ref not in frames or ref in lossy or ref in keyless or len(fields) != len(rfields):
                 continue
-            cond = " AND ".join(f"r.{_q(b)} = s.{_q(a)}" for a, b in zip(fields, rfields))
-            value = " || ',' || ".join(f"CAST(s.{_q(a)} AS VARCHAR)" for a in fields)
+            cond = " AND ".join(f"r.{q(b)} = s.{q(a)}" for a, b in zip(fields, rfields))
+            value = " || ',' || ".join(f"CAST(s.{q(a)} AS VARCHAR)" for a in fields)
             self_ref = ref == name
             expected = f"{ref}.{','.join(rfields)}" if not self_ref else ",".join(rfields)
             run(f"""SELECT s.{LINE}, {value}, '{expected}' FROM {t} AS s
-                    WHERE {' AND '.join(f's.{_q(a)} IS NOT NULL' for a in fields)}
-                      AND NOT EXISTS (SELECT 1 FROM {_q(ref)} AS r WHERE {cond})""",
+                    WHERE {' AND '.join(f's.{q(a)} IS NOT NULL' for a in fields)}
+                      AND NOT EXISTS (SELECT 1 FROM {q(ref)} AS r WHERE {cond})""",
                 "self-reference-dangling" if self_ref else "fk-dangling", res.path, ",".join(fields))
 
     in_cycle: set[tuple[str, int]] = set()

@@ -1,0 +1,29 @@
+"""The README shows, it does not promise: its example output and its commands are checked."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_example_output_matches_the_package():
+    """The sample `make validate` output names the version and row counts the package has now."""
+    out = subprocess.run([sys.executable, "-m", "validate", str(REPO)], capture_output=True, text=True,
+                         cwd=REPO, timeout=120).stdout
+    rows_line = next(line for line in out.splitlines() if " resources, " in line and " rows (" in line)
+    title = next(line for line in out.splitlines() if line.startswith("civharm "))
+    example = README[README.index("$ make validate"):]
+    assert rows_line in example, f"README's example output is stale: the package now says {rows_line!r}"
+    assert title.split(" (")[0] in example
+
+
+def test_every_make_target_the_readme_names_exists():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z][a-z0-9-]*):", makefile, re.M))
+    named = set(re.findall(r"\bmake ([a-z][a-z0-9-]+)", README))
+    assert named and named <= targets, f"README names targets the Makefile lacks: {sorted(named - targets)}"
