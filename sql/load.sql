@@ -264,7 +264,7 @@ COMMENT ON COLUMN "incident_relations"."relation_id" IS 'Stable, opaque identifi
 COMMENT ON COLUMN "incident_relations"."incident_id" IS 'The first incident of the pair; for ''contains'', the one that holds the other''s deaths (a UCDP day-aggregate, say).';
 COMMENT ON COLUMN "incident_relations"."related_incident_id" IS 'The second incident of the pair; for ''contains'', the one whose deaths are all among the first''s (a curated strike, say).';
 COMMENT ON COLUMN "incident_relations"."relation" IS 'How the two incidents'' deaths relate, so that totals count shared deaths once. Values: contains = The first incident holds all the deaths of the second: a day-aggregate (a UCDP event coding a day of strikes) and a strike it includes.; overlaps = The two incidents share part of their deaths; how many is unknown.; possible_duplicate = The two incidents may count the same deaths, but it is not established; kept apart until a source settles it.; companion_entry = Two entries for the same event and the same deaths, kept as separate incidents because their sources list them separately (an Airwars incident and its companion entry)..';
-COMMENT ON COLUMN "incident_relations"."source_id" IS 'A source that states the link, when one does (Airwars naming a companion entry, say). Blank when the link is the project''s reading of the claims.';
+COMMENT ON COLUMN "incident_relations"."source_id" IS 'The source whose own record shows the link, when there is one: Airwars naming an entry as the companion of another, or a UCDP GED event that lists among its sources the report an incident rests on. Blank when the link is the project''s reading of dates, places and figures alone.';
 COMMENT ON COLUMN "incident_relations"."note" IS 'Why the two are related, in the project''s own words: what in the claims'' dates, places and figures shows it.';
 
 CREATE TEMP TABLE "_stage_sources" AS SELECT * FROM read_csv('data/sources.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'source_id': 'VARCHAR', 'source_type': 'VARCHAR', 'category': 'VARCHAR', 'publisher': 'VARCHAR', 'author': 'VARCHAR', 'title': 'VARCHAR', 'url': 'VARCHAR', 'archive_url': 'VARCHAR', 'published_on': 'DATE', 'language': 'VARCHAR', 'republished_from': 'VARCHAR', 'licence': 'VARCHAR', 'notes': 'VARCHAR'});
@@ -400,9 +400,13 @@ COMMENT ON VIEW coverage IS 'Per campaign and for all: active incidents by grade
 --                 largest min counts);
 --   upper bound = the sum, over the nodes no other node contains, of the larger of the node's
 --                 max and the sum of the maxima of the nodes it contains (every death of the
---                 group is in one of those nodes); never below the lower bound.
--- Each incident's share of its group's bounds is bound x its own maximum / the group's raw sum of
--- maxima: one weight for both bounds, so that any set of incidents has min share <= max share.
+--                 group is in one of those nodes); never below the lower bound, never above the
+--                 raw sum of the group's maxima.
+-- Each incident's share of its group's lower bound is that bound x its own minimum / the group's
+-- raw sum of minima, and likewise for the upper bound with maxima: a share never exceeds the
+-- incident's own figure, and the shares of a group add up to its bounds. A sum of shares over
+-- part of a group (a month, an actor, a tally's scope) is an apportionment, and its lower share
+-- can come out above its upper one: the views that show such sums show the smaller as both.
 CREATE VIEW incident_contributions AS
 WITH RECURSIVE
 active AS (
@@ -482,7 +486,8 @@ groups AS (
     SELECT m.group_id, count(*) AS group_size,
            CAST(sum(m.lo) AS BIGINT) AS group_raw_min, CAST(sum(m.hi) AS BIGINT) AS group_raw_max,
            CAST(coalesce(any_value(b.lo), sum(m.lo)) AS BIGINT) AS group_min,
-           CAST(greatest(coalesce(any_value(b.hi), sum(m.hi)), coalesce(any_value(b.lo), sum(m.lo))) AS BIGINT) AS group_max
+           CAST(least(greatest(coalesce(any_value(b.hi), sum(m.hi)), coalesce(any_value(b.lo), sum(m.lo))), sum(m.hi))
+                AS BIGINT) AS group_max
     FROM members AS m LEFT JOIN group_bounds AS b USING (group_id)
     GROUP BY m.group_id
 )
@@ -490,11 +495,11 @@ SELECT m.incident_id, m.campaign, m.date_start, m.date_end, m.days, m.group_id, 
        m.no_figure, m.lo AS raw_min, m.hi AS raw_max,
        g.group_raw_min, g.group_raw_max, g.group_min, g.group_max,
        CASE WHEN g.group_size = 1 THEN CAST(m.lo AS DOUBLE)
-            WHEN g.group_raw_max > 0 THEN g.group_min * m.hi / g.group_raw_max ELSE 0 END AS min_share,
+            WHEN g.group_raw_min > 0 THEN g.group_min * m.lo / g.group_raw_min ELSE 0 END AS min_share,
        CASE WHEN g.group_size = 1 THEN CAST(m.hi AS DOUBLE)
             WHEN g.group_raw_max > 0 THEN g.group_max * m.hi / g.group_raw_max ELSE 0 END AS max_share
 FROM members AS m JOIN groups AS g USING (group_id);
-COMMENT ON VIEW incident_contributions IS 'One row per active incident: its group of related incidents (incident_relations), the group''s raw and deduplicated bounds, and the incident''s share of them (bound x own maximum / group raw sum of maxima). Every total adds up these shares.';
+COMMENT ON VIEW incident_contributions IS 'One row per active incident: its group of related incidents (incident_relations), the group''s raw and deduplicated bounds, and the incident''s share of them (lower bound x own min / group raw sum of minima; upper likewise with maxima). Every total adds up these shares.';
 
 -- campaign_totals: per campaign, the raw sums of the active incidents' minima and maxima beside
 -- the deduplicated bounds (incident_contributions), with how many incidents give no figure and
@@ -559,14 +564,14 @@ COMMENT ON VIEW campaign_coverage IS 'Per campaign: its dates (schema), active i
 -- cut from the daily series (incident_days): an incident spanning several months counts in each
 -- month for the days it spans there. Tallies are never added. Figures are rounded to whole
 -- deaths here, and only here, so the months of a campaign can differ by a death or two from
--- campaign_totals.
+-- campaign_totals. A month's lower share is never shown above its upper one (methodology).
 CREATE VIEW deaths_by_month AS
 SELECT campaign, CAST(date_trunc('month', day) AS DATE) AS month,
        count(DISTINCT incident_id) AS incidents,
        count(DISTINCT incident_id) FILTER (WHERE no_figure) AS incidents_without_figure,
        CAST(round(sum(raw_min)) AS BIGINT) AS raw_min,
        CAST(round(sum(raw_max)) AS BIGINT) AS raw_max,
-       CAST(round(sum(dedup_min)) AS BIGINT) AS dedup_min,
+       CAST(round(least(sum(dedup_min), sum(dedup_max))) AS BIGINT) AS dedup_min,
        CAST(round(sum(dedup_max)) AS BIGINT) AS dedup_max
 FROM incident_days
 GROUP BY ALL;
@@ -785,9 +790,9 @@ SELECT t.tally_id, s.publisher, t.period_start, t.period_end, t.period_text, t.a
                      || ' at that level: the incidents in scope are a lower bound' END AS reason,
        CAST(f.incidents AS BIGINT) AS incidents,
        CAST(round(f.raw_min) AS BIGINT) AS raw_min, CAST(round(f.raw_max) AS BIGINT) AS raw_max,
-       CAST(round(f.dedup_min) AS BIGINT) AS dedup_min, CAST(round(f.dedup_max) AS BIGINT) AS dedup_max,
+       CAST(round(least(f.dedup_min, f.dedup_max)) AS BIGINT) AS dedup_min, CAST(round(f.dedup_max) AS BIGINT) AS dedup_max,
        CAST(f.possible_incidents AS BIGINT) AS possible_incidents,
-       CAST(round(f.possible_min) AS BIGINT) AS possible_min, CAST(round(f.possible_max) AS BIGINT) AS possible_max
+       CAST(round(least(f.possible_min, f.possible_max)) AS BIGINT) AS possible_min, CAST(round(f.possible_max) AS BIGINT) AS possible_max
 FROM tallies AS t
 JOIN sources AS s ON s.source_id = t.source_id
 LEFT JOIN figures AS f USING (tally_id);

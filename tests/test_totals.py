@@ -28,12 +28,13 @@ def rows(con, sql: str) -> list[dict]:
 
 def test_a_day_aggregate_and_the_strikes_it_contains(real):
     """UCDP's 9-10 June event (CH-000054, 49) contains CH-000006 (8) and CH-000007 (15-17): the
-    group counts 49, not 72-74, shared by weight of each incident's maximum."""
+    group counts 49, not 72-74, shared in proportion to each incident's own figures."""
     got = {r["incident_id"]: r for r in rows(real, "FROM incident_contributions WHERE group_id = 'CH-000006'")}
     assert sorted(got) == ["CH-000006", "CH-000007", "CH-000054"]
     for r in got.values():
         assert (r["group_size"], r["group_raw_min"], r["group_raw_max"], r["group_min"], r["group_max"]) == (3, 72, 74, 49, 49)
-    assert round(got["CH-000054"]["min_share"], 3) == round(49 * 49 / 74, 3) == 32.446
+    assert round(got["CH-000054"]["min_share"], 3) == round(49 * 49 / 72, 3) == 33.347
+    assert round(got["CH-000054"]["max_share"], 3) == round(49 * 49 / 74, 3) == 32.446
     assert round(sum(r["min_share"] for r in got.values()), 9) == 49
 
 
@@ -63,7 +64,7 @@ def test_campaign_totals(real):
     got = {r["campaign"]: r for r in rows(real, "FROM campaign_totals")}
     raqqa, mosul = got["raqqa-2017"], got["mosul-2016-2017"]
     assert (raqqa["incidents"], raqqa["raw_min"], raqqa["raw_max"], raqqa["dedup_min"], raqqa["dedup_max"]) == \
-        (256, 2407, 2572, 2376, 2539)
+        (256, 2407, 2572, 2235, 2508)
     assert (mosul["incidents"], mosul["raw_min"], mosul["raw_max"], mosul["dedup_min"], mosul["dedup_max"]) == \
         (11, 315, 1019, 210, 878)
     assert (mosul["first_date"], mosul["incidents_without_figure"]) == (date(2017, 2, 19), 2)
@@ -89,6 +90,7 @@ RELATIONS = [  # (incident, related, relation)
     ("CH-000008", "CH-000009", "contains"), ("CH-000008", "CH-000010", "contains"),
     ("CH-000009", "CH-000010", "possible_duplicate"),
     ("CH-000011", "CH-000013", "contains"), ("CH-000012", "CH-000013", "contains"),
+    ("CH-000018", "CH-000020", "contains"), ("CH-000019", "CH-000020", "contains"),
 ]
 INCIDENTS = [  # id, dates, min, max, actor, changes to the place
     ("CH-000001", "2017-08-01", "2017-08-01", "30", "40", "", {}),
@@ -108,6 +110,9 @@ INCIDENTS = [  # id, dates, min, max, actor, changes to the place
     ("CH-000015", "2017-08-01", "2017-08-01", "7", "7", "A-000001", {"locality": "Tabqa"}),
     ("CH-000016", "2017-08-01", "2017-08-01", "2", "2", "A-000001", {"locality": "", "location_precision": "admin2"}),
     ("CH-000017", "2017-08-06", "2017-08-06", "", "", "", {}),
+    ("CH-000018", "2017-08-07", "2017-08-07", "2", "2", "", {}),
+    ("CH-000019", "2017-08-07", "2017-08-07", "2", "2", "", {}),
+    ("CH-000020", "2017-08-07", "2017-08-07", "5", "5", "", {}),
 ]
 TALLIES = [  # id, period, level, name, actor
     ("T-000001", "2017-07-01", "2017-08-02", "locality", "Raqqa", "A-000001"),
@@ -163,37 +168,48 @@ def test_group_bounds_for_each_kind_of_relation(made):
     assert got["CH-000008"] == (3, 7, 17, 4, 10)
     # two containers (10, 20) of one strike (5): neither holds the other, so at most 10 + 20
     assert got["CH-000011"] == (3, 35, 35, 20, 30)
+    # the same with containers (2, 2) smaller than what they hold (5): 5 + 5 would exceed the raw
+    # sum 9, which is always an upper bound
+    assert got["CH-000018"] == (3, 9, 9, 5, 9)
     assert got["CH-000014"] == (1, 8, 8, 8, 8)  # unrelated: itself
-    assert len(got) == 9
+    assert len(got) == 10
+
+
+def test_shares_add_up_to_the_group_and_never_exceed_the_incident(made):
+    got = rows(made, "SELECT group_id, sum(min_share) AS lo, sum(max_share) AS hi, any_value(group_min) AS gmin, "
+                     "any_value(group_max) AS gmax, bool_and(min_share <= raw_min + 1e-9) AS min_ok, "
+                     "bool_and(max_share <= raw_max + 1e-9) AS max_ok FROM incident_contributions GROUP BY 1")
+    for g in got:
+        assert (g["lo"], g["hi"]) == (pytest.approx(g["gmin"]), pytest.approx(g["gmax"])) and g["min_ok"] and g["max_ok"], g
 
 
 def test_totals_and_months(made):
     total = rows(made, "FROM campaign_totals")[0]
     assert (total["incidents"], total["incidents_without_figure"], total["raw_min"], total["raw_max"],
             total["dedup_min"], total["dedup_max"], total["related_groups"], total["relations_used"]) == \
-        (17, 1, 139, 194, 87, 137, 5, 9)
+        (20, 1, 148, 203, 92, 146, 6, 11)
     months = {r["month"]: r for r in rows(made, "FROM deaths_by_month")}
     # CH-000014's 8 over 29 June - 2 July: 4 in June, 4 in July
     assert (months[date(2017, 6, 1)]["raw_min"], months[date(2017, 6, 1)]["dedup_max"]) == (4, 4)
     assert (months[date(2017, 7, 1)]["incidents"], months[date(2017, 7, 1)]["raw_max"]) == (1, 4)
     aug = months[date(2017, 8, 1)]
     assert (aug["incidents"], aug["incidents_without_figure"], aug["raw_min"], aug["raw_max"],
-            aug["dedup_min"], aug["dedup_max"]) == (16, 1, 131, 186, 79, 129)
+            aug["dedup_min"], aug["dedup_max"]) == (19, 1, 140, 195, 84, 138)
 
 
 def test_tally_coverage_keeps_to_the_tallys_scope(made):
     got = {r["tally_id"]: r for r in rows(made, "FROM tally_coverage")}
     t = got["T-000001"]  # coalition deaths in Raqqa city, 1 July - 2 August
     assert t["scope"] == "locality Raqqa, US-led coalition and those within it"
-    # in scope: the coalition's and the US's strikes of 1 August (shares of 30-47 weighted 12 and
-    # 35 of 87), the companion pair of 2 August (6-9), CH-000014's 2 July days (4); Tabqa is out
-    # and IS's incidents are out
+    # in scope: the coalition's and the US's strikes of 1 August (their shares of the group's
+    # 30-47: 30 x 10/55 and 30 x 15/55, 47 x 12/87 and 47 x 35/87), the companion pair of 2 August
+    # (6-9, all of it), CH-000014's 2 July days (4); Tabqa is out and IS's incidents are out
     assert (t["incidents"], t["raw_min"], t["raw_max"]) == (5, 10 + 15 + 5 + 6 + 4, 12 + 35 + 5 + 9 + 4)
-    assert t["dedup_min"] == round(30 * 47 / 87 + 6 + 4) == 26
+    assert t["dedup_min"] == round(30 * 25 / 55 + 6 + 4) == 24
     assert t["dedup_max"] == round(47 * 47 / 87 + 9 + 4) == 38
     # the container with no actor, and the incident with no locality, may be in scope
     assert (t["comparison"], t["possible_incidents"], t["possible_min"], t["possible_max"]) == \
-        ("lower_bound", 2, round(30 * 40 / 87 + 2), round(47 * 40 / 87 + 2))
+        ("lower_bound", 2, round(30 * 30 / 55 + 2), round(47 * 40 / 87 + 2))
     assert t["reason"].startswith("2 incident(s) in the period may be in scope")
     t = got["T-000002"]  # any perpetrator, the governorate, 3-5 August
     assert (t["comparison"], t["reason"], t["incidents"], t["dedup_min"], t["dedup_max"], t["raw_min"], t["raw_max"]) \
@@ -211,5 +227,5 @@ def test_the_validator_notice_names_the_scope():
     assert len(notices) == 12
     first = next(n for n in notices if n["line"] == 6)  # T-000005, SOHR's 167
     assert "in its scope (locality Raqqa, US-led coalition and those within it) from 2017-08-14 to 2017-08-22, " \
-           "6 active incident(s) sum to 98-156 deduplicated (106-165 raw); a lower bound: 10 more incident(s)" \
+           "6 active incident(s) sum to 98-151 deduplicated (106-165 raw); a lower bound: 10 more incident(s)" \
            in first["message"]

@@ -210,7 +210,7 @@ def timeline_data(ctx: PageContext) -> list[dict]:
     labels = b.labels("incidents", "campaign")
     rows = b.rows("""SELECT CAST(campaign AS VARCHAR) AS campaign, CAST(date_trunc('week', day) AS DATE) AS week,
                             count(DISTINCT incident_id) AS incidents,
-                            CAST(round(sum(dedup_min)) AS BIGINT) AS lo, CAST(round(sum(dedup_max)) AS BIGINT) AS hi,
+                            CAST(round(least(sum(dedup_min), sum(dedup_max))) AS BIGINT) AS lo, CAST(round(sum(dedup_max)) AS BIGINT) AS hi,
                             CAST(round(sum(raw_min)) AS BIGINT) AS raw_lo, CAST(round(sum(raw_max)) AS BIGINT) AS raw_hi,
                             count(DISTINCT incident_id) FILTER (WHERE no_figure) AS without_figure
                      FROM incident_days GROUP BY ALL ORDER BY campaign, week""")

@@ -2,14 +2,14 @@
 -- cut from the daily series (incident_days): an incident spanning several months counts in each
 -- month for the days it spans there. Tallies are never added. Figures are rounded to whole
 -- deaths here, and only here, so the months of a campaign can differ by a death or two from
--- campaign_totals.
+-- campaign_totals. A month's lower share is never shown above its upper one (methodology).
 CREATE VIEW deaths_by_month AS
 SELECT campaign, CAST(date_trunc('month', day) AS DATE) AS month,
        count(DISTINCT incident_id) AS incidents,
        count(DISTINCT incident_id) FILTER (WHERE no_figure) AS incidents_without_figure,
        CAST(round(sum(raw_min)) AS BIGINT) AS raw_min,
        CAST(round(sum(raw_max)) AS BIGINT) AS raw_max,
-       CAST(round(sum(dedup_min)) AS BIGINT) AS dedup_min,
+       CAST(round(least(sum(dedup_min), sum(dedup_max))) AS BIGINT) AS dedup_min,
        CAST(round(sum(dedup_max)) AS BIGINT) AS dedup_max
 FROM incident_days
 GROUP BY ALL;

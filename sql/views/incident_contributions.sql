@@ -11,9 +11,13 @@
 --                 largest min counts);
 --   upper bound = the sum, over the nodes no other node contains, of the larger of the node's
 --                 max and the sum of the maxima of the nodes it contains (every death of the
---                 group is in one of those nodes); never below the lower bound.
--- Each incident's share of its group's bounds is bound x its own maximum / the group's raw sum of
--- maxima: one weight for both bounds, so that any set of incidents has min share <= max share.
+--                 group is in one of those nodes); never below the lower bound, never above the
+--                 raw sum of the group's maxima.
+-- Each incident's share of its group's lower bound is that bound x its own minimum / the group's
+-- raw sum of minima, and likewise for the upper bound with maxima: a share never exceeds the
+-- incident's own figure, and the shares of a group add up to its bounds. A sum of shares over
+-- part of a group (a month, an actor, a tally's scope) is an apportionment, and its lower share
+-- can come out above its upper one: the views that show such sums show the smaller as both.
 CREATE VIEW incident_contributions AS
 WITH RECURSIVE
 active AS (
@@ -93,7 +97,8 @@ groups AS (
     SELECT m.group_id, count(*) AS group_size,
            CAST(sum(m.lo) AS BIGINT) AS group_raw_min, CAST(sum(m.hi) AS BIGINT) AS group_raw_max,
            CAST(coalesce(any_value(b.lo), sum(m.lo)) AS BIGINT) AS group_min,
-           CAST(greatest(coalesce(any_value(b.hi), sum(m.hi)), coalesce(any_value(b.lo), sum(m.lo))) AS BIGINT) AS group_max
+           CAST(least(greatest(coalesce(any_value(b.hi), sum(m.hi)), coalesce(any_value(b.lo), sum(m.lo))), sum(m.hi))
+                AS BIGINT) AS group_max
     FROM members AS m LEFT JOIN group_bounds AS b USING (group_id)
     GROUP BY m.group_id
 )
@@ -101,8 +106,8 @@ SELECT m.incident_id, m.campaign, m.date_start, m.date_end, m.days, m.group_id, 
        m.no_figure, m.lo AS raw_min, m.hi AS raw_max,
        g.group_raw_min, g.group_raw_max, g.group_min, g.group_max,
        CASE WHEN g.group_size = 1 THEN CAST(m.lo AS DOUBLE)
-            WHEN g.group_raw_max > 0 THEN g.group_min * m.hi / g.group_raw_max ELSE 0 END AS min_share,
+            WHEN g.group_raw_min > 0 THEN g.group_min * m.lo / g.group_raw_min ELSE 0 END AS min_share,
        CASE WHEN g.group_size = 1 THEN CAST(m.hi AS DOUBLE)
             WHEN g.group_raw_max > 0 THEN g.group_max * m.hi / g.group_raw_max ELSE 0 END AS max_share
 FROM members AS m JOIN groups AS g USING (group_id);
-COMMENT ON VIEW incident_contributions IS 'One row per active incident: its group of related incidents (incident_relations), the group''s raw and deduplicated bounds, and the incident''s share of them (bound x own maximum / group raw sum of maxima). Every total adds up these shares.';
+COMMENT ON VIEW incident_contributions IS 'One row per active incident: its group of related incidents (incident_relations), the group''s raw and deduplicated bounds, and the incident''s share of them (lower bound x own min / group raw sum of minima; upper likewise with maxima). Every total adds up these shares.';

@@ -109,9 +109,9 @@ SELECT t.tally_id, s.publisher, t.period_start, t.period_end, t.period_text, t.a
                      || ' at that level: the incidents in scope are a lower bound' END AS reason,
        CAST(f.incidents AS BIGINT) AS incidents,
        CAST(round(f.raw_min) AS BIGINT) AS raw_min, CAST(round(f.raw_max) AS BIGINT) AS raw_max,
-       CAST(round(f.dedup_min) AS BIGINT) AS dedup_min, CAST(round(f.dedup_max) AS BIGINT) AS dedup_max,
+       CAST(round(least(f.dedup_min, f.dedup_max)) AS BIGINT) AS dedup_min, CAST(round(f.dedup_max) AS BIGINT) AS dedup_max,
        CAST(f.possible_incidents AS BIGINT) AS possible_incidents,
-       CAST(round(f.possible_min) AS BIGINT) AS possible_min, CAST(round(f.possible_max) AS BIGINT) AS possible_max
+       CAST(round(least(f.possible_min, f.possible_max)) AS BIGINT) AS possible_min, CAST(round(f.possible_max) AS BIGINT) AS possible_max
 FROM tallies AS t
 JOIN sources AS s ON s.source_id = t.source_id
 LEFT JOIN figures AS f USING (tally_id);
