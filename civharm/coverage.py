@@ -18,7 +18,8 @@ from pathlib import Path
 
 START = "<!-- coverage:start -->"
 END = "<!-- coverage:end -->"
-ASPECTS = {"grade": "Grade (assessment)", "origin": "Where the incident comes from",
+ASPECTS = {"grade": "Grade (how well documented)", "belligerent_position": "What the belligerent said",
+           "origin": "Where the incident comes from",
            "location_precision": "Location precision", "source": "Claims, by who makes them"}
 
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from .package import Resource, descriptor_path, load_json, load_resources
+from .grades import grade_views_sql
 from .ranges import expected_ranges_sql, figure_stems
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,7 +116,8 @@ def load_script(root: Path, descriptor: dict, absolute: bool = False) -> str:
 
 def views(stems: list[str], resources: list[Resource] = ()) -> list[str]:
     """The views, in creation order: the range rule's view and the campaigns (from the schema),
-    then `sql/views/*.sql`."""
+    then `sql/views/*.sql`, then the grade and position rules' views (civharm/grades.py), which
+    read source_chains."""
     out = ["-- incident_claim_ranges: the methodology's range rule (civharm/ranges.py), per incident.\n"
            f"CREATE VIEW incident_claim_ranges AS\n{expected_ranges_sql(stems)};\n"
            "COMMENT ON VIEW incident_claim_ranges IS 'Per incident, the smallest and largest figure its claims "
@@ -123,6 +125,7 @@ def views(stems: list[str], resources: list[Resource] = ()) -> list[str]:
            campaigns_view(resources)]
     for view in view_files():
         out.append(view.read_text().strip() + "\n")
+    out.extend(grade_views_sql(stems))
     return out
 
 

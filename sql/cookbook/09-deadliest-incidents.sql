@@ -8,7 +8,7 @@ WITH groups AS (
     GROUP BY c.incident_id
 )
 SELECT o.incident_id, o.campaign, o.date_start, o.locality, o.neighbourhood, o.civilians_killed_min,
-       o.civilians_killed_max, o.sources, o.assessment, g.counted_with
+       o.civilians_killed_max, o.sources, o.grade, o.belligerent_position, g.counted_with
 FROM incident_overview AS o LEFT JOIN groups AS g USING (incident_id)
 WHERE o.status = 'active' AND o.civilians_killed_max IS NOT NULL
 ORDER BY o.civilians_killed_max DESC, o.incident_id

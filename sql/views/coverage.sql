@@ -1,5 +1,5 @@
 -- coverage: what the data holds, as shares, so that nobody reads more into it than it has.
--- Per campaign (and 'all'): active incidents by grade, by origin (only a research dataset's
+-- Per campaign (and 'all'): active incidents by grade, by belligerent position, by origin (only a research dataset's
 -- claims, such as UCDP GED, or curated from other sources too) and by location precision, and
 -- claims by the kind of source that makes them.
 CREATE VIEW coverage AS
@@ -11,7 +11,11 @@ WITH origin AS (
     GROUP BY c.incident_id
 ),
 facts AS (
-    SELECT CAST(i.campaign AS VARCHAR) AS campaign, 'incidents' AS unit, 'grade' AS aspect, CAST(i.assessment AS VARCHAR) AS value
+    SELECT CAST(i.campaign AS VARCHAR) AS campaign, 'incidents' AS unit, 'grade' AS aspect, CAST(i.grade AS VARCHAR) AS value
+    FROM incidents AS i WHERE i.status = 'active'
+    UNION ALL
+    SELECT CAST(i.campaign AS VARCHAR), 'incidents', 'belligerent_position',
+           coalesce(CAST(i.belligerent_position AS VARCHAR), 'no position recorded')
     FROM incidents AS i WHERE i.status = 'active'
     UNION ALL
     SELECT CAST(i.campaign AS VARCHAR), 'incidents', 'origin', coalesce(o.origin, 'no claim')
@@ -34,4 +38,4 @@ SELECT campaign, aspect, value, unit, n AS count,
        CAST(sum(n) OVER (PARTITION BY campaign, aspect) AS BIGINT) AS total,
        round(100.0 * n / sum(n) OVER (PARTITION BY campaign, aspect), 1) AS percent
 FROM counted;
-COMMENT ON VIEW coverage IS 'Per campaign and for all: active incidents by grade, origin (only a dataset''s claims, or curated) and location precision, and their claims by kind of source; count, total and percent (one decimal).';
+COMMENT ON VIEW coverage IS 'Per campaign and for all: active incidents by grade, belligerent position, origin (only a dataset''s claims, or curated) and location precision, and their claims by kind of source; count, total and percent (one decimal).';
