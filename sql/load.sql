@@ -469,31 +469,42 @@ same(node, other) AS (  -- the same, through companion entries only
     UNION
     SELECT s.node, w.b FROM same AS s JOIN both_ways AS w ON w.a = s.other AND w.relation = 'companion_entry'
 ),
-related AS (  -- incidents with a relation: their group and their node (set of companion entries)
-    SELECT g.node AS incident_id, least(g.node, min(g.other)) AS group_id,
-           least(g.node, (SELECT min(s.other) FROM same AS s WHERE s.node = g.node)) AS node_id
-    FROM reach AS g
-    GROUP BY g.node
+grouped AS (  -- incidents with a relation, and their group
+    SELECT node AS incident_id, least(node, min(other)) AS group_id FROM reach GROUP BY node
+),
+classes AS (  -- incidents with a companion entry, and their set of companion entries
+    SELECT node AS incident_id, least(node, min(other)) AS node_id FROM same GROUP BY node
+),
+related AS MATERIALIZED (  -- incidents with a relation: their group and their node
+    SELECT g.incident_id, g.group_id, coalesce(c.node_id, g.incident_id) AS node_id
+    FROM grouped AS g LEFT JOIN classes AS c USING (incident_id)
 ),
 nodes AS (
     SELECT r.group_id, r.node_id, max(a.lo) AS lo, max(a.hi) AS hi
     FROM related AS r JOIN active AS a USING (incident_id)
     GROUP BY ALL
 ),
-node_links AS (
-    SELECT DISTINCT x.node_id AS a, y.node_id AS b, l.relation
-    FROM links AS l
-    JOIN related AS x ON x.incident_id = l.a
-    JOIN related AS y ON y.incident_id = l.b
-    WHERE x.node_id <> y.node_id
+linked_from AS MATERIALIZED (  -- each relation, its first incident replaced by its node (in two steps,
+    -- so that no plan joins every node with every other on their inequality)
+    SELECT x.node_id AS a, l.b, l.relation FROM links AS l JOIN related AS x ON x.incident_id = l.a
 ),
-holds AS (SELECT DISTINCT a AS container, b AS child FROM node_links WHERE relation = 'contains'),
-children AS (  -- each contained node, flagged when a relation ties it to another node of its container
-    SELECT h.container, h.child, n.lo, n.hi,
-           EXISTS (SELECT 1 FROM holds AS sib JOIN node_links AS nl
-                       ON (nl.a = h.child AND nl.b = sib.child) OR (nl.b = h.child AND nl.a = sib.child)
-                   WHERE sib.container = h.container AND sib.child <> h.child) AS tied
-    FROM holds AS h JOIN nodes AS n ON n.node_id = h.child
+node_links AS MATERIALIZED (
+    SELECT DISTINCT f.a, y.node_id AS b, f.relation
+    FROM linked_from AS f JOIN related AS y ON y.incident_id = f.b
+    WHERE f.a <> y.node_id
+),
+holds AS MATERIALIZED (SELECT DISTINCT a AS container, b AS child FROM node_links WHERE relation = 'contains'),
+ties AS (  -- contained nodes that a relation ties to another node of the same container
+    SELECT DISTINCT h.container, h.child
+    FROM holds AS h
+    JOIN (SELECT a, b FROM node_links UNION ALL SELECT b, a FROM node_links) AS nl ON nl.a = h.child
+    JOIN holds AS sib ON sib.container = h.container AND sib.child = nl.b
+),
+children AS (  -- each contained node, flagged when tied to another node of its container
+    SELECT h.container, h.child, n.lo, n.hi, t.child IS NOT NULL AS tied
+    FROM holds AS h
+    JOIN nodes AS n ON n.node_id = h.child
+    LEFT JOIN ties AS t ON t.container = h.container AND t.child = h.child
 ),
 containers AS (
     SELECT container,
@@ -539,8 +550,8 @@ CREATE VIEW campaign_totals AS
 WITH used AS (
     SELECT c.campaign, count(*) AS relations
     FROM incident_relations AS r
-    JOIN incident_contributions AS c ON c.incident_id = r.incident_id
-    JOIN incident_contributions AS o ON o.incident_id = r.related_incident_id
+    JOIN incidents AS c ON c.incident_id = r.incident_id AND c.status = 'active'
+    JOIN incidents AS o ON o.incident_id = r.related_incident_id AND o.status = 'active'
     WHERE r.incident_id <> r.related_incident_id
     GROUP BY c.campaign
 )

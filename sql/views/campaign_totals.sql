@@ -5,8 +5,8 @@ CREATE VIEW campaign_totals AS
 WITH used AS (
     SELECT c.campaign, count(*) AS relations
     FROM incident_relations AS r
-    JOIN incident_contributions AS c ON c.incident_id = r.incident_id
-    JOIN incident_contributions AS o ON o.incident_id = r.related_incident_id
+    JOIN incidents AS c ON c.incident_id = r.incident_id AND c.status = 'active'
+    JOIN incidents AS o ON o.incident_id = r.related_incident_id AND o.status = 'active'
     WHERE r.incident_id <> r.related_incident_id
     GROUP BY c.campaign
 )
