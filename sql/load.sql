@@ -786,10 +786,10 @@ running AS (  -- running totals per scope and class, day by day
     FROM daily
     WINDOW w AS (PARTITION BY campaign, area_level, area_name, scope_actor, class ORDER BY day)
 ),
-asked AS (
-    SELECT t.*, c.class
-    FROM tallies AS t CROSS JOIN (VALUES ('in'), ('possible')) AS c(class)
-    WHERE t.area_level IS NOT NULL AND t.area_name IS NOT NULL
+asked AS (  -- each comparable tally, once per class
+    SELECT t.*, 'in' AS class FROM tallies AS t WHERE t.area_level IS NOT NULL AND t.area_name IS NOT NULL
+    UNION ALL
+    SELECT t.*, 'possible' FROM tallies AS t WHERE t.area_level IS NOT NULL AND t.area_name IS NOT NULL
 ),
 spans AS (  -- per tally and class: running totals at the period's end minus the day before it starts
     SELECT a.tally_id, a.class,

@@ -130,7 +130,7 @@ def write(path: Path, rows_: list[dict]) -> None:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory):
+def made_package(tmp_path_factory) -> Path:
     pkg = build_package(tmp_path_factory.mktemp("totals") / "pkg")
     data = pkg / "data"
     write(data / "claims.csv", [])
@@ -149,7 +149,12 @@ def made(tmp_path_factory):
              campaign="raqqa-2017", country="SYR", area="made up", area_level=level, area_name=name,
              actor_id=actor, civilians_killed_min="100", statement="made up")
         for t, s, e, level, name, actor in TALLIES])
-    return civharm.connect(pkg)
+    return pkg
+
+
+@pytest.fixture(scope="module")
+def made(made_package):
+    return civharm.connect(made_package)
 
 
 def test_group_bounds_for_each_kind_of_relation(made):
@@ -229,3 +234,46 @@ def test_the_validator_notice_names_the_scope():
     assert "in its scope (locality Raqqa, US-led coalition and those within it) from 2017-08-14 to 2017-08-22, " \
            "6 active incident(s) sum to 98-151 deduplicated (106-165 raw); a lower bound: 10 more incident(s)" \
            in first["message"]
+
+
+TOTALS_VIEWS = ("incident_contributions", "incident_days", "deaths_daily", "deaths_by_month", "campaign_totals",
+                "tally_coverage", "coverage", "campaign_coverage")
+
+
+def test_no_plan_compares_every_row_with_every_other(made_package):
+    """The validator registers its tables as Arrow frames, which carry no statistics, so DuckDB
+    plans the views blind: none may fall back on a nested loop or a cross product (on 200,000
+    incidents one such join took the tally-coverage rule from seconds to minutes)."""
+    import json
+
+    import duckdb
+    import polars as pl
+
+    from civharm.ddl import views
+    from civharm.package import load_json, load_resources
+    from civharm.ranges import figure_stems
+
+    resources = load_resources(made_package, load_json(made_package / "datapackage.json"))
+    con = duckdb.connect()
+    casts = {"integer": pl.Int64, "number": pl.Float64}
+    for r in resources:
+        frame = pl.read_csv(made_package / r.path, infer_schema_length=0)
+        for f in r.fields:
+            kind = f.get("type", "string")
+            if kind in casts:
+                frame = frame.with_columns(pl.col(f["name"]).cast(casts[kind]))
+            elif kind == "date":
+                frame = frame.with_columns(pl.col(f["name"]).str.to_date())
+        con.register(r.name, frame.to_arrow())
+    claims = next(r for r in resources if r.name == "claims")
+    for statement in views(figure_stems(claims.field_names), resources):
+        con.execute(statement)
+
+    def operators(node) -> set[str]:
+        return {node["name"]} | set().union(*(operators(c) for c in node.get("children", [])))
+
+    for view in TOTALS_VIEWS:
+        plan = json.loads(con.execute(f"EXPLAIN (FORMAT json) SELECT * FROM {view}").fetchall()[0][1])
+        found = set().union(*(operators(n) for n in plan))
+        assert not found & {"NESTED_LOOP_JOIN", "CROSS_PRODUCT", "BLOCKWISE_NL_JOIN"}, (view, sorted(found))
+    assert con.execute("SELECT count(*) FROM incident_contributions").fetchone()[0] == len(INCIDENTS)
