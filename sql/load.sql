@@ -13,6 +13,7 @@ CREATE TYPE "date_precision" AS ENUM ('day', 'range', 'month');
 CREATE TYPE "grade" AS ENUM ('fair', 'single_source', 'weak', 'belligerent_only');
 CREATE TYPE "location_precision" AS ENUM ('point', 'neighbourhood', 'locality', 'admin2', 'admin1', 'country');
 CREATE TYPE "means" AS ENUM ('airstrike', 'artillery', 'air_or_artillery', 'ground_fire', 'explosive_device', 'execution', 'other', 'unknown');
+CREATE TYPE "relation" AS ENUM ('contains', 'overlaps', 'possible_duplicate', 'companion_entry');
 CREATE TYPE "source_type" AS ENUM ('news_article', 'ngo_statement', 'ngo_report', 'incident_record', 'military_statement', 'government_statement', 'dataset', 'social_media');
 CREATE TYPE "status" AS ENUM ('active', 'merged', 'retracted');
 
@@ -249,6 +250,26 @@ COMMENT ON COLUMN "tallies"."injured_max" IS 'Highest number of civilians injure
 COMMENT ON COLUMN "tallies"."statement" IS 'What the source says, in the project''s own words.';
 COMMENT ON COLUMN "tallies"."notes" IS 'Caveats: how the period was fixed from relative words like ''past week''.';
 
+CREATE TABLE "incident_relations" (
+    "relation_id" VARCHAR NOT NULL,
+    "incident_id" VARCHAR NOT NULL,
+    "related_incident_id" VARCHAR NOT NULL,
+    "relation" "relation" NOT NULL,
+    "source_id" VARCHAR,
+    "note" VARCHAR NOT NULL,
+    PRIMARY KEY ("relation_id"),
+    FOREIGN KEY ("incident_id") REFERENCES "incidents" ("incident_id"),
+    FOREIGN KEY ("related_incident_id") REFERENCES "incidents" ("incident_id"),
+    FOREIGN KEY ("source_id") REFERENCES "sources" ("source_id")
+);
+COMMENT ON TABLE "incident_relations" IS 'How two incidents'' deaths relate when sources count them in more than one incident: one contains the other (a day-aggregate and a strike it includes), they overlap, they may be duplicates, or they are companion entries for the same event. Totals use these rows to count shared deaths once.';
+COMMENT ON COLUMN "incident_relations"."relation_id" IS 'Stable, opaque identifier of the relation: ''R-'' and at least six digits. Never reused.';
+COMMENT ON COLUMN "incident_relations"."incident_id" IS 'The first incident of the pair; for ''contains'', the one that holds the other''s deaths (a UCDP day-aggregate, say).';
+COMMENT ON COLUMN "incident_relations"."related_incident_id" IS 'The second incident of the pair; for ''contains'', the one whose deaths are all among the first''s (a curated strike, say).';
+COMMENT ON COLUMN "incident_relations"."relation" IS 'How the two incidents'' deaths relate, so that totals count shared deaths once. Values: contains = The first incident holds all the deaths of the second: a day-aggregate (a UCDP event coding a day of strikes) and a strike it includes.; overlaps = The two incidents share part of their deaths; how many is unknown.; possible_duplicate = The two incidents may count the same deaths, but it is not established; kept apart until a source settles it.; companion_entry = Two entries for the same event and the same deaths, kept as separate incidents because their sources list them separately (an Airwars incident and its companion entry)..';
+COMMENT ON COLUMN "incident_relations"."source_id" IS 'A source that states the link, when one does (Airwars naming a companion entry, say). Blank when the link is the project''s reading of the claims.';
+COMMENT ON COLUMN "incident_relations"."note" IS 'Why the two are related, in the project''s own words: what in the claims'' dates, places and figures shows it.';
+
 CREATE TEMP TABLE "_stage_sources" AS SELECT * FROM read_csv('data/sources.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'source_id': 'VARCHAR', 'source_type': 'VARCHAR', 'category': 'VARCHAR', 'publisher': 'VARCHAR', 'author': 'VARCHAR', 'title': 'VARCHAR', 'url': 'VARCHAR', 'archive_url': 'VARCHAR', 'published_on': 'DATE', 'language': 'VARCHAR', 'republished_from': 'VARCHAR', 'licence': 'VARCHAR', 'notes': 'VARCHAR'});
 CREATE TEMP TABLE "_depth_sources" AS WITH RECURSIVE d(k, depth) AS (
     SELECT "source_id", 0 FROM "_stage_sources" WHERE "republished_from" IS NULL
@@ -330,6 +351,8 @@ DROP TABLE "_depth_claims";
 DROP TABLE "_stage_claims";
 
 INSERT INTO "tallies" SELECT * FROM read_csv('data/tallies.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'tally_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'period_start': 'DATE', 'period_end': 'DATE', 'period_text': 'VARCHAR', 'campaign': 'VARCHAR', 'country': 'VARCHAR', 'area': 'VARCHAR', 'actor_id': 'VARCHAR', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
+
+INSERT INTO "incident_relations" SELECT * FROM read_csv('data/incident_relations.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'relation_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'related_incident_id': 'VARCHAR', 'relation': 'VARCHAR', 'source_id': 'VARCHAR', 'note': 'VARCHAR'});
 
 -- incident_claim_ranges: the methodology's range rule (civharm/ranges.py), per incident.
 CREATE VIEW incident_claim_ranges AS

@@ -39,7 +39,7 @@ _RULES = [
          "Add '{column}' to datapackage.json; civharm requires it so the package can be cited.",
          "A property civharm needs (name, title, version, licenses, ...) is missing.", 'no "version"'),
     Rule("descriptor-resource-set", "descriptor", "{detail}",
-         "The package has exactly the resources incidents, sources, claims, tallies and actors.",
+         "The package has exactly the resources incidents, sources, claims, tallies, actors and incident_relations.",
          "A resource is missing from the descriptor, or one is there that civharm does not know.",
          'no resource named "claims"'),
     Rule("resource-file-missing", "descriptor", "The resource's data file {value} does not exist.",
