@@ -1,20 +1,29 @@
 -- relation-contains-cycle: 'contains' never comes back to where it started, at any length
 -- (A contains B, B contains C, C contains A), because a container's deaths would then include
--- its own. Walks every chain of 'contains' from each row, carrying the path; each row on a
--- cycle is reported once, with the shortest cycle through it. Self relations are
--- relation-self's.
+-- its own. A row is on a cycle when what it contains reaches back to its container: a
+-- reachability walk with set semantics (no paths, so long chains stay cheap). The cycle shown
+-- is then walked with its path over the cycle rows only, and each row is reported once, with
+-- the shortest cycle through it. Self relations are relation-self's.
 WITH RECURSIVE edges AS (
-    SELECT incident_id AS container, related_incident_id AS contained
+    SELECT __line AS line, incident_id AS container, related_incident_id AS contained
     FROM incident_relations
     WHERE relation = 'contains' AND incident_id <> related_incident_id
 ),
+reach(line, start, node) AS (
+    SELECT line, container, contained FROM edges
+    UNION
+    SELECT r.line, r.start, e.contained
+    FROM reach AS r JOIN edges AS e ON e.container = r.node
+    WHERE r.node <> r.start
+),
+cyclic AS (
+    SELECT e.* FROM edges AS e WHERE e.line IN (SELECT line FROM reach WHERE node = start)
+),
 walk(line, start, node, path) AS (
-    SELECT r.__line, r.incident_id, r.related_incident_id, [r.incident_id, r.related_incident_id]
-    FROM incident_relations AS r
-    WHERE r.relation = 'contains' AND r.incident_id <> r.related_incident_id
+    SELECT line, container, contained, [container, contained] FROM cyclic
     UNION ALL
     SELECT w.line, w.start, e.contained, list_append(w.path, e.contained)
-    FROM walk AS w JOIN edges AS e ON e.container = w.node
+    FROM walk AS w JOIN cyclic AS e ON e.container = w.node
     WHERE w.node <> w.start AND (e.contained = w.start OR NOT list_contains(w.path, e.contained))
 )
 SELECT 'incident_relations' AS resource, line, 'related_incident_id' AS "column",
