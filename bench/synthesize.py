@@ -54,7 +54,7 @@ def synthesize(out: Path, n: int) -> Path:
         pl.lit("locality").alias("location_precision"), pl.lit("airstrike").alias("means"),
         pl.lit("A-000001").alias("actor_id"), pl.lit("likely").alias("attribution"),
         pl.col("k").cast(pl.Utf8).alias("civilians_killed_min"), (pl.col("k") + 3).cast(pl.Utf8).alias("civilians_killed_max"),
-        pl.lit("fair").alias("assessment"),
+        pl.lit("fair").alias("grade"),  # two publishers per incident (see claims)
         pl.format("Synthetic strike number {}, with civilians killed, for the benchmark.", pl.col("i")).alias("summary")))
     j = pl.int_range(0, 2 * n, eager=True)
     write("claims", pl.DataFrame({"j": j}).select(

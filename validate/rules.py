@@ -151,7 +151,7 @@ _RULES = [
          "A self reference (merged_into, republished_from, parent_id) points at a row that exists.",
          "merged_into=CH-999999"),
     Rule("self-reference-cycle", "tables", "{column} forms a cycle: {value}.",
-         "Break the cycle: a chain of merged_into, republished_from or parent_id must end.",
+         "Break the cycle: a chain of merged_into, republished_from, parent_id or superseded_by must end.",
          "Following a self reference never comes back to where it started.",
          "CH-000003 merged into CH-000004, merged into CH-000003"),
     Rule("merge-target-not-active", "tables", "The merge target {value} has status {expected}, not active.",
@@ -165,6 +165,27 @@ _RULES = [
          "blank when none does), or add the claim it rests on. See the methodology.",
          "An active incident's figures span exactly what its claims state (the methodology's range rule).",
          "civilians_killed_max=60 while the largest claim says 55"),
+    Rule("incident-grade-unexplained", "tables", "grade is {value}, but the incident's current claims give {expected}.",
+         "Set the grade to what the grade rule gives (run python -m civharm.grades to set it), or add the "
+         "claim it rests on. See the methodology's grades.",
+         "An active incident's grade is the one its current claims give: fair for two or more independent "
+         "originals, single_source for one, weak when no report gives a figure, belligerent_only with no report.",
+         "grade=fair on one Airwars claim"),
+    Rule("belligerent-position-unexplained", "tables", "{column} is {value}, but the claims give {expected}.",
+         "Set it to the latest current admission or denial of the incident's actor or its coalition (run "
+         "python -m civharm.grades), or add the claim it rests on.",
+         "An active incident's belligerent_position and its date come from the latest current admission or "
+         "denial of the actor it is attributed to (or that actor's coalition); blank when there is none.",
+         "belligerent_position=denied while the coalition's only statement is an admission"),
+    Rule("superseded-by-other-incident", "tables", "superseded_by is {value}, a claim about another incident than {expected}.",
+         "Point superseded_by at the later claim about the same incident, or leave it blank.",
+         "A claim is superseded only by a later claim about the same incident.",
+         "CL-000046 superseded by a claim about CH-000027"),
+    Rule("superseded-by-other-publisher", "tables", "superseded_by is {value}, not a claim of {expected}.",
+         "Only a publisher's own later claim revises its claim; record another publisher's figure beside it "
+         "and leave superseded_by blank.",
+         "A claim is superseded only by a claim of the same source or of another source of the same publisher.",
+         "an Airwars claim superseded by a Rudaw article's"),
     Rule("source-duplicate-url", "tables", "The URL {value} is already the source {expected}.",
          "Use the existing source row in your claims, and delete this one.",
          "One document is one source row, so one report is never counted twice.", "two rows for the same article"),
