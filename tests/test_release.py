@@ -81,7 +81,7 @@ def test_zip_layout(released):
         infos = z.infolist()
         names = [i.filename for i in infos]
         assert names == sorted(names)
-        assert names == ["CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA", "README.md",
+        assert names == ["CHANGELOG.md", "CITATION.cff", "COVERAGE.md", "LICENSE", "LICENSE-DATA", "README.md",
                          "data/actors.csv", "data/claims.csv", "data/incident_relations.csv", "data/incidents.csv", "data/sources.csv",
                          "data/tallies.csv", "datapackage.json", "releases/ids.csv",
                          "schemas/actors.schema.json", "schemas/claims.schema.json",
@@ -100,6 +100,24 @@ def test_zip_layout(released):
     # the repository's descriptor stays free of sizes and hashes
     assert all("hash" not in r and "bytes" not in r
                for r in json.loads((pkg / "datapackage.json").read_text())["resources"])
+
+
+def test_zip_carries_the_coverage_of_its_data(released):
+    """COVERAGE.md: each campaign's deduplicated and raw totals as campaign_totals gives them."""
+    import civharm
+
+    pkg, dist, _ = released
+    with zipfile.ZipFile(dist / "civharm-0.1.0.zip") as z:
+        text = z.read("COVERAGE.md").decode("utf-8")
+    assert text.startswith("# ") and "0.1.0: what the data holds" in text.splitlines()[0]
+    con = civharm.connect(pkg)
+    for campaign, lo, hi, raw_lo, raw_hi in con.sql(
+            "SELECT CAST(campaign AS VARCHAR), dedup_min, dedup_max, raw_min, raw_max FROM campaign_totals").fetchall():
+        from civharm.coverage import figure_range
+
+        assert f"| `{campaign}` |" in text
+        assert f"**{figure_range(lo, hi)}** | {figure_range(raw_lo, raw_hi)} |" in text
+    assert "**The campaigns are not comparable.**" in text
 
 
 def test_parquet_and_duckdb_beside_the_zip(released):

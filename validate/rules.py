@@ -195,8 +195,10 @@ _RULES = [
          "Antiwar.com 55, citing the Observatory's 42", severity="notice"),
     Rule("tally-coverage", "tables", "The tally says {value}; {expected}.",
          "Nothing to fix: tallies are never added to incidents; this shows how much of a tally incidents explain.",
-         "Each tally beside the sum of the active incidents in its campaign and period.",
-         "167 civilians from 14 to 22 August; 2 incidents sum to 69-82", severity="notice"),
+         "Each tally beside the active incidents of the same campaign, area and actor scope in its period "
+         "(raw and deduplicated), or why it cannot be compared.",
+         "167; in its scope (locality Raqqa, US-led coalition and those within it) from 2017-08-14 to "
+         "2017-08-22, 2 active incident(s) sum to 69-82 deduplicated (69-82 raw)", severity="notice"),
     Rule("relation-self", "tables", "The incident {value} is related to itself.",
          "Relate it to the other incident you meant, or delete the row.",
          "A relation joins two different incidents.", "R-000001: CH-000054 contains CH-000054"),
