@@ -127,6 +127,29 @@ def derived(con) -> dict[str, dict[str, str]]:
     return {i: dict(zip(DERIVED_FIELDS, (g or "", p or "", d or ""))) for i, g, p, d in rows}
 
 
+def derived_from_rows(tables: dict[str, tuple[list[str], list[dict]]]) -> dict[str, dict[str, str]]:
+    """The same as `derived`, for tables held as CSV text in memory (the UCDP importer's plan):
+    name -> (field names, rows of strings). Needs incidents, claims, sources, actors, tallies."""
+    import duckdb
+    import pyarrow as pa
+
+    from .ddl import VIEWS
+    from .ranges import figure_stems
+
+    con = duckdb.connect()
+    try:
+        for name, (fields, rows) in tables.items():
+            con.register(name, pa.table({f: pa.array([(r.get(f) or None) for r in rows], pa.string())
+                                         for f in fields}))
+        # A figure is "given" when its cell is not blank; the views need no other types.
+        con.execute((VIEWS / "source_chains.sql").read_text())
+        for statement in grade_views_sql(figure_stems(tables["claims"][0])):
+            con.execute(statement)
+        return derived(con)
+    finally:
+        con.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m civharm.grades [package]`: set every incident's grade, belligerent_position and
     belligerent_position_date to what its claims give, after claims were added or changed.

@@ -317,6 +317,20 @@ def test_rerun_updates_a_claim_in_place(imported: Path, tmp_path: Path, capsys):
     assert (inc["civilians_killed_min"], inc["civilians_killed_max"]) == ("42", "80")
 
 
+def test_a_ucdp_figure_regrades_a_weak_incident(pkg: Path, capsys):
+    """The grade rule runs on every incident the import touches: CH-000003, its one report made
+    figureless (so weak), gains GED 243178's figure and becomes single_source, not fair."""
+    from package_edits import edit_rows
+
+    edit_rows(pkg, "claims", "claim_id", {"CL-000004": {"civilians_killed_min": ""}})
+    edit_rows(pkg, "incidents", "incident_id", {"CH-000003": {"civilians_killed_min": "", "grade": "weak"}})
+    code, out, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", CROSSWALK)
+    assert code == 0, err
+    assert "  CH-000003: grade weak -> single_source" in out.splitlines()
+    assert by(rows(pkg, "incidents"), "incident_id")["CH-000003"]["grade"] == "single_source"
+    assert_valid(pkg)
+
+
 # --- review report ---------------------------------------------------------------------------------
 
 

@@ -135,7 +135,10 @@ def _claims_table(claims: list[dict]) -> str:
                    for stem, label in (("civilians_killed", "killed"), ("children_killed", "children"),
                                        ("women_killed", "women"), ("injured", "injured"))
                    if figure_range(c[f"{stem}_min"], c[f"{stem}_max"])]
-        rows.append([code(c["claim_id"]), source, text(c["claim_type"]), text(c["published_on"] or ""),
+        kind = text(c["claim_type"])
+        if c["superseded_by"]:  # still shown, but it no longer sets the range, grade or position
+            kind += f'<br><small>superseded by {code(c["superseded_by"])}</small>'
+        rows.append([code(c["claim_id"]), source, kind, text(c["published_on"] or ""),
                      text("; ".join(figures) or "no figure"), text(c["statement"])])
     return table(["Claim", "Source", "Type", "Published", "Figures", "Statement (our words)"], rows, "civharm-claims")
 
