@@ -28,7 +28,7 @@ IS_PY311 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'
 
 # --- Commands ------------------------------------------------------------------------------
 
-.PHONY: help install validate test fmt fmt-check bench db sql parquet sql-script lock clean
+.PHONY: help install validate test fmt fmt-check coverage bench db sql parquet sql-script lock clean
 
 help: ## List the commands (this screen)
 	@echo "civharm: run these from the repository root."
@@ -76,6 +76,9 @@ fmt: install ## Rewrite data/*.csv in canonical form
 
 fmt-check: install ## Fail if any CSV is not in canonical form (changes nothing)
 	$(BIN)/python -m civharm.fmt --check
+
+coverage: install ## Refresh README.md's generated block: totals and what the data holds
+	$(BIN)/python -m civharm.coverage --write README.md
 
 # `import-ucdp` needs GED=path/to/ged.csv; DRY_RUN=1 prints the plan and writes nothing;
 # REVIEW=path writes a review of every event (.md for Markdown, CSV otherwise).

@@ -2,8 +2,8 @@
 
     python -m civharm.release build [--out dist] [--zip-only]
         dist/civharm-<version>.zip: datapackage.json (each resource with `bytes` and a sha256
-        `hash`), the data, the schemas, README, licences, CITATION.cff, CHANGELOG.md and the ID
-        ledger; byte-for-byte reproducible (entries sorted, every timestamp the release date,
+        `hash`), the data, the schemas, README, licences, CITATION.cff, CHANGELOG.md, the ID
+        ledger and COVERAGE.md (totals and coverage, generated from the views); byte-for-byte reproducible (entries sorted, every timestamp the release date,
         permissions 0644, deflate level 9), so building twice gives the same sha256. Beside it:
         civharm-<version>.zip.sha256, civharm-<version>-parquet/ and civharm-<version>.duckdb
         (DuckDB files are not byte-reproducible, so they stay outside the zip). Only a package
@@ -43,6 +43,7 @@ from .package import descriptor_path, load_json, load_resources, write_atomicall
 # sql/load.sql: so that a reader with only the DuckDB CLI can load the unpacked zip.
 EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", cite.CFF, "CHANGELOG.md", ids.LEDGER, "sql/load.sql")
 CHANGELOG = "CHANGELOG.md"
+COVERAGE = "COVERAGE.md"  # generated into the zip (coverage_text), never kept in the repository
 ZIP_MODE = 0o644
 DOS_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -80,7 +81,24 @@ def zip_entries(root: Path, descriptor: dict) -> dict[str, bytes]:
     for rel in EXTRA_FILES:
         if (root / rel).is_file():
             entries[rel] = (root / rel).read_bytes()
+    entries[COVERAGE] = coverage_text(root, descriptor).encode("utf-8")
     return entries
+
+
+def coverage_text(root: Path, descriptor: dict) -> str:
+    """COVERAGE.md: the totals (deduplicated and raw) and what the data holds, from the views."""
+    from .coverage import markdown
+    from .db import connect
+
+    con = connect(root)
+    try:
+        body = markdown(con)
+    finally:
+        con.close()
+    return (f"# {descriptor.get('title') or descriptor.get('name') or 'civharm'} {descriptor.get('version', '')}: "
+            "what the data holds\n\nGenerated from this release's data by the views campaign_totals, "
+            "campaign_coverage and coverage (sql/views/); the rules behind the totals are in the "
+            "methodology (Deduplicated totals).\n\n" + body)
 
 
 def zip_timestamp(descriptor: dict) -> tuple:

@@ -107,6 +107,8 @@ claims: 4 → 5 rows; 1 added
 tallies: unchanged (3 rows)
 
 actors: unchanged (3 rows)
+
+incident_relations: unchanged (0 rows)
 """
 
 EXPECTED_MARKDOWN = """\
@@ -158,7 +160,8 @@ def test_json_output(versions):
     }
     assert out["violations"] == [] and out["package"] == []
     res = {r["name"]: r for r in out["resources"]}
-    assert [r["name"] for r in out["resources"]] == ["incidents", "sources", "claims", "tallies", "actors"]
+    assert [r["name"] for r in out["resources"]] == ["incidents", "sources", "claims", "tallies", "actors",
+                                                  "incident_relations"]
     inc = res["incidents"]
     assert (inc["status"], inc["rows_from"], inc["rows_to"], inc["key"]) == ("changed", 4, 5, ["incident_id"])
     assert inc["added"] == [{"key": "CH-000005", "label": INCIDENT_5["summary"]}]

@@ -39,7 +39,7 @@ _RULES = [
          "Add '{column}' to datapackage.json; civharm requires it so the package can be cited.",
          "A property civharm needs (name, title, version, licenses, ...) is missing.", 'no "version"'),
     Rule("descriptor-resource-set", "descriptor", "{detail}",
-         "The package has exactly the resources incidents, sources, claims, tallies and actors.",
+         "The package has exactly the resources incidents, sources, claims, tallies, actors and incident_relations.",
          "A resource is missing from the descriptor, or one is there that civharm does not know.",
          'no resource named "claims"'),
     Rule("resource-file-missing", "descriptor", "The resource's data file {value} does not exist.",
@@ -195,8 +195,10 @@ _RULES = [
          "Antiwar.com 55, citing the Observatory's 42", severity="notice"),
     Rule("tally-coverage", "tables", "The tally says {value}; {expected}.",
          "Nothing to fix: tallies are never added to incidents; this shows how much of a tally incidents explain.",
-         "Each tally beside the sum of the active incidents in its campaign and period.",
-         "167 civilians from 14 to 22 August; 2 incidents sum to 69-82", severity="notice"),
+         "Each tally beside the active incidents of the same campaign, area and actor scope in its period "
+         "(raw and deduplicated), or why it cannot be compared.",
+         "167; in its scope (locality Raqqa, US-led coalition and those within it) from 2017-08-14 to "
+         "2017-08-22, 2 active incident(s) sum to 69-82 deduplicated (69-82 raw)", severity="notice"),
     # 6. release -----------------------------------------------------------------------------------
     Rule("version-format", "release", "The version '{value}' is not MAJOR.MINOR.PATCH.",
          "Use semantic versioning, for example 0.2.0.", "The package version is a semantic version.", "v0.2"),

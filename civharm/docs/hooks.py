@@ -22,6 +22,7 @@ from civharm.docs.build import Build, DocsError, PageContext, expand
 GENERATORS = {
     "headline": datapages.headline,
     "campaigns": datapages.campaigns,
+    "coverage": datapages.coverage,
     "downloads": datapages.downloads,
     "incidents": datapages.incident_list,
     "timeline": datapages.timeline,

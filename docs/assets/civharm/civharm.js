@@ -10,7 +10,7 @@
 (function () {
   "use strict";
 
-  var BAND = { line: "#b2182b", floor: "rgba(178, 24, 43, 0.10)", fill: "rgba(178, 24, 43, 0.35)" };
+  var BAND = { line: "#b2182b", floor: "rgba(178, 24, 43, 0.10)", fill: "rgba(178, 24, 43, 0.35)", raw: "#555555" };
   var OFFICIAL = "#2166ac";
   var MONITORS = "#ef6c00";
 
@@ -33,10 +33,12 @@
       data: {
         labels: weeks.map(function (w) { return w.week; }),
         datasets: [
-          { label: "at least (sum of minima)", data: weeks.map(function (w) { return w.lo; }), borderColor: BAND.line,
+          { label: "at least (deduplicated)", data: weeks.map(function (w) { return w.lo; }), borderColor: BAND.line,
             backgroundColor: BAND.floor, borderWidth: 1, pointRadius: 0, fill: "origin", stepped: "middle" },
-          { label: "up to (sum of maxima)", data: weeks.map(function (w) { return w.hi; }), borderColor: BAND.line,
-            backgroundColor: BAND.fill, borderWidth: 1.5, pointRadius: 0, fill: "-1", stepped: "middle" }
+          { label: "up to (deduplicated)", data: weeks.map(function (w) { return w.hi; }), borderColor: BAND.line,
+            backgroundColor: BAND.fill, borderWidth: 1.5, pointRadius: 0, fill: "-1", stepped: "middle" },
+          { label: "raw sum of maxima", data: weeks.map(function (w) { return w.raw_hi; }), borderColor: BAND.raw,
+            borderDash: [4, 3], borderWidth: 1, pointRadius: 0, fill: false, stepped: "middle" }
         ]
       },
       options: {
@@ -54,7 +56,8 @@
               label: function () { return null; },
               afterBody: function (items) {
                 var w = weeks[items[0].dataIndex];
-                var lines = ["civilians killed: " + (w.incidents ? range(w.lo, w.hi) : "no incident recorded"),
+                var lines = ["civilians killed: " + (w.incidents ? range(w.lo, w.hi) + " deduplicated, raw sum " +
+                                                         range(w.raw_lo, w.raw_hi) : "no incident recorded"),
                              "incidents: " + w.incidents];
                 if (w.without_figure) lines.push("incidents with no figure: " + w.without_figure);
                 return lines;
