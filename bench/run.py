@@ -32,9 +32,18 @@ from bench import measure
 from bench.clone import clone, load
 
 REPO = Path(__file__).resolve().parents[1]
-RECORDS = REPO / "build" / "bench"
+BUILD = REPO / "build"  # packages go to build/bench-<shape>-<N>/
+RECORDS = BUILD / "bench"  # one JSON record per run
 GENERATORS = [REPO / "bench" / "clone.py", REPO / "bench" / "synthesize.py"]
 MB = 1e6
+
+
+def _show(path: Path) -> str:
+    """A path as the user would type it from the repository root."""
+    try:
+        return str(path.relative_to(REPO))
+    except ValueError:
+        return str(path)
 
 
 # --- the package ---------------------------------------------------------------------------------
@@ -57,14 +66,14 @@ def package(shape: str, n: int) -> tuple[Path, dict, float | None]:
     """The cached package for (shape, n), built if missing or stale: (path, manifest, seconds to build)."""
     import time
 
-    path = REPO / "build" / f"bench-{shape}-{n}"
+    path = BUILD / f"bench-{shape}-{n}"
     stamp = path / "bench-stamp.json"
     digest = inputs_hash()
     if stamp.is_file():
         saved = json.loads(stamp.read_text())
         if saved.get("inputs") == digest:
             return path, saved["manifest"], None
-    print(f"writing the {shape} package of {n:,} incidents to {path.relative_to(REPO)} (once; cached until "
+    print(f"writing the {shape} package of {n:,} incidents to {_show(path)} (once; cached until "
           "the data, schemas or generator change)…", flush=True)
     tmp = path.with_name(path.name + ".tmp")
     t0 = time.perf_counter()
@@ -85,7 +94,7 @@ def shape_of(path: Path, manifest: dict) -> dict:
     descriptor, _ = load(path)
     tables = {r["name"]: {"rows": manifest["rows"].get(r["name"]), "bytes": (path / r["path"]).stat().st_size}
               for r in descriptor["resources"]}
-    info = {"path": str(path.relative_to(REPO)), "tables": tables,
+    info = {"path": _show(path), "tables": tables,
             "bytes": sum(t["bytes"] for t in tables.values())}
     info.update({k: manifest[k] for k in ("copies", "trimmed", "shared") if k in manifest})
     return info
@@ -204,7 +213,7 @@ def bench(shape: str, n: int, frictionless_cap: float, validate_cap: float) -> i
     print()
     print(f"  validate / floor          {ratio_text(record['ratios']['validate_over_floor'])}")
     print(f"  frictionless / validate   {ratio_text(record['ratios']['frictionless_over_validate'])}")
-    print(f"\nrecord: {target.relative_to(REPO)}   (outputs: {out.relative_to(REPO)}/{shape}-{n}-*.txt)")
+    print(f"\nrecord: {_show(target)}   (outputs: {_show(out)}/{shape}-{n}-*.txt)")
     if val.exit_code not in (0, None):
         head = Path(val.output).read_text(errors="replace").splitlines()[:30]
         print("\n".join(["", f"python -m validate says the generated package is INVALID (exit {val.exit_code}):",
@@ -222,7 +231,7 @@ def compare(last: int) -> int:
     """The last `last` records side by side, oldest first."""
     files = sorted(RECORDS.glob("*.json"))[-last:]
     if not files:
-        print(f"no records in {RECORDS.relative_to(REPO)} yet: run make bench first")
+        print(f"no records in {_show(RECORDS)} yet: run make bench first")
         return 0
     recs = [json.loads(f.read_text()) for f in files]
 
