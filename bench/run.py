@@ -166,7 +166,8 @@ def bench(shape: str, n: int, frictionless_cap: float, validate_cap: float) -> i
     copies = f" ({pkg['copies']:,} copies of the real package, not trimmed; {', '.join(pkg['shared'])} shared)" \
         if shape == "real" else ""
     print(f"\nmake bench: {shape} shape, N={n:,}{copies}")
-    print(f"package {pkg['path']}: {rows}; {pkg['bytes'] / MB:,.1f} MB of CSV")
+    built = "cached" if build_s is None else f"written in {build_s:.1f} s"
+    print(f"package {pkg['path']} ({built}): {rows}; {pkg['bytes'] / MB:,.1f} MB of CSV")
     print(f"machine: {info['cpu_count']} CPUs, load average {info['load_average_at_start'][0]} at start "
           "(shared: times are noisy, the ratios within one run are what counts)\n", flush=True)
 
