@@ -25,11 +25,13 @@ import platform
 import shutil
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
 from bench import measure
 from bench.clone import clone, load
+from bench.synthesize import synthesize
 
 REPO = Path(__file__).resolve().parents[1]
 BUILD = REPO / "build"  # packages go to build/bench-<shape>-<N>/
@@ -64,8 +66,6 @@ def inputs_hash() -> str:
 
 def package(shape: str, n: int) -> tuple[Path, dict, float | None]:
     """The cached package for (shape, n), built if missing or stale: (path, manifest, seconds to build)."""
-    import time
-
     path = BUILD / f"bench-{shape}-{n}"
     stamp = path / "bench-stamp.json"
     digest = inputs_hash()
@@ -80,7 +80,6 @@ def package(shape: str, n: int) -> tuple[Path, dict, float | None]:
     if shape == "real":
         manifest = clone(REPO, tmp, n)
     else:
-        from bench.synthesize import synthesize
         manifest = synthesize(tmp, n)
     seconds = time.perf_counter() - t0
     (tmp / "bench-stamp.json").write_text(json.dumps({"inputs": digest, "manifest": manifest}, indent=2))
@@ -166,7 +165,7 @@ def bench(shape: str, n: int, frictionless_cap: float, validate_cap: float) -> i
     copies = f" ({pkg['copies']:,} copies of the real package, not trimmed; {', '.join(pkg['shared'])} shared)" \
         if shape == "real" else ""
     print(f"\nmake bench: {shape} shape, N={n:,}{copies}")
-    built = "cached" if build_s is None else f"written in {build_s:.1f} s"
+    built = "cached" if build_s is None else f"written in {build_s:.2f} s"
     print(f"package {pkg['path']} ({built}): {rows}; {pkg['bytes'] / MB:,.1f} MB of CSV")
     print(f"machine: {info['cpu_count']} CPUs, load average {info['load_average_at_start'][0]} at start "
           "(shared: times are noisy, the ratios within one run are what counts)\n", flush=True)
