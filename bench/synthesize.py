@@ -1,7 +1,7 @@
 """A synthetic civharm package of any size, valid by every rule, for `make bench SHAPE=synthetic`.
 
 N incidents, 2N claims (two sources' figures per incident, so the range rule has work to do),
-N/2 sources with unique URLs, one tally per 1,000 incidents (at least one; each over a window of
+N/2 sources with unique URLs and publishers, one tally per 1,000 incidents (at least one; each over a window of
 1 to 30 days, so the tally rules have work without the real package's tally density, which
 SHAPE=real keeps), and the real actors. Schemas and descriptor are the real ones, so the
 benchmark measures the validator users run. Text is short and no cell is blank: the real shape
@@ -38,7 +38,7 @@ def synthesize(out: Path, n: int) -> dict:
     shutil.copyfile(REPO / "datapackage.json", out / "datapackage.json")
     shutil.copytree(REPO / "schemas", out / "schemas")
     shutil.copyfile(REPO / "data" / "actors.csv", out / "data" / "actors.csv")
-    ns, nt = max(n // 2, 1), max(n // INCIDENTS_PER_TALLY, 1)
+    ns, nt = max(n // 2, 2), max(n // INCIDENTS_PER_TALLY, 1)
 
     descriptor, schemas = load(REPO)
     paths = {r["name"]: out / r["path"] for r in descriptor["resources"]}
@@ -63,7 +63,7 @@ def synthesize(out: Path, n: int) -> dict:
     rows["sources"] = write("sources", ns, lambda i: [
         _id("S", i).alias("source_id"),
         pl.lit("news_article").alias("source_type"), pl.lit("media").alias("category"),
-        pl.format("Publisher {}", i % 100).alias("publisher"),
+        pl.format("Publisher {}", i).alias("publisher"),  # so an incident's two sources are independent
         pl.format("Report number {} on strikes in Raqqa", i).alias("title"),
         pl.format("https://example.org/report/{}", i).alias("url"),
         pl.lit("en").alias("language")])
@@ -76,9 +76,10 @@ def synthesize(out: Path, n: int) -> dict:
         pl.lit("locality").alias("location_precision"), pl.lit("airstrike").alias("means"),
         pl.lit("A-000001").alias("actor_id"), pl.lit("likely").alias("attribution"),
         (i % 40 + 1).cast(pl.Utf8).alias("civilians_killed_min"), (i % 40 + 4).cast(pl.Utf8).alias("civilians_killed_max"),
-        pl.lit("fair").alias("assessment"),
+        pl.lit("fair").alias("grade"),  # two publishers per incident (see claims)
         pl.format("Synthetic strike number {}, with civilians killed, for the benchmark.", i).alias("summary")])
     # Claim j is about incident j // 2; the even one says k, the odd one k + 3: the incident's range.
+    # Its two sources j % ns differ (ns >= 2), so two independent publishers: grade fair.
     rows["claims"] = write("claims", 2 * n, lambda j: [
         _id("CL", j).alias("claim_id"), _id("CH", j // 2).alias("incident_id"), _id("S", j % ns).alias("source_id"),
         pl.lit("report").alias("claim_type"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .package import Resource, descriptor_path, load_json, load_resources
+from .grades import grade_views_sql
 from .ranges import expected_ranges_sql, figure_stems
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,13 +114,15 @@ def load_script(root: Path, descriptor: dict, absolute: bool = False) -> str:
 
 
 def views(stems: list[str]) -> list[str]:
-    """The views, in creation order: the range rule's view first, then `sql/views/*.sql`."""
+    """The views, in creation order: the range rule's view first, then `sql/views/*.sql`, then
+    the grade and position rules' views (civharm/grades.py), which read source_chains."""
     out = ["-- incident_claim_ranges: the methodology's range rule (civharm/ranges.py), per incident.\n"
            f"CREATE VIEW incident_claim_ranges AS\n{expected_ranges_sql(stems)};\n"
            "COMMENT ON VIEW incident_claim_ranges IS 'Per incident, the smallest and largest figure its claims "
            "state (the range rule of the methodology).';\n"]
     for view in sorted(VIEWS.glob("*.sql")):
         out.append(view.read_text().strip() + "\n")
+    out.extend(grade_views_sql(stems))
     return out
 
 

@@ -179,7 +179,7 @@ SCHEMA_VALUES = {
     "incidents": {"status": ["active"], "campaign": sorted({a.campaign for a in AREAS.values()}),
                   "date_precision": ["day", "range", "month"],
                   "location_precision": ["point", "locality", "admin2", "admin1", "country"],
-                  "means": ["unknown"], "attribution": ["unknown"], "assessment": ["single_source"]},
+                  "means": ["unknown"], "attribution": ["unknown"], "grade": ["single_source"]},
     "claims": {"claim_type": ["report"]},
     "sources": {"source_type": ["dataset"], "category": ["dataset"]},
 }
@@ -833,7 +833,7 @@ def new_incident(ev: Event, incident_id: str, claim_id: str, fields: list[str], 
         "neighbourhood": landmark,
         "latitude": ev.get("latitude"), "longitude": ev.get("longitude"),
         "location_precision": location_precision(ev), "means": "unknown", "actor_id": "",
-        "attribution": "unknown", "assessment": "single_source",
+        "attribution": "unknown", "grade": "single_source",
     })
     inc["summary"] = incident_summary(ev, inc)
     inc["notes"] = incident_notes(ev, claim_id)
@@ -888,7 +888,7 @@ def _check_schemas(pkg: Package) -> None:
     needed = {
         "incidents": ["incident_id", "status", "campaign", "date_start", "date_end", "date_precision", "country",
                       "admin1", "admin2", "locality", "neighbourhood", "latitude", "longitude",
-                      "location_precision", "means", "actor_id", "attribution", *RANGE_FIELDS, "assessment",
+                      "location_precision", "means", "actor_id", "attribution", *RANGE_FIELDS, "grade",
                       "summary", "notes"],
         "claims": ["claim_id", "incident_id", "cited_source_id", "notes", *CLAIM_OWNED],
         "sources": ["source_id", "source_type", "category", "publisher", "author", "title", "url", "language",

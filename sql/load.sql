@@ -4,14 +4,16 @@
 --   duckdb civharm.duckdb -init sql/load.sql      (or, in memory: duckdb -init sql/load.sql)
 
 CREATE TYPE "actor_type" AS ENUM ('coalition', 'state', 'non_state_armed_group', 'unknown');
-CREATE TYPE "assessment" AS ENUM ('confirmed', 'fair', 'weak', 'single_source', 'contested', 'discounted');
 CREATE TYPE "attribution" AS ENUM ('declared', 'likely', 'contested', 'unknown');
+CREATE TYPE "belligerent_position" AS ENUM ('conceded', 'denied');
 CREATE TYPE "campaign" AS ENUM ('raqqa-2017', 'mosul-2016-2017');
 CREATE TYPE "category" AS ENUM ('belligerent', 'monitor', 'media', 'dataset', 'other');
 CREATE TYPE "claim_type" AS ENUM ('report', 'admission', 'denial');
 CREATE TYPE "date_precision" AS ENUM ('day', 'range', 'month');
+CREATE TYPE "grade" AS ENUM ('fair', 'single_source', 'weak', 'belligerent_only');
 CREATE TYPE "location_precision" AS ENUM ('point', 'neighbourhood', 'locality', 'admin2', 'admin1', 'country');
 CREATE TYPE "means" AS ENUM ('airstrike', 'artillery', 'air_or_artillery', 'ground_fire', 'explosive_device', 'execution', 'other', 'unknown');
+CREATE TYPE "relation" AS ENUM ('contains', 'overlaps', 'possible_duplicate', 'companion_entry');
 CREATE TYPE "source_type" AS ENUM ('news_article', 'ngo_statement', 'ngo_report', 'incident_record', 'military_statement', 'government_statement', 'dataset', 'social_media');
 CREATE TYPE "status" AS ENUM ('active', 'merged', 'retracted');
 
@@ -95,7 +97,9 @@ CREATE TABLE "incidents" (
     "women_killed_max" BIGINT,
     "injured_min" BIGINT,
     "injured_max" BIGINT,
-    "assessment" "assessment" NOT NULL,
+    "grade" "grade" NOT NULL,
+    "belligerent_position" "belligerent_position",
+    "belligerent_position_date" DATE,
     "summary" VARCHAR,
     "notes" VARCHAR,
     PRIMARY KEY ("incident_id"),
@@ -130,7 +134,9 @@ COMMENT ON COLUMN "incidents"."women_killed_min" IS 'Lowest number of women (18 
 COMMENT ON COLUMN "incidents"."women_killed_max" IS 'Highest number of women (18 and over) killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "incidents"."injured_min" IS 'Lowest number of civilians injured in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
 COMMENT ON COLUMN "incidents"."injured_max" IS 'Highest number of civilians injured in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "incidents"."assessment" IS 'The project''s grade of how well the incident is documented. Values: confirmed = A belligerent conceded civilian harm in this incident.; fair = Two or more independent credible sources report the harm and agree on its main facts.; weak = Reported, but by thin, vague or inconsistent sources.; single_source = Reported by one source only, as yet uncorroborated (for example an imported dataset''s event).; contested = Sources dispute who caused the harm or whether civilians were harmed.; discounted = Later evidence shows the harm did not happen as reported..';
+COMMENT ON COLUMN "incidents"."grade" IS 'How well the incident is documented, derived from its current (not superseded) claims by the methodology''s grade rule: how many independent sources report it and whether any gives a figure. It says nothing about what a belligerent said; see belligerent_position. Values: fair = Reports that rest on two or more independent original sources (not chained by cited_source_id or republished_from; a compiled dataset such as UCDP GED is not counted), at least one of them with a figure.; single_source = Reports that rest on one original source only (or only on a compiled dataset such as UCDP GED), at least one of them with a figure: as yet uncorroborated.; weak = Reported, but no report gives any figure of civilians killed or injured (''several'', ''dozens'').; belligerent_only = Known only from a belligerent''s own admission or denial: no report by anyone else is recorded..';
+COMMENT ON COLUMN "incidents"."belligerent_position" IS 'What the belligerent the incident is attributed to (actor_id, or the coalition it belongs to) said about civilian harm in it, from its latest current admission or denial claim. Blank when it has not spoken, or when no actor is attributed. Values: conceded = The belligerent conceded that it caused civilian harm (deaths or injuries) in the incident; the admission claim holds the figures it conceded.; denied = The belligerent denied causing civilian harm, or assessed the allegation as not credible or unsupported by evidence..';
+COMMENT ON COLUMN "incidents"."belligerent_position_date" IS 'The publication date of the source that reports the belligerent''s latest current statement (its published_on). Blank when belligerent_position is blank or that source is undated; the claim''s statement then says when, in words.';
 COMMENT ON COLUMN "incidents"."summary" IS 'What happened, in the project''s own words, in one or two sentences. Required for active incidents.';
 COMMENT ON COLUMN "incidents"."notes" IS 'Caveats for researchers: uncertain dates, possible duplicates, disagreements between sources.';
 
@@ -158,11 +164,13 @@ CREATE TABLE "claims" (
     "source_coding" VARCHAR,
     "statement" VARCHAR NOT NULL,
     "notes" VARCHAR,
+    "superseded_by" VARCHAR,
     PRIMARY KEY ("claim_id"),
     FOREIGN KEY ("incident_id") REFERENCES "incidents" ("incident_id"),
     FOREIGN KEY ("source_id") REFERENCES "sources" ("source_id"),
     FOREIGN KEY ("cited_source_id") REFERENCES "sources" ("source_id"),
-    FOREIGN KEY ("actor_id") REFERENCES "actors" ("actor_id")
+    FOREIGN KEY ("actor_id") REFERENCES "actors" ("actor_id"),
+    FOREIGN KEY ("superseded_by") REFERENCES "claims" ("claim_id")
 );
 COMMENT ON TABLE "claims" IS 'What one source says about one incident, with the figures as that source states them.';
 COMMENT ON COLUMN "claims"."claim_id" IS 'Stable, opaque identifier of the claim: ''CL-'' and at least six digits.';
@@ -188,6 +196,7 @@ COMMENT ON COLUMN "claims"."external_url" IS 'The canonical web address of the s
 COMMENT ON COLUMN "claims"."source_coding" IS 'The source''s own classification of the event, kept as it codes it: ''key=value'' pairs separated by ''; '' (for example UCDP''s type_of_violence, dyad_name and precision codes, or Airwars'' grade). Blank when the source codes nothing.';
 COMMENT ON COLUMN "claims"."statement" IS 'What the source says about the incident, in the project''s own words.';
 COMMENT ON COLUMN "claims"."notes" IS 'Caveats: how a figure was read from the text, or where the claim disagrees with its cited source.';
+COMMENT ON COLUMN "claims"."superseded_by" IS 'The later claim of the same source, or of another source of the same publisher, about the same incident that revises this one (a raised toll, a revised admission). Blank when the claim is current. A superseded claim stays visible but no longer sets the incident''s range, grade or belligerent position.';
 
 CREATE TABLE "tallies" (
     "tally_id" VARCHAR NOT NULL,
@@ -241,6 +250,26 @@ COMMENT ON COLUMN "tallies"."injured_max" IS 'Highest number of civilians injure
 COMMENT ON COLUMN "tallies"."statement" IS 'What the source says, in the project''s own words.';
 COMMENT ON COLUMN "tallies"."notes" IS 'Caveats: how the period was fixed from relative words like ''past week''.';
 
+CREATE TABLE "incident_relations" (
+    "relation_id" VARCHAR NOT NULL,
+    "incident_id" VARCHAR NOT NULL,
+    "related_incident_id" VARCHAR NOT NULL,
+    "relation" "relation" NOT NULL,
+    "source_id" VARCHAR,
+    "note" VARCHAR NOT NULL,
+    PRIMARY KEY ("relation_id"),
+    FOREIGN KEY ("incident_id") REFERENCES "incidents" ("incident_id"),
+    FOREIGN KEY ("related_incident_id") REFERENCES "incidents" ("incident_id"),
+    FOREIGN KEY ("source_id") REFERENCES "sources" ("source_id")
+);
+COMMENT ON TABLE "incident_relations" IS 'How two incidents'' deaths relate when sources count them in more than one incident: one contains the other (a day-aggregate and a strike it includes), they overlap, they may be duplicates, or they are companion entries for the same event. Totals use these rows to count shared deaths once.';
+COMMENT ON COLUMN "incident_relations"."relation_id" IS 'Stable, opaque identifier of the relation: ''R-'' and at least six digits. Never reused.';
+COMMENT ON COLUMN "incident_relations"."incident_id" IS 'The first incident of the pair; for ''contains'', the one that holds the other''s deaths (a UCDP day-aggregate, say).';
+COMMENT ON COLUMN "incident_relations"."related_incident_id" IS 'The second incident of the pair; for ''contains'', the one whose deaths are all among the first''s (a curated strike, say).';
+COMMENT ON COLUMN "incident_relations"."relation" IS 'How the two incidents'' deaths relate, so that totals count shared deaths once. Values: contains = The first incident holds all the deaths of the second: a day-aggregate (a UCDP event coding a day of strikes) and a strike it includes.; overlaps = The two incidents share part of their deaths; how many is unknown.; possible_duplicate = The two incidents may count the same deaths, but it is not established; kept apart until a source settles it.; companion_entry = Two entries for the same event and the same deaths, kept as separate incidents because their sources list them separately (an Airwars incident and its companion entry)..';
+COMMENT ON COLUMN "incident_relations"."source_id" IS 'A source that states the link, when one does (Airwars naming a companion entry, say). Blank when the link is the project''s reading of the claims.';
+COMMENT ON COLUMN "incident_relations"."note" IS 'Why the two are related, in the project''s own words: what in the claims'' dates, places and figures shows it.';
+
 CREATE TEMP TABLE "_stage_sources" AS SELECT * FROM read_csv('data/sources.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'source_id': 'VARCHAR', 'source_type': 'VARCHAR', 'category': 'VARCHAR', 'publisher': 'VARCHAR', 'author': 'VARCHAR', 'title': 'VARCHAR', 'url': 'VARCHAR', 'archive_url': 'VARCHAR', 'published_on': 'DATE', 'language': 'VARCHAR', 'republished_from': 'VARCHAR', 'licence': 'VARCHAR', 'notes': 'VARCHAR'});
 CREATE TEMP TABLE "_depth_sources" AS WITH RECURSIVE d(k, depth) AS (
     SELECT "source_id", 0 FROM "_stage_sources" WHERE "republished_from" IS NULL
@@ -281,7 +310,7 @@ DROP TABLE _check;
 DROP TABLE "_depth_actors";
 DROP TABLE "_stage_actors";
 
-CREATE TEMP TABLE "_stage_incidents" AS SELECT * FROM read_csv('data/incidents.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'incident_id': 'VARCHAR', 'status': 'VARCHAR', 'merged_into': 'VARCHAR', 'status_reason': 'VARCHAR', 'campaign': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'date_precision': 'VARCHAR', 'country': 'VARCHAR', 'admin1': 'VARCHAR', 'admin2': 'VARCHAR', 'locality': 'VARCHAR', 'neighbourhood': 'VARCHAR', 'latitude': 'DOUBLE', 'longitude': 'DOUBLE', 'location_precision': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'attribution': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'assessment': 'VARCHAR', 'summary': 'VARCHAR', 'notes': 'VARCHAR'});
+CREATE TEMP TABLE "_stage_incidents" AS SELECT * FROM read_csv('data/incidents.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'incident_id': 'VARCHAR', 'status': 'VARCHAR', 'merged_into': 'VARCHAR', 'status_reason': 'VARCHAR', 'campaign': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'date_precision': 'VARCHAR', 'country': 'VARCHAR', 'admin1': 'VARCHAR', 'admin2': 'VARCHAR', 'locality': 'VARCHAR', 'neighbourhood': 'VARCHAR', 'latitude': 'DOUBLE', 'longitude': 'DOUBLE', 'location_precision': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'attribution': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'grade': 'VARCHAR', 'belligerent_position': 'VARCHAR', 'belligerent_position_date': 'DATE', 'summary': 'VARCHAR', 'notes': 'VARCHAR'});
 CREATE TEMP TABLE "_depth_incidents" AS WITH RECURSIVE d(k, depth) AS (
     SELECT "incident_id", 0 FROM "_stage_incidents" WHERE "merged_into" IS NULL
     UNION ALL SELECT s."incident_id", d.depth + 1 FROM "_stage_incidents" AS s JOIN d ON s."merged_into" = d.k
@@ -301,9 +330,29 @@ DROP TABLE _check;
 DROP TABLE "_depth_incidents";
 DROP TABLE "_stage_incidents";
 
-INSERT INTO "claims" SELECT * FROM read_csv('data/claims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'claim_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'claim_type': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'place': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'source_coding': 'VARCHAR', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
+CREATE TEMP TABLE "_stage_claims" AS SELECT * FROM read_csv('data/claims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'claim_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'claim_type': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'place': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'source_coding': 'VARCHAR', 'statement': 'VARCHAR', 'notes': 'VARCHAR', 'superseded_by': 'VARCHAR'});
+CREATE TEMP TABLE "_depth_claims" AS WITH RECURSIVE d(k, depth) AS (
+    SELECT "claim_id", 0 FROM "_stage_claims" WHERE "superseded_by" IS NULL
+    UNION ALL SELECT s."claim_id", d.depth + 1 FROM "_stage_claims" AS s JOIN d ON s."superseded_by" = d.k
+    WHERE d.depth < 8
+) SELECT k, max(depth) AS depth FROM d GROUP BY k;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 0;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 1;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 2;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 3;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 4;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 5;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 6;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 7;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 8;
+CREATE TEMP TABLE _check AS SELECT CASE WHEN (SELECT count(*) FROM "claims") <> (SELECT count(*) FROM "_stage_claims") THEN error('claims: a chain of superseded_by is longer than 8 or has a cycle; run make validate') END;
+DROP TABLE _check;
+DROP TABLE "_depth_claims";
+DROP TABLE "_stage_claims";
 
 INSERT INTO "tallies" SELECT * FROM read_csv('data/tallies.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'tally_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'period_start': 'DATE', 'period_end': 'DATE', 'period_text': 'VARCHAR', 'campaign': 'VARCHAR', 'country': 'VARCHAR', 'area': 'VARCHAR', 'actor_id': 'VARCHAR', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
+
+INSERT INTO "incident_relations" SELECT * FROM read_csv('data/incident_relations.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'relation_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'related_incident_id': 'VARCHAR', 'relation': 'VARCHAR', 'source_id': 'VARCHAR', 'note': 'VARCHAR'});
 
 -- incident_claim_ranges: the methodology's range rule (civharm/ranges.py), per incident.
 CREATE VIEW incident_claim_ranges AS
@@ -313,6 +362,7 @@ SELECT incident_id,
        min(women_killed_min) AS women_killed_min, CASE WHEN max(women_killed_max) IS NOT NULL THEN greatest(max(women_killed_max), max(women_killed_min)) END AS women_killed_max,
        min(injured_min) AS injured_min, CASE WHEN max(injured_max) IS NOT NULL THEN greatest(max(injured_max), max(injured_min)) END AS injured_max
 FROM claims
+WHERE superseded_by IS NULL
 GROUP BY incident_id;
 COMMENT ON VIEW incident_claim_ranges IS 'Per incident, the smallest and largest figure its claims state (the range rule of the methodology).';
 
@@ -331,10 +381,11 @@ GROUP BY ALL;
 COMMENT ON VIEW deaths_by_month IS 'Per campaign and month (of date_start): active incidents and the sums of their civilian minima and maxima (a max left open counts its min).';
 
 -- incident_overview: one row per incident, with how many claims and sources back it, who they
--- are, the range its claims give (incident_claim_ranges) and the project's own assessment.
+-- are, the range its claims give (incident_claim_ranges), its grade and the belligerent's position.
 CREATE VIEW incident_overview AS
 SELECT i.incident_id, i.status, i.campaign, i.date_start, i.date_end, i.locality, i.neighbourhood,
-       i.means, a.short_name AS actor, i.attribution, i.assessment,
+       i.means, a.short_name AS actor, i.attribution,
+       i.grade, i.belligerent_position, i.belligerent_position_date,
        count(c.claim_id) AS claims,
        count(DISTINCT c.source_id) AS sources,
        string_agg(DISTINCT s.publisher, '; ' ORDER BY s.publisher) AS publishers,
@@ -348,7 +399,7 @@ LEFT JOIN claims AS c ON c.incident_id = i.incident_id
 LEFT JOIN sources AS s ON s.source_id = c.source_id
 LEFT JOIN incident_claim_ranges AS r ON r.incident_id = i.incident_id
 GROUP BY ALL;
-COMMENT ON VIEW incident_overview IS 'One row per incident: its claims and sources, the min/max across its claims, and the assessment.';
+COMMENT ON VIEW incident_overview IS 'One row per incident: its claims and sources, the min/max across its claims, its grade and the belligerent''s position.';
 
 -- official_vs_monitors: per incident where a belligerent spoke (an admission or a denial), what
 -- it conceded against what monitors and the media reported, and the ratio of the two maxima.
@@ -438,3 +489,72 @@ LEFT JOIN incidents AS i
       AND i.date_start >= t.period_start AND i.date_end <= t.period_end
 GROUP BY ALL;
 COMMENT ON VIEW tally_coverage IS 'Each tally against the sum of active incidents in its campaign and period (informational: never add tallies to incidents).';
+
+-- claim_originals: each claim's original source (the grade rule, civharm/grades.py).
+CREATE VIEW claim_originals AS
+SELECT c.claim_id, c.incident_id, c.claim_type, c.source_id,
+       coalesce(ch.original_id, coalesce(c.cited_source_id, c.source_id)) AS original_id,
+       o.publisher AS original_publisher, CAST(o.category AS VARCHAR) AS original_category,
+       c.superseded_by IS NULL AS is_current
+FROM claims AS c
+LEFT JOIN (SELECT DISTINCT source_id, original_id FROM source_chains) AS ch
+       ON ch.source_id = coalesce(c.cited_source_id, c.source_id)
+JOIN sources AS o ON o.source_id = coalesce(ch.original_id, coalesce(c.cited_source_id, c.source_id));
+COMMENT ON VIEW claim_originals IS 'Each claim with the original source it rests on (cited_source_id and republished_from followed), its publisher and whether the claim is current (not superseded).';
+
+-- incident_grades: the documentation grade each incident's current claims give (civharm/grades.py).
+CREATE VIEW incident_grades AS
+WITH per AS (
+    SELECT c.incident_id,
+           count(*) FILTER (WHERE c.claim_type = 'report') AS reports,
+           count(DISTINCT o.original_publisher) FILTER (
+               WHERE c.claim_type = 'report' AND o.original_category <> 'dataset') AS independent_sources,
+           string_agg(DISTINCT o.original_publisher, '; ' ORDER BY o.original_publisher) FILTER (
+               WHERE c.claim_type = 'report' AND o.original_category <> 'dataset') AS originals,
+           coalesce(bool_or(c.claim_type = 'report' AND (c.civilians_killed_min IS NOT NULL OR c.civilians_killed_max IS NOT NULL OR c.children_killed_min IS NOT NULL OR c.children_killed_max IS NOT NULL OR c.women_killed_min IS NOT NULL OR c.women_killed_max IS NOT NULL OR c.injured_min IS NOT NULL OR c.injured_max IS NOT NULL)), false) AS reports_figure
+    FROM claims AS c JOIN claim_originals AS o USING (claim_id)
+    WHERE c.superseded_by IS NULL
+    GROUP BY c.incident_id
+)
+SELECT incident_id, reports, independent_sources, originals, reports_figure,
+       CASE WHEN reports = 0 THEN 'belligerent_only'
+            WHEN NOT reports_figure THEN 'weak'
+            WHEN independent_sources >= 2 THEN 'fair'
+            ELSE 'single_source' END AS grade
+FROM per;
+COMMENT ON VIEW incident_grades IS 'Per incident with current claims: its current reports, the independent original publishers they rest on, and the grade the methodology''s rule gives.';
+
+-- belligerent_positions: each belligerent's latest current admission or denial per incident.
+CREATE VIEW belligerent_positions AS
+SELECT incident_id, actor_id, position, as_of, claim_id
+FROM (
+    SELECT c.incident_id, c.actor_id,
+           CASE c.claim_type WHEN 'admission' THEN 'conceded' ELSE 'denied' END AS position,
+           max(s.published_on) OVER (PARTITION BY c.incident_id, c.actor_id) AS as_of,
+           c.claim_id,
+           row_number() OVER (PARTITION BY c.incident_id, c.actor_id
+                              ORDER BY s.published_on DESC NULLS LAST, c.claim_id DESC) AS n
+    FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
+    WHERE c.claim_type IN ('admission', 'denial') AND c.superseded_by IS NULL AND c.actor_id IS NOT NULL
+)
+WHERE n = 1;
+COMMENT ON VIEW belligerent_positions IS 'Per incident and belligerent: its position (conceded or denied) from its latest current admission or denial, the date of the latest such statement''s source, and the claim it rests on.';
+
+-- incident_positions: the position of each incident's attributed actor, or of the nearest
+-- coalition it belongs to (actors.parent_id) where the actor itself has not spoken.
+CREATE VIEW incident_positions AS
+WITH RECURSIVE up(incident_id, actor_id, depth) AS (
+    SELECT incident_id, actor_id, 0 FROM incidents WHERE actor_id IS NOT NULL
+    UNION ALL
+    SELECT up.incident_id, a.parent_id, up.depth + 1
+    FROM up JOIN actors AS a ON a.actor_id = up.actor_id
+    WHERE a.parent_id IS NOT NULL AND up.depth < 8
+)
+SELECT incident_id, actor_id, position, as_of, claim_id
+FROM (
+    SELECT up.incident_id, p.actor_id, p.position, p.as_of, p.claim_id,
+           row_number() OVER (PARTITION BY up.incident_id ORDER BY up.depth) AS n
+    FROM up JOIN belligerent_positions AS p USING (incident_id, actor_id)
+)
+WHERE n = 1;
+COMMENT ON VIEW incident_positions IS 'Per incident: the belligerent position its columns hold, whose it is (the attributed actor or its coalition), the date and the claim.';

@@ -34,9 +34,13 @@ def test_every_cookbook_file_states_its_question_and_runs(con):
 
 def test_single_source_incidents(con):
     rows = {r["incident_id"]: r for r in run(con, "01-single-source-incidents.sql")}
-    assert "CH-000027" in rows and rows["CH-000027"]["publishers"] == "Airwars"  # Al-Shifa, Mosul
-    assert "CH-000002" not in rows  # six sources report 21 August 2017
-    assert all(r["publishers"] and ";" not in r["publishers"] for r in rows.values())
+    assert rows["CH-000027"]["originals"] == "Airwars"  # Al-Shifa, Mosul
+    # 21 August 2017: six documents, but every report rests on the Observatory's count
+    assert rows["CH-000002"]["originals"] == "Syrian Observatory for Human Rights"
+    assert rows["CH-000002"]["publishers"].count(";") == 5
+    assert "CH-000016" not in rows  # the Observatory and Airwars, independently: fair
+    assert all(r["grade"] == "single_source" for r in rows.values())
+    assert all(r["originals"] is None or ";" not in r["originals"] for r in rows.values())
 
 
 def test_deaths_per_month_by_campaign(con):

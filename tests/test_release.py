@@ -82,9 +82,10 @@ def test_zip_layout(released):
         names = [i.filename for i in infos]
         assert names == sorted(names)
         assert names == ["CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA", "README.md",
-                         "data/actors.csv", "data/claims.csv", "data/incidents.csv", "data/sources.csv",
+                         "data/actors.csv", "data/claims.csv", "data/incident_relations.csv", "data/incidents.csv", "data/sources.csv",
                          "data/tallies.csv", "datapackage.json", "releases/ids.csv",
-                         "schemas/actors.schema.json", "schemas/claims.schema.json", "schemas/incidents.schema.json",
+                         "schemas/actors.schema.json", "schemas/claims.schema.json",
+                         "schemas/incident_relations.schema.json", "schemas/incidents.schema.json",
                          "schemas/sources.schema.json", "schemas/tallies.schema.json"]
         for info in infos:
             assert info.date_time == (2026, 11, 24, 0, 0, 0)  # the release date, datapackage.json's created
@@ -104,7 +105,7 @@ def test_zip_layout(released):
 def test_parquet_and_duckdb_beside_the_zip(released):
     _, dist, proc = released
     assert sorted(p.name for p in (dist / "civharm-0.1.0-parquet").iterdir()) == [
-        "actors.parquet", "claims.parquet", "incidents.parquet", "sources.parquet", "tallies.parquet"]
+        "actors.parquet", "claims.parquet", "incident_relations.parquet", "incidents.parquet", "sources.parquet", "tallies.parquet"]
     assert (dist / "civharm-0.1.0.duckdb").stat().st_size > 0
     assert "wrote " + str(dist / "civharm-0.1.0.zip") in proc.stdout
 

@@ -13,14 +13,12 @@ import datetime as dt
 from .build import DOWNLOADS, PageContext
 from .html import anchor, attr, block, code, json_attr, link, table, text
 
-# Marker colours of the map, by assessment grade; a grade not listed here gets OTHER_COLOURS.
-ASSESSMENT_COLOURS = {
-    "confirmed": "#b2182b",
+# Marker colours of the map, by documentation grade; a grade not listed here gets OTHER_COLOURS.
+GRADE_COLOURS = {
     "fair": "#ef6c00",
-    "weak": "#c9a227",
     "single_source": "#7b3294",
-    "contested": "#2166ac",
-    "discounted": "#7f7f7f",
+    "weak": "#c9a227",
+    "belligerent_only": "#2166ac",
 }
 OTHER_COLOURS = ["#1b9e77", "#66a61e", "#e7298a", "#a6761d"]
 
@@ -146,10 +144,12 @@ def incident_list(ctx: PageContext) -> str:
     """Every incident, tombstones included, with its claims: the range explained by its sources."""
     b = ctx.build
     claims = _claims_by_incident(ctx)
-    assessments = b.labels("incidents", "assessment")
+    grades = b.labels("incidents", "grade")
+    positions = b.labels("incidents", "belligerent_position")
     out = []
     for i in b.rows("""SELECT i.*, CAST(i.status AS VARCHAR) AS status, CAST(i.campaign AS VARCHAR) AS campaign,
-                              CAST(i.assessment AS VARCHAR) AS assessment, CAST(i.means AS VARCHAR) AS means,
+                              CAST(i.grade AS VARCHAR) AS grade, CAST(i.means AS VARCHAR) AS means,
+                              CAST(i.belligerent_position AS VARCHAR) AS belligerent_position,
                               CAST(i.attribution AS VARCHAR) AS attribution, a.name AS actor
                        FROM incidents AS i LEFT JOIN actors AS a ON a.actor_id = i.actor_id"""):
         iid = i["incident_id"]
@@ -163,8 +163,12 @@ def incident_list(ctx: PageContext) -> str:
                  ("Children / women killed", text(figure_range(i["children_killed_min"], i["children_killed_max"]) or "–")
                   + " / " + text(figure_range(i["women_killed_min"], i["women_killed_max"]) or "–")),
                  ("Injured", text(figure_range(i["injured_min"], i["injured_max"]) or "–")),
-                 ("Assessment", f'<span class="civharm-grade" style="--grade: {attr(ASSESSMENT_COLOURS.get(i["assessment"], "#555"))}">'
-                  f'{text(i["assessment"])}</span> {text(assessments.get(i["assessment"], ""))}')]
+                 ("Grade", f'<span class="civharm-grade" style="--grade: {attr(GRADE_COLOURS.get(i["grade"], "#555"))}">'
+                  f'{text(i["grade"])}</span> {text(grades.get(i["grade"], ""))}'),
+                 ("Belligerent's position", (f'{text(i["belligerent_position"])}'
+                  + (f' (as reported on {text(i["belligerent_position_date"])})' if i["belligerent_position_date"] else "")
+                  + f' {text(positions.get(i["belligerent_position"], ""))}') if i["belligerent_position"]
+                  else "none recorded")]
         dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
         parts = [f'<h3 id="{attr(anchor(iid))}">{text(title)}</h3>',
                  f'<p class="civharm-summary">{text(i["summary"])}</p>' if i["summary"] else "",
@@ -261,7 +265,8 @@ def map_data(ctx: PageContext) -> list[dict]:
     rows = ctx.build.rows("""SELECT incident_id, CAST(campaign AS VARCHAR) AS campaign, date_start, date_end, locality,
                                     neighbourhood, admin1, country, latitude, longitude,
                                     CAST(location_precision AS VARCHAR) AS location_precision,
-                                    civilians_killed_min, civilians_killed_max, CAST(assessment AS VARCHAR) AS assessment,
+                                    civilians_killed_min, civilians_killed_max, CAST(grade AS VARCHAR) AS grade,
+                                    CAST(belligerent_position AS VARCHAR) AS belligerent_position,
                                     summary
                              FROM incidents WHERE status = 'active' ORDER BY incident_id""")
     for r in rows:
@@ -275,9 +280,9 @@ def map_data(ctx: PageContext) -> list[dict]:
 def incident_map(ctx: PageContext) -> str:
     b = ctx.build
     rows = map_data(ctx)
-    grades = list(b.labels("incidents", "assessment")) or sorted({r["assessment"] for r in rows})
-    colours = {g: ASSESSMENT_COLOURS.get(g) or OTHER_COLOURS[k % len(OTHER_COLOURS)] for k, g in enumerate(grades)}
-    labels = b.labels("incidents", "assessment")
+    grades = list(b.labels("incidents", "grade")) or sorted({r["grade"] for r in rows})
+    colours = {g: GRADE_COLOURS.get(g) or OTHER_COLOURS[k % len(OTHER_COLOURS)] for k, g in enumerate(grades)}
+    labels = b.labels("incidents", "grade")
     legend = "".join(f'<li><span class="civharm-swatch" style="background: {attr(colours[g])}"></span>{code(g)} '
                      f'{text(labels.get(g, ""))}</li>' for g in grades)
     placed = [r for r in rows if r["latitude"] is not None and r["longitude"] is not None]
@@ -286,12 +291,12 @@ def incident_map(ctx: PageContext) -> str:
     config = {"colours": colours, "world": world}
     missing = ("<p>All active incidents have coordinates.</p>" if not unplaced else
                "<p>Incidents without coordinates, not on the map:</p>"
-               + table(["Incident", "Date", "Place", "Civilians killed", "Assessment"],
+               + table(["Incident", "Date", "Place", "Civilians killed", "Grade"],
                        [[incident_link(ctx, r["incident_id"]), text(r["date_start"]), text(r["place"]), text(r["killed"]),
-                         text(r["assessment"])] for r in unplaced]))
+                         text(r["grade"])] for r in unplaced]))
     return block(
         '<figure class="civharm-picture" id="incident-map-figure">'
-        f'<figcaption>{len(placed)} active incidents by assessment; click a marker for the incident. Numbers are '
+        f'<figcaption>{len(placed)} active incidents by documentation grade; click a marker for the incident. Numbers are '
         'clusters of nearby incidents: click to spread them. Most coordinates are the centre of a town or '
         'neighbourhood (see <code>location_precision</code>). Country outlines: Natural Earth.</figcaption>'
         f'<div class="civharm-map" data-config="{json_attr(config)}" data-incidents="{json_attr(placed)}"></div>'

@@ -126,7 +126,8 @@
     line("div", i.date_start + (i.date_end !== i.date_start ? " – " + i.date_end : ""));
     line("div", i.place);
     line("div", "Civilians killed: " + i.killed);
-    line("div", "Assessment: " + i.assessment);
+    line("div", "Grade: " + i.grade);
+    line("div", "Belligerent's position: " + (i.belligerent_position || "none recorded"));
     line("p", i.summary || "", "civharm-popup-summary");
     return box;
   }
@@ -137,7 +138,7 @@
     var m = L.map(el, { zoomSnap: 0.5, minZoom: 3, maxZoom: 17 });
     m.attributionControl.setPrefix(false);
     m.attributionControl.addAttribution("Country outlines: Natural Earth");
-    // Clusters are neutral grey, so that colour on the map only ever means the assessment.
+    // Clusters are neutral grey, so that colour on the map only ever means the grade.
     var cluster = L.markerClusterGroup({
       showCoverageOnHover: false,
       maxClusterRadius: 24,
@@ -152,10 +153,10 @@
     incidents.forEach(function (i) {
       var dot = document.createElement("span");
       dot.className = "civharm-dot";
-      dot.style.background = cfg.colours[i.assessment] || "#555555";
+      dot.style.background = cfg.colours[i.grade] || "#555555";
       var marker = L.marker([i.latitude, i.longitude], {
         icon: L.divIcon({ className: "civharm-marker", html: dot, iconSize: [16, 16] }),
-        title: i.incident_id + ", " + i.date_start + ", " + i.assessment,
+        title: i.incident_id + ", " + i.date_start + ", " + i.grade,
         alt: i.incident_id
       });
       marker.bindPopup(function () { return popup(i); }, { maxWidth: 320 });
