@@ -214,13 +214,18 @@ def bench(shape: str, n: int, frictionless_cap: float, validate_cap: float) -> i
     print(f"  validate / floor          {ratio_text(record['ratios']['validate_over_floor'])}")
     print(f"  frictionless / validate   {ratio_text(record['ratios']['frictionless_over_validate'])}")
     print(f"\nrecord: {_show(target)}   (outputs: {_show(out)}/{shape}-{n}-*.txt)")
-    if val.exit_code not in (0, None):
+    if val.exit_code == 1:  # the validator's "invalid"
         head = Path(val.output).read_text(errors="replace").splitlines()[:30]
-        print("\n".join(["", f"python -m validate says the generated package is INVALID (exit {val.exit_code}):",
-                         *head]), file=sys.stderr)
+        print("\n".join(["", "python -m validate says the generated package is INVALID (exit 1):", *head]),
+              file=sys.stderr)
         print(f"\nThe {shape} package must be valid by every rule: this is a bug in "
               f"bench/{'clone' if shape == 'real' else 'synthesize'}.py (or in the validator). "
               f"Full report: {val.output}", file=sys.stderr)
+        return 1
+    if val.exit_code not in (0, None):  # 2: cannot run or internal error; negative: killed by a signal
+        how = f"was killed by signal {-val.exit_code}" if val.exit_code < 0 else f"exited {val.exit_code}"
+        tail = Path(val.output).read_text(errors="replace").splitlines()[-15:]
+        print("\n".join(["", f"python -m validate {how} without a verdict (out of memory?):", *tail]), file=sys.stderr)
         return 1
     return 0
 
