@@ -131,8 +131,15 @@ def ratio(a: measure.Run | None, b: measure.Run | None) -> dict | None:
     """a / b, and whether it is exact or a bound (a capped time is a lower bound)."""
     if not a or not b or b.wall_s <= 0 or (a.capped and b.capped):
         return None
+    if not finished(a) or not finished(b):  # a crash is no time to compare
+        return None
     bound = "at least" if a.capped else "at most" if b.capped else "exact"
     return {"value": round(a.wall_s / b.wall_s, 2), "bound": bound}
+
+
+def finished(r: measure.Run) -> bool:
+    """It ran to a verdict (0 valid, 1 invalid) or to the cap; not a crash or a kill."""
+    return r.capped or r.exit_code in (0, 1)
 
 
 def ratio_text(r: dict | None) -> str:
@@ -177,7 +184,12 @@ def bench(shape: str, n: int, frictionless_cap: float, validate_cap: float) -> i
     progress("python -m validate")
     val = measure.run([py, "-m", "validate", str(path)], out / f"{shape}-{n}-validate.txt",
                       cap_s=validate_cap or None, cwd=REPO)
-    verdict = f"cut at the cap ({validate_cap:g} s): validity unknown" if val.capped else summary_line(Path(val.output))
+    if val.capped:
+        verdict = f"cut at the cap ({validate_cap:g} s): validity unknown"
+    elif not finished(val):
+        verdict = "no verdict: " + (f"killed by signal {-val.exit_code}" if val.exit_code < 0 else f"exit {val.exit_code}")
+    else:
+        verdict = summary_line(Path(val.output))
     fl = None
     fl_note = "skipped (cap 0)"
     exe = Path(py).parent / "frictionless"
