@@ -110,7 +110,8 @@ def test_clone_renumbers_a_new_resource_from_its_schema_alone(tmp_path):
 
 def test_synthetic_package_is_valid_with_tallies(tmp_path):
     manifest = synthesize(tmp_path / "syn", 2500)
-    known = {"sources": 1250, "incidents": 2500, "claims": 5000, "tallies": 2, "actors": 5}
+    known = {"sources": 1250, "incidents": 2500, "claims": 5000, "tallies": 2, "actors": 5,
+             "incident_relations": 156}
     assert {k: v for k, v in manifest["rows"].items() if k in known} == known
     assert all(rows == 0 for k, rows in manifest["rows"].items() if k not in known)  # header only
     for name, rows in manifest["rows"].items():
