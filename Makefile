@@ -92,11 +92,27 @@ import-ucdp: install ## Import UCDP GED events: make import-ucdp GED=path [DRY_R
 
 # --- Speed -------------------------------------------------------------------------------------
 
-# Incidents in the synthetic package of `make bench` (claims are twice as many)
-N ?= 1000000
+# make bench measures, on one package and each as a whole process: python -m validate, DuckDB
+# reading every CSV (the floor no check can beat) and frictionless validate. It prints wall time,
+# peak RSS and the ratios, and records the run in build/bench/<time>-<shape>-<N>.json.
+#   SHAPE=synthetic  N short synthetic incidents (bench/synthesize.py)
+#   SHAPE=real       the real package cloned ceil(N / its incidents) times, fresh IDs (bench/clone.py)
+# Packages are cached in build/bench-<shape>-<N>/. N=100000 takes a minute or two; the
+# validator's targets (issue 10) are set at N=1000000.
+SHAPE ?= synthetic
+N ?= 100000
+# Seconds after which frictionless validate is cut and reported as "more than" (0 skips it)
+FRICTIONLESS_CAP ?= 120
+# Seconds after which `python -m validate` is cut too (0: never)
+VALIDATE_CAP ?= 0
 
-bench: install ## Time make validate on N synthetic incidents against DuckDB's bare read: make bench N=100000
-	$(BIN)/python -m bench.run -n $(N)
+.PHONY: bench-compare
+
+bench: install ## Time validate, DuckDB's bare read and frictionless: make bench [SHAPE=real] [N=100000]
+	$(BIN)/python -m bench.run --shape $(SHAPE) -n $(N) --frictionless-cap $(FRICTIONLESS_CAP) --validate-cap $(VALIDATE_CAP)
+
+bench-compare: install ## Print the last five make bench records side by side
+	@$(BIN)/python -m bench.run --compare 5
 
 # --- The query layer (DuckDB) ---------------------------------------------------------------
 
@@ -139,8 +155,8 @@ serve: install ## Serve the documentation on http://127.0.0.1:8000, rebuilt when
 
 # --- Versions, releases and citation (docs/versions.md) -------------------------------------
 
-# make diff FROM=… [TO=…]: FROM and TO are each a git revision, a package folder or a release
-# zip (TO defaults to the working tree); FORMAT=json for machines, markdown for CHANGELOG.md.
+# make diff FROM=… [TO=…]: FROM and TO are each a released version (0.2.0, resolved by
+# releases/versions.csv), a git revision, a package folder or a release zip (TO defaults to the working tree); FORMAT=json for machines, markdown for CHANGELOG.md.
 FROM ?=
 TO ?= .
 FORMAT ?= text
@@ -153,11 +169,11 @@ ID ?=
 CFF_VENV  := .venv-cff
 CFF_STAMP := $(CFF_VENV)/.installed
 
-.PHONY: diff bump release cite zenodo cff-check
+.PHONY: diff bump release verify-release cite zenodo cff-check
 
-diff: install ## Compare two versions, with the bump needed: make diff FROM=<rev|folder|zip> [TO=…] [FORMAT=json|markdown]
+diff: install ## Compare two versions, with the bump needed: make diff FROM=<version|rev|folder|zip> [TO=…] [FORMAT=json|markdown]
 	@if [ -z "$(FROM)" ]; then \
-	  echo "make diff needs FROM, a git revision, package folder or release zip: make diff FROM=HEAD~1 [TO=.] [FORMAT=json|markdown]" >&2; \
+	  echo "make diff needs FROM, a released version, git revision, package folder or release zip: make diff FROM=0.2.0 [TO=.] [FORMAT=json|markdown]" >&2; \
 	  exit 2; fi
 	@$(BIN)/python -m civharm.diff "$(FROM)" "$(TO)" --format "$(FORMAT)"
 
@@ -169,6 +185,12 @@ bump: install ## Set a new version and date everywhere and draft its changelog: 
 
 release: install ## Build dist/civharm-<version>.zip (reproducible), its Parquet files and DuckDB database
 	$(BIN)/python -m civharm.release build
+
+verify-release: install ## Rebuild a released version from the commit releases/versions.csv records and compare its sha256: make verify-release VERSION=0.2.0
+	@if [ -z "$(VERSION)" ]; then \
+	  echo "make verify-release needs VERSION, a version in releases/versions.csv: make verify-release VERSION=0.2.0" >&2; \
+	  exit 2; fi
+	@$(BIN)/python -m civharm.release verify "$(VERSION)"
 
 cite: install ## Print BibTeX, APA and the form to cite one incident (make cite ID=CH-000002)
 	@$(BIN)/python -m civharm.cite $(if $(ID),--id "$(ID)")

@@ -278,4 +278,5 @@ def test_unknown_version_is_an_error(versions):
     base, _, _ = versions
     proc = run_module("civharm.diff", "no-such-version", cwd=base)
     assert proc.returncode == 2
-    assert "neither a package folder, a datapackage.json, a release zip, nor a git revision" in proc.stderr
+    assert ("neither a released version (releases/versions.csv), a package folder, a datapackage.json, "
+            "a release zip, nor a git revision") in proc.stderr

@@ -32,10 +32,18 @@ def one(con, sql: str, *params):
 
 
 def test_relays_of_one_original_are_one_source(con):
-    """21 August 2017: six documents, all resting on the Observatory's count; UCDP not counted."""
+    """20 August 2017: two AFP relays of the Observatory's count and UCDP's event; UCDP not counted."""
+    g = one(con, "FROM incident_grades WHERE incident_id = 'CH-000001'")
+    assert (g["reports"], g["independent_sources"], g["originals"], g["grade"]) == (
+        3, 1, "Syrian Observatory for Human Rights", "single_source")
+
+
+def test_a_second_original_among_relays_makes_fair(con):
+    """21 August 2017: six reports rest on the Observatory's count; the residents' count that Al Jazeera
+    reported (copied at newnation.io, CL-000329) is a second original."""
     g = one(con, "FROM incident_grades WHERE incident_id = 'CH-000002'")
     assert (g["reports"], g["independent_sources"], g["originals"], g["grade"]) == (
-        6, 1, "Syrian Observatory for Human Rights", "single_source")
+        8, 2, "New Nation (newnation.io); Syrian Observatory for Human Rights", "fair")
 
 
 def test_two_publishers_make_fair_and_admissions_do_not_count(con):

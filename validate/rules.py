@@ -199,6 +199,46 @@ _RULES = [
          "(raw and deduplicated), or why it cannot be compared.",
          "167; in its scope (locality Raqqa, US-led coalition and those within it) from 2017-08-14 to "
          "2017-08-22, 2 active incident(s) sum to 69-82 deduplicated (69-82 raw)", severity="notice"),
+    Rule("relation-self", "tables", "The incident {value} is related to itself.",
+         "Relate it to the other incident you meant, or delete the row.",
+         "A relation joins two different incidents.", "R-000001: CH-000054 contains CH-000054"),
+    Rule("relation-pair-repeated", "tables", "The pair {value} already has a relation: {expected}.",
+         "Keep one row per pair of incidents, whatever the kind and in either order: the one "
+         "that says best how their deaths relate. Delete this row (withdraw it in "
+         "releases/ids.csv if it was released).",
+         "Each unordered pair of incidents has one relation, so that totals apply one reading of "
+         "their shared deaths.",
+         "CH-000054 contains CH-000006, and CH-000006 possible_duplicate CH-000054"),
+    Rule("relation-contains-cycle", "tables", "'contains' comes back to where it started: {value}.",
+         "Break the cycle: one of these incidents does not hold all the deaths of the next. Make "
+         "that relation 'overlaps' or 'possible_duplicate'.",
+         "Following 'contains' never returns to the incident it started from, at any length.",
+         "CH-000054 contains CH-000006 contains CH-000054"),
+    Rule("relation-incident-not-active", "tables", "The incident {value} is {expected}, not active.",
+         "Point the relation at the active incident: a merged incident's relations move to its "
+         "merged_into target; a retracted incident's relations are withdrawn (releases/ids.csv).",
+         "Both ends of a relation are active incidents: totals count only those, and a "
+         "tombstone's content lives in its merge target.",
+         "CH-000054 contains CH-000009, where CH-000009 is merged"),
+    Rule("relation-campaign-mismatch", "tables", "The related incident {value} is not in {expected}.",
+         "Check the incident IDs: incidents that share deaths belong to the same campaign.",
+         "Both incidents of a relation belong to the same campaign.",
+         "CH-000054 (raqqa-2017) possible_duplicate CH-000029 (mosul-2016-2017)"),
+    Rule("relation-dates-disjoint", "tables", "The related incident {value} shares no day with {expected}.",
+         "Check the incident IDs or the dates; if the sources date the same deaths on different "
+         "days, widen the dates they allow, or record the pair as a possible_duplicate.",
+         "Two incidents said to share deaths (contains, overlaps, companion_entry) share at least one day.",
+         "CH-000054 (9-10 June) contains CH-000014 (7-8 August)"),
+    Rule("relation-contained-dates-outside", "tables", "The contained incident {value} reaches outside {expected}.",
+         "Nothing to fix if a source dates the deaths more loosely than the container does; "
+         "otherwise correct the relation or the dates.",
+         "A contained incident's dates lie within its container's, or the difference is shown.",
+         "CH-000054 (9-10 June) contains CH-000006 (8-9 June)", severity="notice"),
+    Rule("relation-contained-exceeds-container", "tables", "'contains' cannot hold: {value}, more than its container's {expected}.",
+         "A container holds all the deaths of what it contains; when its largest figure is "
+         "smaller, the two share only part of the deaths: make the relation 'overlaps'.",
+         "A container's largest civilian toll is not below the smallest toll of an incident it contains.",
+         "CH-000205 (16 killed) contains CH-000014 (29 killed)"),
     # 6. release -----------------------------------------------------------------------------------
     Rule("version-format", "release", "The version '{value}' is not MAJOR.MINOR.PATCH.",
          "Use semantic versioning, for example 0.2.0.", "The package version is a semantic version.", "v0.2"),

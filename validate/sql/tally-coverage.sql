@@ -1,5 +1,6 @@
 -- tally-coverage (notice): the tally_coverage view (sql/views/), reported at each tally's line,
--- with the scope it was compared in and whether the comparison is like for like.
+-- with the scope it was compared in and whether the comparison is like for like. A tally that states
+-- no figure (an assertion, such as the founding article's T-000020) has nothing to compare.
 SELECT 'tallies' AS resource, t.__line AS line, 'civilians_killed_min' AS "column",
        CASE WHEN v.tally_min = v.tally_max THEN CAST(v.tally_min AS VARCHAR)
             WHEN v.tally_max IS NULL THEN 'at least ' || v.tally_min
@@ -15,3 +16,4 @@ SELECT 'tallies' AS resource, t.__line AS line, 'civilians_killed_min' AS "colum
                               || ' at that level (' || v.possible_min || '-' || v.possible_max || ')'
                          ELSE '' END END AS expected
 FROM tally_coverage AS v JOIN tallies AS t USING (tally_id)
+WHERE v.tally_min IS NOT NULL OR v.tally_max IS NOT NULL
