@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Callable
 
 from civharm.package import descriptor_path
 from . import cells, descriptor, hygiene, release, structure, tables
@@ -26,7 +27,9 @@ class CannotRun(Exception):
         self.path = str(path)
 
 
-def validate(path: str | Path) -> Report:
+def validate(path: str | Path, progress: Callable[[str], None] | None = None) -> Report:
+    """Every problem of the package at path. progress, if given, is told each step as it starts."""
+    step = progress or (lambda stage: None)
     t0 = time.perf_counter()
     desc = descriptor_path(path)
     if not desc.is_file():
@@ -43,6 +46,7 @@ def validate(path: str | Path) -> Report:
 
     frames, by_name, raws = {}, {}, {}
     for res in resources:
+        step(f"{res.path}: reading")
         table, problems = structure.read(root, res, ran)
         report.extend(problems)
         if table is None:
@@ -50,13 +54,17 @@ def validate(path: str | Path) -> Report:
         report.rows[res.name] = table.raw.height
         if not any(p.rule in _ROWS_LOST for p in problems):  # else released IDs would look removed
             raws[res.name] = table.raw
+        step(f"{res.path}: cells and rows")
         typed, problems = cells.check(table, ran)
         report.extend(problems)
+        step(f"{res.path}: text hygiene")
         report.extend(hygiene.check(table, ran))
         frames[res.name], by_name[res.name] = typed, res
     if frames:
+        step("keys and rules across tables")
         lossy = set(frames) - set(raws)  # tables that lost rows to structure problems
         report.extend(tables.check(frames, by_name, ran, lossy))
+    step("released IDs")
     if meta is not None:  # released IDs against the IDs as written (a broken cell is still the ID it was)
         declared = {r.get("name") for r in meta.get("resources", []) if isinstance(r, dict)}
         report.extend(release.check_ids(root, resources, raws, structure.LINE, ran, declared))
