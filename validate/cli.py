@@ -10,6 +10,7 @@ import sys
 from .engine import CannotRun, validate
 from .progress import PROGRESS_DELAY, progress_line
 from .rules import LAYERS, RULES
+from .structure import BadSetting
 
 MAX_PER_RULE = 20  # problems of one rule in one file that the human report prints
 
@@ -59,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.format == "json":
             print(json.dumps({"valid": False, "exit_code": 2, "rule": rule.id, "error": message, "hint": rule.hint}))
         print(f"civharm-validate: cannot run: {message} {rule.hint}", file=sys.stderr)
+        return 2
+    except BadSetting as e:
+        if args.format == "json":
+            print(json.dumps({"valid": False, "exit_code": 2, "error": str(e)}))
+        print(f"civharm-validate: cannot run: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # a bug of ours: say so plainly; the traceback only on request
         if os.environ.get("CIVHARM_DEBUG"):

@@ -50,9 +50,18 @@ def _connect(spill: str | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     if spill is not None:
-        con.execute(f"SET memory_limit = '{os.environ.get('CIVHARM_MEMORY_LIMIT', MEMORY_LIMIT)}'")
-        con.execute(f"SET temp_directory = '{spill}'")
+        limit = os.environ.get("CIVHARM_MEMORY_LIMIT", MEMORY_LIMIT)
+        try:
+            con.execute(f"SET memory_limit = {lit(limit)}")
+        except duckdb.Error:
+            con.close()
+            raise BadSetting(f"CIVHARM_MEMORY_LIMIT={limit!r} is not a memory size DuckDB takes (e.g. 2GB, 800MB)")
+        con.execute(f"SET temp_directory = {lit(spill)}")
     return con
+
+
+class BadSetting(Exception):
+    """A setting from the environment that validation cannot run with (exit 2)."""
 
 
 def spill_directory() -> tempfile.TemporaryDirectory:
