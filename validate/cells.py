@@ -79,22 +79,39 @@ def _failing(con: duckdb.DuckDBPyConnection, source: str, tests: list[str], colu
     return rows
 
 
+TEXT = "$text"  # suffix of the column that keeps a typed field's text until its cells are checked
+
+
+def columns(resource, present: list[str], cell) -> list[str]:
+    """The typed table's SELECT items (structure.read makes the table with them as it reads the
+    file): each field typed (NULL where empty or not of its type), the text of each typed field
+    beside it, and BROKEN."""
+    out = []
+    for f in resource.fields:
+        name, kind = f["name"], f.get("type", "string")
+        if name not in present:
+            continue
+        out.append(f"{_parse(kind, cell(name))} AS {q(name)}")
+        if kind in FORMS:
+            out.append(f"{cell(name)} AS {q(name + TEXT)}")
+    return [*out, f"false AS {BROKEN}"]
+
+
 def check(con: duckdb.DuckDBPyConnection, table: Table, ran: set[str]) -> list[Problem]:
-    """Creates the typed table named by the resource, with every cell that broke a cell rule set
-    to NULL and its row marked in the BROKEN column, so that table rules can leave such rows out."""
+    """On the typed table structure.read made with `columns`: report every cell that breaks a
+    cell rule, set it to NULL and mark its row in the BROKEN column, so that table rules can
+    leave such rows out; then the row rules. Ends by dropping the text columns."""
     ran.update(_CELL_RULES | _ROW_RULES)
     rel, res = table.file, table.resource
     fields = [f for f in res.fields if f["name"] in table.present]
     typed = q(res.name)
-    con.execute(f"CREATE OR REPLACE TABLE {typed} AS SELECT "
-                f"{', '.join(_parse(f.get('type', 'string'), q(f['name'])) + ' AS ' + q(f['name']) for f in fields)}, "
-                f"{LINE}, false AS {BROKEN} FROM {q(table.raw)}")
 
     pk = res.primary_key
     tests, meaning = [], []  # SQL over r (raw) and t (typed); (column, rule, expected) of each
     for f in fields:
         name, kind = f["name"], f.get("type", "string")
-        r, t = f"r.{q(name)}", f"t.{q(name)}"
+        t = f"t.{q(name)}"
+        r = f"t.{q(name + TEXT)}" if kind in FORMS else t  # the cell's text
         c = f.get("constraints") or {}
         if kind in FORMS:
             failed = f"{r} IS NOT NULL AND {t} IS NULL"
@@ -118,8 +135,8 @@ def check(con: duckdb.DuckDBPyConnection, table: Table, ran: set[str]) -> list[P
     problems: list[Problem] = []
     bad: dict[str, list[int]] = {}  # column -> lines of its broken cells
     present = [f["name"] for f in fields]
-    for codes, line, *values in _failing(con, f"{q(table.raw)} AS r POSITIONAL JOIN {typed} AS t", tests,
-                                         [f"r.{LINE}", *(f"r.{q(n)}" for n in present)]):
+    texts = [q(f["name"] + TEXT) if f.get("type", "string") in FORMS else q(f["name"]) for f in fields]
+    for codes, line, *values in _failing(con, f"{typed} AS t", tests, [LINE, *texts]):
         raw = dict(zip(present, values))
         for code in codes:
             column, rule, expected = meaning[code]
@@ -142,4 +159,7 @@ def check(con: duckdb.DuckDBPyConnection, table: Table, ran: set[str]) -> list[P
             problems.append(Problem(r.id, rel, line=line, column=r.column,
                                     value=_text(row[r.value]) if r.value else None,
                                     expected=_text(row[r.expected]) if r.expected else None))
+    for f in fields:
+        if f.get("type", "string") in FORMS:
+            con.execute(f"ALTER TABLE {typed} DROP COLUMN {q(f['name'] + TEXT)}")
     return problems

@@ -65,7 +65,7 @@ def _data(con, root: Path, meta: dict | None, resources: list, report: Report, s
     frames, by_name, raws = {}, {}, {}
     for res in resources:
         step(f"{res.path}: reading")
-        table, problems = structure.read(con, root, res, ran)
+        table, problems = structure.read(con, root, res, ran, cells.columns)
         report.extend(problems)
         if table is None:
             continue
@@ -75,11 +75,10 @@ def _data(con, root: Path, meta: dict | None, resources: list, report: Report, s
             key = [k for k in res.primary_key[:1] if k in table.present]
             raws[res.name] = con.execute(
                 f"SELECT {', '.join([*map(q, key), structure.LINE])} FROM {q(table.raw)}").pl()
+        step(f"{res.path}: text hygiene")  # first: the cells layer empties broken cells
+        report.extend(hygiene.check(con, table, ran))
         step(f"{res.path}: cells and rows")
         report.extend(cells.check(con, table, ran))
-        step(f"{res.path}: text hygiene")
-        report.extend(hygiene.check(con, table, ran))
-        con.execute(f"DROP TABLE {q(table.raw)}")  # the typed table holds all that later layers read
         frames[res.name] = [*table.present, structure.LINE, structure.BROKEN]
         by_name[res.name] = res
     if frames:

@@ -19,6 +19,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import polars as pl
@@ -113,7 +114,8 @@ _BAD_BYTE = re.compile("[\udc80-\udcff]+")
 @dataclass
 class Table:
     resource: Resource
-    raw: str  # the DuckDB table: one VARCHAR column per schema field present in the header (NULL = empty), plus LINE
+    raw: str  # the DuckDB table, named by the resource: the columns `read`'s `columns` made of the
+    # schema fields present in the header (text: NULL = empty), plus LINE
     present: list[str]  # schema fields found in the header
     rows: int
     scan: Scan | None = None  # what the pre-scan found (None: the exact reader read it)
@@ -148,12 +150,18 @@ def _decode(data: bytes, rel: str, problems: list[Problem]) -> str:
     return _BAD_BYTE.sub("\ufffd", text)
 
 
-def raw_name(resource: Resource) -> str:
-    return f"__raw_{resource.name}"
+# What a table is made of: (resource, fields present, SQL of a field's text cell) -> SELECT items.
+Columns = Callable[[Resource, list[str], Callable[[str], str]], list[str]]
 
 
-def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource) -> Table | None:
-    """The table of a well-formed one-line-per-record file, or None to use the exact reader."""
+def text_columns(resource: Resource, present: list[str], cell: Callable[[str], str]) -> list[str]:
+    """Every present field as text (NULL = empty)."""
+    return [f"{cell(n)} AS {q(n)}" for n in present]
+
+
+def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, columns: Columns) -> Table | None:
+    """The table of a well-formed one-line-per-record file, or None to use the exact reader. The
+    file is parsed once, straight into the table the later layers use."""
     names = resource.field_names
     scan = _scan(path, ",".join(names).encode() + b"\n")
     if scan is None:
@@ -162,15 +170,16 @@ def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource) -> Tab
     # more than the header with padding on and empty cells as '': a padded cell comes back
     # NULL (a short row) and a filled extra column means a long row; either goes to the exact
     # reader, which reports it. Insertion order is kept, so rowid is the row's position.
-    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in [*names, _EXTRA]) + "}"
-    table = q(raw_name(resource))
+    types = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in [*names, _EXTRA]) + "}"
+    table = q(resource.name)
     padded = " OR ".join([*(f"{q(n)} IS NULL" for n in names), f"{_EXTRA} IS NOT NULL"])
+    items = columns(resource, list(names), lambda n: f"nullif({q(n)}, '')")
     try:
         con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(f'nullif({q(n)}, {chr(39) * 2}) AS {q(n)}' for n in names)}, "
+            f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(items)}, "
             f"{padded} AS __padded FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
             f"escape = '\"', strict_mode = true, null_padding = true, nullstr = '\x01', "
-            f"columns = {columns})".replace("read_csv(?", f"read_csv({lit(str(path))}"))
+            f"columns = {types})".replace("read_csv(?", f"read_csv({lit(str(path))}"))
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         return None
@@ -181,14 +190,17 @@ def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource) -> Tab
     con.execute(f"ALTER TABLE {table} DROP COLUMN __padded")
     con.execute(f"ALTER TABLE {table} ADD COLUMN {LINE} BIGINT")
     con.execute(f"UPDATE {table} SET {LINE} = rowid + 2")
-    return Table(resource, raw_name(resource), list(names), rows, scan)
+    return Table(resource, resource.name, list(names), rows, scan)
 
 
-def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, ran: set[str]) -> tuple[Table | None, list[Problem]]:
+def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, ran: set[str],
+         columns: Columns = text_columns) -> tuple[Table | None, list[Problem]]:
+    """The resource's file as a DuckDB table named by the resource, of the SELECT items `columns`
+    makes from each present field's text, plus LINE; and the structure problems found."""
     ran.update({"encoding-bom", "encoding-utf8", "header-missing-column", "header-extra-column",
                 "header-column-order", "row-ragged", "row-blank", "csv-unclosed-quote", "csv-parse"})
     rel = resource.path
-    table = _fast(con, root / rel, resource)
+    table = _fast(con, root / rel, resource, columns)
     if table is not None:
         return table, []
     data = (root / rel).read_bytes()
@@ -255,14 +267,14 @@ def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, ran: se
             problems.append(Problem("header-column-order", rel, line=1, column=name,
                                     value=str(seen[name] + 1), expected=str(expected.index(name) + 1)))
 
-    columns = list(zip(*rows)) if rows else [()] * len(header)
+    cells = list(zip(*rows)) if rows else [()] * len(header)
     raw = pl.DataFrame(
-        [pl.Series(name, columns[seen[name]], dtype=pl.Utf8) for name in present]
+        [pl.Series(name, cells[seen[name]], dtype=pl.Utf8) for name in present]
         + [pl.Series(LINE, lines, dtype=pl.Int64)]
     )
     raw = raw.with_columns(pl.when(pl.col(n).str.len_bytes() > 0).then(pl.col(n)).alias(n) for n in present)
-    name = raw_name(resource)
     con.register("__exact", raw.to_arrow())
-    con.execute(f"CREATE OR REPLACE TABLE {q(name)} AS SELECT * FROM __exact")
+    con.execute(f"CREATE OR REPLACE TABLE {q(resource.name)} AS SELECT {', '.join(columns(resource, present, q))}, "
+                f"{LINE} FROM __exact")
     con.unregister("__exact")
-    return Table(resource, name, present, raw.height), problems
+    return Table(resource, resource.name, present, raw.height), problems
