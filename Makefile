@@ -28,7 +28,7 @@ IS_PY311 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'
 
 # --- Commands ------------------------------------------------------------------------------
 
-.PHONY: help install validate test fmt fmt-check bench db sql parquet sql-script lock clean
+.PHONY: help install validate test fmt fmt-check coverage bench db sql parquet sql-script lock clean
 
 help: ## List the commands (this screen)
 	@echo "civharm: run these from the repository root."
@@ -76,6 +76,9 @@ fmt: install ## Rewrite data/*.csv in canonical form
 
 fmt-check: install ## Fail if any CSV is not in canonical form (changes nothing)
 	$(BIN)/python -m civharm.fmt --check
+
+coverage: install ## Refresh README.md's generated block: totals and what the data holds
+	$(BIN)/python -m civharm.coverage --write README.md
 
 # `import-ucdp` needs GED=path/to/ged.csv; DRY_RUN=1 prints the plan and writes nothing;
 # REVIEW=path writes a review of every event (.md for Markdown, CSV otherwise).
@@ -136,8 +139,8 @@ serve: install ## Serve the documentation on http://127.0.0.1:8000, rebuilt when
 
 # --- Versions, releases and citation (docs/versions.md) -------------------------------------
 
-# make diff FROM=… [TO=…]: FROM and TO are each a git revision, a package folder or a release
-# zip (TO defaults to the working tree); FORMAT=json for machines, markdown for CHANGELOG.md.
+# make diff FROM=… [TO=…]: FROM and TO are each a released version (0.2.0, resolved by
+# releases/versions.csv), a git revision, a package folder or a release zip (TO defaults to the working tree); FORMAT=json for machines, markdown for CHANGELOG.md.
 FROM ?=
 TO ?= .
 FORMAT ?= text
@@ -150,11 +153,11 @@ ID ?=
 CFF_VENV  := .venv-cff
 CFF_STAMP := $(CFF_VENV)/.installed
 
-.PHONY: diff bump release cite zenodo cff-check
+.PHONY: diff bump release verify-release cite zenodo cff-check
 
-diff: install ## Compare two versions, with the bump needed: make diff FROM=<rev|folder|zip> [TO=…] [FORMAT=json|markdown]
+diff: install ## Compare two versions, with the bump needed: make diff FROM=<version|rev|folder|zip> [TO=…] [FORMAT=json|markdown]
 	@if [ -z "$(FROM)" ]; then \
-	  echo "make diff needs FROM, a git revision, package folder or release zip: make diff FROM=HEAD~1 [TO=.] [FORMAT=json|markdown]" >&2; \
+	  echo "make diff needs FROM, a released version, git revision, package folder or release zip: make diff FROM=0.2.0 [TO=.] [FORMAT=json|markdown]" >&2; \
 	  exit 2; fi
 	@$(BIN)/python -m civharm.diff "$(FROM)" "$(TO)" --format "$(FORMAT)"
 
@@ -166,6 +169,12 @@ bump: install ## Set a new version and date everywhere and draft its changelog: 
 
 release: install ## Build dist/civharm-<version>.zip (reproducible), its Parquet files and DuckDB database
 	$(BIN)/python -m civharm.release build
+
+verify-release: install ## Rebuild a released version from the commit releases/versions.csv records and compare its sha256: make verify-release VERSION=0.2.0
+	@if [ -z "$(VERSION)" ]; then \
+	  echo "make verify-release needs VERSION, a version in releases/versions.csv: make verify-release VERSION=0.2.0" >&2; \
+	  exit 2; fi
+	@$(BIN)/python -m civharm.release verify "$(VERSION)"
 
 cite: install ## Print BibTeX, APA and the form to cite one incident (make cite ID=CH-000002)
 	@$(BIN)/python -m civharm.cite $(if $(ID),--id "$(ID)")

@@ -1,8 +1,10 @@
 """A synthetic civharm package of any size, valid by every rule, for `make bench`.
 
 N incidents, 2N claims (two sources' figures per incident, so the range rule has work to do),
-N/2 sources with unique URLs, the real actors, no tallies. Schemas and descriptor are the real
-ones, so the benchmark measures the validator the users run.
+N/2 sources with unique URLs, the real actors, no tallies, and about 3N/40 relations shaped like
+the real ones: day totals that contain strikes of the same day and toll (incidents 520 apart),
+some of them held in turn by a larger total, so chains of 'contains' are up to two deep.
+Schemas and descriptor are the real ones, so the benchmark measures the validator the users run.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def synthesize(out: Path, n: int) -> Path:
         pl.lit("locality").alias("location_precision"), pl.lit("airstrike").alias("means"),
         pl.lit("A-000001").alias("actor_id"), pl.lit("likely").alias("attribution"),
         pl.col("k").cast(pl.Utf8).alias("civilians_killed_min"), (pl.col("k") + 3).cast(pl.Utf8).alias("civilians_killed_max"),
-        pl.lit("fair").alias("assessment"),
+        pl.lit("fair").alias("grade"),  # two publishers per incident (see claims)
         pl.format("Synthetic strike number {}, with civilians killed, for the benchmark.", pl.col("i")).alias("summary")))
     j = pl.int_range(0, 2 * n, eager=True)
     write("claims", pl.DataFrame({"j": j}).select(
@@ -63,6 +65,18 @@ def synthesize(out: Path, n: int) -> Path:
         ((pl.col("j") // 2) % 40 + 1 + (pl.col("j") % 2) * 3).cast(pl.Utf8).alias("civilians_killed_min"),
         ((pl.col("j") // 2) % 40 + 1 + (pl.col("j") % 2) * 3).cast(pl.Utf8).alias("civilians_killed_max"),
         pl.lit("Reports civilians killed in a strike on this day.").alias("statement")))
+    # Containers are every tenth incident of even 520-blocks; each holds the incident 520 later
+    # (an odd block, never a container), and every other one also holds the container 1040 later.
+    c = pl.DataFrame({"i": pl.int_range(0, n, 10, eager=True)}).filter((pl.col("i") // 520) % 2 == 0)
+    pairs = pl.concat([c.select("i", (pl.col("i") + 520).alias("j")),
+                       c.filter((pl.col("i") // 520) % 4 == 0).select("i", (pl.col("i") + 1040).alias("j"))])
+    pairs = pairs.filter(pl.col("j") < n).sort("i", "j").with_row_index("r")
+    write("incident_relations", pairs.select(
+        pl.format("R-{}", pl.col("r").cast(pl.Utf8).str.zfill(7)).alias("relation_id"),
+        pl.format("CH-{}", pl.col("i").cast(pl.Utf8).str.zfill(7)).alias("incident_id"),
+        pl.format("CH-{}", pl.col("j").cast(pl.Utf8).str.zfill(7)).alias("related_incident_id"),
+        pl.lit("contains").alias("relation"),
+        pl.lit("A synthetic day total holding an incident of the same day.").alias("note")))
     return out
 
 

@@ -28,8 +28,9 @@ from .package import descriptor_path, load_json, load_resources
 CFF = "CITATION.cff"
 ZENODO = ".zenodo.json"
 EXAMPLE_ID = "CH-000002"
-KIND = {"incidents": "incident", "sources": "source", "claims": "claim", "tallies": "tally", "actors": "actor"}
-LABEL_FIELDS = ("summary", "title", "statement", "name")
+KIND = {"incidents": "incident", "sources": "source", "claims": "claim", "tallies": "tally", "actors": "actor",
+        "incident_relations": "relation"}
+LABEL_FIELDS = ("summary", "title", "statement", "name", "note")
 LICENCE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/"}
 
 
@@ -268,7 +269,7 @@ def cite_id(c: Citation, identifier: str) -> tuple[str, int]:
                             "", "  " + incident_form(c.version, r["resolves_to"], kind)]
                 return "\n".join(out) + "\n", 0
         return (f"civharm v{c.version} has no row with the ID {identifier}. IDs look like CH-000002 "
-                "(incident), S-000001 (source), CL-000001 (claim), T-000001 (tally), A-000001 (actor).\n", 1)
+                "(incident), S-000001 (source), CL-000001 (claim), T-000001 (tally), A-000001 (actor), R-000001 (relation).\n", 1)
     name, row = found
     kind = KIND.get(name, name)
     out = [incident_form(c.version, identifier, kind), ""]

@@ -7,9 +7,11 @@ resource descriptions in `datapackage.json`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .package import Resource, descriptor_path, load_json, load_resources
+from .grades import grade_views_sql
 from .ranges import expected_ranges_sql, figure_stems
 
 REPO = Path(__file__).resolve().parents[1]
@@ -108,18 +110,55 @@ def load_script(root: Path, descriptor: dict, absolute: bool = False) -> str:
         out.extend(_load(r, root if absolute else None))
         out.append("")
     stems = figure_stems(next(r for r in resources if r.name == "claims").field_names)
-    out.extend(views(stems))
+    out.extend(views(stems, resources))
     return "\n".join(out)
 
 
-def views(stems: list[str]) -> list[str]:
-    """The views, in creation order: the range rule's view first, then `sql/views/*.sql`."""
+def views(stems: list[str], resources: list[Resource] = ()) -> list[str]:
+    """The views, in creation order: the range rule's view and the campaigns (from the schema),
+    then `sql/views/*.sql`, then the grade and position rules' views (civharm/grades.py), which
+    read source_chains."""
     out = ["-- incident_claim_ranges: the methodology's range rule (civharm/ranges.py), per incident.\n"
            f"CREATE VIEW incident_claim_ranges AS\n{expected_ranges_sql(stems)};\n"
            "COMMENT ON VIEW incident_claim_ranges IS 'Per incident, the smallest and largest figure its claims "
-           "state (the range rule of the methodology).';\n"]
-    for view in sorted(VIEWS.glob("*.sql")):
+           "state (the range rule of the methodology).';\n",
+           campaigns_view(resources)]
+    for view in view_files():
         out.append(view.read_text().strip() + "\n")
+    out.extend(grade_views_sql(stems))
+    return out
+
+
+def campaigns_view(resources: list[Resource]) -> str:
+    """The `campaigns` view: each value of incidents.campaign with its meaning and the dates its
+    category in the schema gives (`start`, `end`), so that views can set coverage against them."""
+    field = next((f for r in resources if r.name == "incidents" for f in r.fields if f["name"] == "campaign"), {})
+    rows = [f"({lit(c['value'])}, {lit(c.get('label', ''))}, "
+            + ", ".join(f"CAST({lit(c[k]) if c.get(k) else 'NULL'} AS DATE)" for k in ("start", "end")) + ")"
+            for c in field.get("categories", [])]
+    body = (f"SELECT * FROM (VALUES {', '.join(rows)}) AS c(campaign, label, date_start, date_end)" if rows else
+            "SELECT CAST(NULL AS VARCHAR) AS campaign, CAST(NULL AS VARCHAR) AS label, "
+            "CAST(NULL AS DATE) AS date_start, CAST(NULL AS DATE) AS date_end WHERE false")
+    return ("-- campaigns: generated from the categories of incidents.campaign in schemas/.\n"
+            f"CREATE VIEW campaigns AS\n{body};\n"
+            "COMMENT ON VIEW campaigns IS 'Each campaign with its meaning and its first and last day, as "
+            "schemas/incidents.schema.json states them (the categories of campaign).';\n")
+
+
+def view_files() -> list[Path]:
+    """`sql/views/*.sql` in creation order: a file after the files whose views it reads (DuckDB
+    binds a view when it is created), otherwise by name."""
+    files = sorted(VIEWS.glob("*.sql"))
+    texts = {f: f.read_text() for f in files}
+    creates = {f: set(re.findall(r"CREATE\s+VIEW\s+(\w+)", t, re.I)) for f, t in texts.items()}
+    words = {f: set(re.findall(r"\w+", re.sub(r"--[^\n]*", "", t))) for f, t in texts.items()}
+    needs = {f: {g for g in files if g != f and creates[g] & words[f]} for f in files}
+    out: list[Path] = []
+    while len(out) < len(files):
+        ready = [f for f in files if f not in out and needs[f] <= set(out)]
+        if not ready:
+            raise ValueError(f"the views in {sorted(f.name for f in files if f not in out)} read each other in a cycle")
+        out.append(ready[0])
     return out
 
 

@@ -1,8 +1,9 @@
 """`make diff FROM=… [TO=…]`: what changed between two versions of the package, and which
 version bump that needs.
 
-A version is a git revision (anything `git rev-parse` takes: a tag, a commit, HEAD~3), a
-package folder, a datapackage.json, or a release zip; TO defaults to the working tree (.).
+A version is a released version number (0.2.0 or v0.2.0, resolved to its commit by the version
+ledger releases/versions.csv, so no git tag is needed), a git revision (anything `git rev-parse`
+takes: a tag, a commit, HEAD~3), a package folder, a datapackage.json, or a release zip; TO defaults to the working tree (.).
 Each resource is compared by its primary key, with every CSV read as text (what a reader
 sees, blank = missing) and each version's own schemas:
 
@@ -46,6 +47,7 @@ import polars as pl
 from .cite import LABEL_FIELDS
 from .ids import LEDGER, has_tombstones, read_ledger
 from .package import Resource, descriptor_path, id_sort_key, load_json, load_resources
+from . import versions
 
 LEVELS = ("none", "patch", "minor", "major")
 MD_LIST = 30  # markdown: more added rows than this in one resource are given as ID ranges
@@ -120,9 +122,15 @@ def open_version(spec: str, cwd: str | Path = ".") -> Iterator[Version]:
         yield _load(spec, "folder", desc.parent, spec)
         return
     sha = _git(["rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"], cwd)
+    released = None if sha else _released(spec, cwd)
+    if released:
+        sha = _git(["rev-parse", "--verify", "--quiet", f"{released}^{{commit}}"], cwd)
+        if not sha:
+            raise DiffError(f"{spec} was released from commit {released[:10]} ({versions.LEDGER}), "
+                            "which this clone does not have: fetch the full history (git fetch --unshallow)")
     if not sha:
-        raise DiffError(f"{spec!r} is neither a package folder, a datapackage.json, a release zip, "
-                        "nor a git revision of this repository")
+        raise DiffError(f"{spec!r} is neither a released version ({versions.LEDGER}), a package folder, "
+                        "a datapackage.json, a release zip, nor a git revision of this repository")
     prefix = _git(["rev-parse", "--show-prefix"], cwd) or ""
     tree = f"{sha}:{prefix}" if prefix else sha
     names = set((_git(["ls-tree", "--name-only", tree], cwd) or "").splitlines())
@@ -140,6 +148,16 @@ def open_version(spec: str, cwd: str | Path = ".") -> Iterator[Version]:
                 tar.extractall(tmp)
         label = spec if sha.startswith(spec) else f"{spec}, commit {sha[:10]}"
         yield _load(spec, "git", Path(tmp), label)
+
+
+def _released(spec: str, cwd: Path) -> str | None:
+    """The commit the version ledger records for '0.2.0' / 'v0.2.0', or None."""
+    top = _git(["rev-parse", "--show-toplevel"], cwd)
+    try:
+        row = versions.lookup(spec, top or cwd)
+    except versions.VersionLedgerError as e:
+        raise DiffError(str(e)) from e
+    return row["commit"] if row else None
 
 
 # --- reading -------------------------------------------------------------------------------------

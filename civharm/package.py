@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RESOURCE_NAMES = ("incidents", "sources", "claims", "tallies", "actors")
+RESOURCE_NAMES = ("incidents", "sources", "claims", "tallies", "actors", "incident_relations")
 
 
 def descriptor_path(path: str | Path) -> Path:

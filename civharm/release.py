@@ -2,8 +2,8 @@
 
     python -m civharm.release build [--out dist] [--zip-only]
         dist/civharm-<version>.zip: datapackage.json (each resource with `bytes` and a sha256
-        `hash`), the data, the schemas, README, licences, CITATION.cff, CHANGELOG.md and the ID
-        ledger; byte-for-byte reproducible (entries sorted, every timestamp the release date,
+        `hash`), the data, the schemas, README, licences, CITATION.cff, CHANGELOG.md, the ID
+        ledger and COVERAGE.md (totals and coverage, generated from the views); byte-for-byte reproducible (entries sorted, every timestamp the release date,
         permissions 0644, deflate level 9), so building twice gives the same sha256. Beside it:
         civharm-<version>.zip.sha256, civharm-<version>-parquet/ and civharm-<version>.duckdb
         (DuckDB files are not byte-reproducible, so they stay outside the zip). Only a package
@@ -24,10 +24,13 @@ import argparse
 import copy
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
+import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -36,13 +39,14 @@ import yaml
 
 from validate.release import SEMVER  # one definition of a version number
 
-from . import cite, ids
+from . import cite, ids, versions
 from .package import descriptor_path, load_json, load_resources, write_atomically
 
 # Files that travel with the data in the zip, when the package has them.
 # sql/load.sql: so that a reader with only the DuckDB CLI can load the unpacked zip.
 EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", cite.CFF, "CHANGELOG.md", ids.LEDGER, "sql/load.sql")
 CHANGELOG = "CHANGELOG.md"
+COVERAGE = "COVERAGE.md"  # generated into the zip (coverage_text), never kept in the repository
 ZIP_MODE = 0o644
 DOS_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -80,7 +84,24 @@ def zip_entries(root: Path, descriptor: dict) -> dict[str, bytes]:
     for rel in EXTRA_FILES:
         if (root / rel).is_file():
             entries[rel] = (root / rel).read_bytes()
+    entries[COVERAGE] = coverage_text(root, descriptor).encode("utf-8")
     return entries
+
+
+def coverage_text(root: Path, descriptor: dict) -> str:
+    """COVERAGE.md: the totals (deduplicated and raw) and what the data holds, from the views."""
+    from .coverage import markdown
+    from .db import connect
+
+    con = connect(root)
+    try:
+        body = markdown(con)
+    finally:
+        con.close()
+    return (f"# {descriptor.get('title') or descriptor.get('name') or 'civharm'} {descriptor.get('version', '')}: "
+            "what the data holds\n\nGenerated from this release's data by the views campaign_totals, "
+            "campaign_coverage and coverage (sql/views/); the rules behind the totals are in the "
+            "methodology (Deduplicated totals).\n\n" + body)
 
 
 def zip_timestamp(descriptor: dict) -> tuple:
@@ -140,8 +161,22 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
     name = str(meta.get("name") or "civharm")
     out = Path(out)
     target = out / f"{name}-{version}.zip"
+    try:
+        recorded = versions.read(root).get(version)
+    except versions.VersionLedgerError as e:
+        raise ReleaseError(str(e)) from e
     entries = zip_entries(root, meta)
-    digest = write_zip(entries, target, zip_timestamp(meta))
+    # Built beside the target and compared with the ledger before it replaces anything: a
+    # version already released must come out byte for byte as it was.
+    check = out / f".{target.name}.new"
+    digest = write_zip(entries, check, zip_timestamp(meta))
+    if recorded and recorded["zip_sha256"] and recorded["zip_sha256"] != digest:
+        check.unlink()
+        raise ReleaseError(
+            f"{version} was released as a zip with sha256 {recorded['zip_sha256']} (commit "
+            f"{recorded['commit'][:10]}, {versions.LEDGER}), but this package builds {digest}: it changed "
+            f"since {version} was released. A released version never changes: make bump VERSION=<next> FROM={version}.")
+    os.replace(check, target)
     sums = out / f"{target.name}.sha256"
     write_atomically(sums, f"{digest}  {target.name}\n".encode())
     log(f"wrote {target} ({len(entries)} files, {target.stat().st_size:,} bytes)")
@@ -156,7 +191,63 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
         database = build_db(desc, out / f"{name}-{version}.duckdb")
         log(f"wrote {database}")
         result.update(parquet=parquet, duckdb=database)
+    if not recorded:
+        _record(root, version, meta, digest, log)
     return result
+
+
+def _record(root: Path, version: str, meta: dict, digest: str, log) -> None:
+    """Add a first release of a version to the version ledger, when the repository is clean, so
+    that HEAD is the commit the zip was built from."""
+    git = lambda *a: subprocess.run(["git", *a], cwd=root, capture_output=True, text=True)  # noqa: E731
+    head, status = git("rev-parse", "HEAD"), git("status", "--porcelain", "--untracked-files=no")
+    if head.returncode != 0 or not (root / versions.LEDGER).parent.is_dir():
+        return  # not a repository with a ledger (a test copy, an unpacked zip): nothing to record
+    if status.stdout.strip():
+        log(f"note: not recorded in {versions.LEDGER}: the working tree has uncommitted changes, so no "
+            f"commit holds what was built. Commit, then run make release again to record {version}.")
+        return
+    released_on = str(meta.get("created", ""))[:10]
+    versions.record(root, version, released_on, head.stdout.strip(), digest)
+    log(f"recorded {version} (commit {head.stdout.strip()[:10]}, sha256 {digest[:12]}…) in {versions.LEDGER}: "
+        "commit that file, so every clone can resolve and check this version")
+
+
+def verify(version: str, root: str | Path = ".", log=print) -> str:
+    """Rebuild a released version's zip from its recorded commit, with that commit's own code,
+    and compare it with the recorded sha256 (make verify-release VERSION=…)."""
+    root = Path(root).resolve()
+    try:
+        row = versions.lookup(version, root)
+    except versions.VersionLedgerError as e:
+        raise ReleaseError(str(e)) from e
+    if row is None:
+        known = ", ".join(versions.read(root)) or "none"
+        raise ReleaseError(f"{version} is not in {versions.LEDGER} (recorded: {known})")
+    if not row["zip_sha256"]:
+        raise ReleaseError(f"{row['version']} was released without a zip ({row['notes'] or 'no hash recorded'}); "
+                           f"nothing to compare. Read it with make diff FROM={row['version']}.")
+    with tempfile.TemporaryDirectory(prefix="civharm-verify-") as tmp:
+        archive = subprocess.run(["git", "archive", "--format=tar", row["commit"]], cwd=root, capture_output=True)
+        if archive.returncode != 0:
+            raise ReleaseError(f"this clone lacks commit {row['commit'][:10]} of {row['version']} "
+                               f"(git fetch --unshallow): {archive.stderr.decode().strip()}")
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        # That commit's own code, run from its tree (the working directory comes first on sys.path).
+        proc = subprocess.run([sys.executable, "-m", "civharm.release", "build", "--zip-only", "--out", "dist"],
+                              cwd=tmp, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": tmp})
+        if proc.returncode != 0:
+            raise ReleaseError(f"building {row['version']} from commit {row['commit'][:10]} failed:\n{proc.stderr}")
+        built = next(Path(tmp, "dist").glob("*.zip"))
+        digest = hashlib.sha256(built.read_bytes()).hexdigest()
+    if digest != row["zip_sha256"]:
+        raise ReleaseError(f"{row['version']} rebuilt from commit {row['commit'][:10]} gives sha256 {digest}, "
+                           f"not the recorded {row['zip_sha256']}: the build is not reproducible here "
+                           "(a different zlib or Python?); see docs/versions.md")
+    log(f"{row['version']}: commit {row['commit'][:10]} rebuilds {built.name} byte for byte "
+        f"(sha256 {digest})")
+    return digest
 
 
 # --- bump -------------------------------------------------------------------------------------
@@ -298,6 +389,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--package", default=".", help="package folder or its datapackage.json (default: .)")
     b.add_argument("--out", default="dist", help="output folder (default: dist)")
     b.add_argument("--zip-only", action="store_true", help="only the zip and its .sha256 (no Parquet, no DuckDB)")
+    v = sub.add_parser("verify", help="rebuild a released version from its recorded commit and compare the zip's sha256")
+    v.add_argument("version", help="a version recorded in releases/versions.csv (0.2.0)")
     p = sub.add_parser("bump", help="set a new version and release date everywhere; draft the changelog entry")
     p.add_argument("version", help="the new version, MAJOR.MINOR.PATCH")
     p.add_argument("--from", dest="from_spec", required=True,
@@ -309,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             build(args.package, args.out, args.zip_only)
+        elif args.command == "verify":
+            verify(args.version)
         else:
             bump(args.package, args.version, args.from_spec, args.date, args.dry_run)
     except ReleaseError as e:

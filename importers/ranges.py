@@ -41,19 +41,23 @@ def _int(value) -> int | None:
 def ranges_by_incident(claims: Iterable[Mapping]) -> dict[str, dict[str, int | None]]:
     """The range rule for every incident the claims name.
 
-    claims: dicts with `incident_id` and any of the eight figure fields (CSV text such as '42'
-    or '', ints, or None; a missing key counts as blank). Returns {incident_id: {field: int or
+    claims: dicts with `incident_id`, any of the eight figure fields (CSV text such as '42'
+    or '', ints, or None; a missing key counts as blank) and `superseded_by` (a claim that has
+    one is left out, as the rule says). Returns {incident_id: {field: int or
     None}} with all eight RANGE_FIELDS for each incident that has at least one claim.
     """
     ids: list[str] = []
+    superseded: list[str | None] = []
     cols: dict[str, list[int | None]] = {f: [] for f in RANGE_FIELDS}
     for claim in claims:
         ids.append(str(claim["incident_id"]))
+        superseded.append(claim.get("superseded_by") or None)
         for f in RANGE_FIELDS:
             cols[f].append(_int(claim.get(f)))
     if not ids:
         return {}
     table = pa.table({"incident_id": pa.array(ids, pa.string()),
+                      "superseded_by": pa.array(superseded, pa.string()),
                       **{f: pa.array(v, pa.int64()) for f, v in cols.items()}})
     con = duckdb.connect()
     try:

@@ -20,7 +20,9 @@ What it writes:
 - for an event that matches no incident, a new incident (next free CH- id), graded
   single_source, means and attribution unknown, figures from its claim;
 - for an incident that gains or changes a UCDP claim, its figure ranges recomputed by the
-  methodology's range rule (importers/ranges.py).
+  methodology's range rule (importers/ranges.py), and its grade and belligerent position by
+  the grade rule (civharm/grades.py): a UCDP figure can lift a `weak` or `belligerent_only`
+  incident to `single_source`, never to `fair` (a compiled dataset is not an independent source).
 
 The matching rule (also in importers/README.md):
 1. An event whose claim already exists keeps the incident that claim is on (a re-run never moves
@@ -73,6 +75,7 @@ from civharm.package import id_sort_key
 from .package_io import (IdAllocator, Package, PackageError, dump_descriptor, load_package, released_ids,
                          write_atomically)
 from .ranges import FIGURE_STEMS, RANGE_FIELDS, ranges_by_incident
+from civharm.grades import DERIVED_FIELDS, derived_from_rows
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -179,7 +182,7 @@ SCHEMA_VALUES = {
     "incidents": {"status": ["active"], "campaign": sorted({a.campaign for a in AREAS.values()}),
                   "date_precision": ["day", "range", "month"],
                   "location_precision": ["point", "locality", "admin2", "admin1", "country"],
-                  "means": ["unknown"], "attribution": ["unknown"], "assessment": ["single_source"]},
+                  "means": ["unknown"], "attribution": ["unknown"], "grade": ["single_source"]},
     "claims": {"claim_type": ["report"]},
     "sources": {"source_type": ["dataset"], "category": ["dataset"]},
 }
@@ -833,7 +836,7 @@ def new_incident(ev: Event, incident_id: str, claim_id: str, fields: list[str], 
         "neighbourhood": landmark,
         "latitude": ev.get("latitude"), "longitude": ev.get("longitude"),
         "location_precision": location_precision(ev), "means": "unknown", "actor_id": "",
-        "attribution": "unknown", "assessment": "single_source",
+        "attribution": "unknown", "grade": "single_source",
     })
     inc["summary"] = incident_summary(ev, inc)
     inc["notes"] = incident_notes(ev, claim_id)
@@ -870,6 +873,7 @@ class Plan:
     claims_unchanged: list[str] = field(default_factory=list)
     incidents_added: list[str] = field(default_factory=list)
     ranges_changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (before, after)
+    grades_changed: dict[str, list[str]] = field(default_factory=dict)  # id -> ["grade a -> b", ...]
     files: dict[Path, bytes] = field(default_factory=dict)  # what would be written
 
     @property
@@ -888,7 +892,7 @@ def _check_schemas(pkg: Package) -> None:
     needed = {
         "incidents": ["incident_id", "status", "campaign", "date_start", "date_end", "date_precision", "country",
                       "admin1", "admin2", "locality", "neighbourhood", "latitude", "longitude",
-                      "location_precision", "means", "actor_id", "attribution", *RANGE_FIELDS, "assessment",
+                      "location_precision", "means", "actor_id", "attribution", *RANGE_FIELDS, *DERIVED_FIELDS,
                       "summary", "notes"],
         "claims": ["claim_id", "incident_id", "cited_source_id", "notes", *CLAIM_OWNED],
         "sources": ["source_id", "source_type", "category", "publisher", "author", "title", "url", "language",
@@ -969,10 +973,22 @@ def make_plan(pkg: Package, selection: Selection, crosswalk: dict[str, Crosswalk
                         plan.ranges_changed[inc["incident_id"]] = (_fmt_range(before), _fmt_range(want))
                     inc.update(want)
     claims.changed = bool(plan.claims_added or plan.claims_updated)
-    incidents.changed = bool(plan.incidents_added or plan.ranges_changed)
     if source_added:
         sources.rows.append(ged_source_row(source_id, sources.fields))
         sources.changed = True
+    if touched:
+        # The grade rule reads every table (sources' chains, actors' coalitions), as validation does.
+        want = derived_from_rows({name: (pkg[name].fields, pkg[name].rows)
+                                  for name in ("incidents", "claims", "sources", "actors", "tallies")})
+        for inc in incidents.rows:
+            iid = inc["incident_id"]
+            if iid in touched and inc["status"] == "active" and iid in want:
+                changes = [f"{f} {inc[f] or 'blank'} -> {want[iid][f] or 'blank'}"
+                           for f in DERIVED_FIELDS if inc[f] != want[iid][f]]
+                if changes and iid not in plan.incidents_added:
+                    plan.grades_changed[iid] = changes
+                inc.update(want[iid])
+    incidents.changed = bool(plan.incidents_added or plan.ranges_changed or plan.grades_changed)
 
     for table in (sources, incidents, claims):
         if table.changed:
@@ -1112,6 +1128,8 @@ def print_plan(plan: Plan, pkg: Package, args, out=None) -> None:
       f"{len(plan.claims_unchanged)} unchanged")
     for inc_id, (before, after) in plan.ranges_changed.items():
         p(f"  range of {inc_id}: {before} -> {after}")
+    for inc_id, changes in plan.grades_changed.items():
+        p(f"  {inc_id}: {'; '.join(changes)}")
     if plan.files:
         for path in plan.files:
             p(f"  {'would write' if args.dry_run else 'writes'} {path.relative_to(pkg.root).as_posix()}")
@@ -1177,7 +1195,7 @@ def main(argv: list[str] | None = None) -> int:
             raise BadInput(f"package: {args.package} is invalid ({report.errors} error(s)); run make validate "
                            "and fix them before importing")
         try:
-            pkg = load_package(args.package, ("incidents", "claims", "sources"))
+            pkg = load_package(args.package, ("incidents", "claims", "sources", "actors", "tallies"))
         except PackageError as e:
             raise BadInput(f"package: {e}") from e
         _check_schemas(pkg)

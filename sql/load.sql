@@ -4,14 +4,17 @@
 --   duckdb civharm.duckdb -init sql/load.sql      (or, in memory: duckdb -init sql/load.sql)
 
 CREATE TYPE "actor_type" AS ENUM ('coalition', 'state', 'non_state_armed_group', 'unknown');
-CREATE TYPE "assessment" AS ENUM ('confirmed', 'fair', 'weak', 'single_source', 'contested', 'discounted');
+CREATE TYPE "area_level" AS ENUM ('locality', 'admin2', 'admin1', 'country');
 CREATE TYPE "attribution" AS ENUM ('declared', 'likely', 'contested', 'unknown');
+CREATE TYPE "belligerent_position" AS ENUM ('conceded', 'denied');
 CREATE TYPE "campaign" AS ENUM ('raqqa-2017', 'mosul-2016-2017');
 CREATE TYPE "category" AS ENUM ('belligerent', 'monitor', 'media', 'dataset', 'other');
 CREATE TYPE "claim_type" AS ENUM ('report', 'admission', 'denial');
 CREATE TYPE "date_precision" AS ENUM ('day', 'range', 'month');
+CREATE TYPE "grade" AS ENUM ('fair', 'single_source', 'weak', 'belligerent_only');
 CREATE TYPE "location_precision" AS ENUM ('point', 'neighbourhood', 'locality', 'admin2', 'admin1', 'country');
 CREATE TYPE "means" AS ENUM ('airstrike', 'artillery', 'air_or_artillery', 'ground_fire', 'explosive_device', 'execution', 'other', 'unknown');
+CREATE TYPE "relation" AS ENUM ('contains', 'overlaps', 'possible_duplicate', 'companion_entry');
 CREATE TYPE "source_type" AS ENUM ('news_article', 'ngo_statement', 'ngo_report', 'incident_record', 'military_statement', 'government_statement', 'dataset', 'social_media');
 CREATE TYPE "status" AS ENUM ('active', 'merged', 'retracted');
 
@@ -95,7 +98,9 @@ CREATE TABLE "incidents" (
     "women_killed_max" BIGINT,
     "injured_min" BIGINT,
     "injured_max" BIGINT,
-    "assessment" "assessment" NOT NULL,
+    "grade" "grade" NOT NULL,
+    "belligerent_position" "belligerent_position",
+    "belligerent_position_date" DATE,
     "summary" VARCHAR,
     "notes" VARCHAR,
     PRIMARY KEY ("incident_id"),
@@ -107,7 +112,7 @@ COMMENT ON COLUMN "incidents"."incident_id" IS 'Stable, opaque identifier of the
 COMMENT ON COLUMN "incidents"."status" IS 'Whether the row is a live incident or a tombstone kept so that a published ID always resolves. Values: active = A current incident: counted in views and figures.; merged = A tombstone: the incident turned out to be the same event as the one in merged_into, which now holds its claims.; retracted = A tombstone: the project no longer considers this an incident of civilian harm; status_reason says why..';
 COMMENT ON COLUMN "incidents"."merged_into" IS 'For a merged incident, the active incident that absorbed it. Blank for active and retracted incidents.';
 COMMENT ON COLUMN "incidents"."status_reason" IS 'Why a merged or retracted incident was tombstoned, in one sentence. Required unless status is active.';
-COMMENT ON COLUMN "incidents"."campaign" IS 'The military campaign the incident belongs to. Values: raqqa-2017 = The campaign for Raqqa, Syria: the battle for the city ran 6 June - 17 October 2017; incidents elsewhere in Ar-Raqqa governorate in June - October 2017 belong here too.; mosul-2016-2017 = The battle for Mosul, Iraq, 17 October 2016 - 20 July 2017..';
+COMMENT ON COLUMN "incidents"."campaign" IS 'The military campaign the incident belongs to. Each value''s category also gives the campaign''s first and last day (start, end), which the campaigns and campaign_coverage views read. Values: raqqa-2017 = The campaign for Raqqa, Syria: the battle for the city ran 6 June - 17 October 2017; incidents elsewhere in Ar-Raqqa governorate in June - October 2017 belong here too.; mosul-2016-2017 = The battle for Mosul, Iraq, 17 October 2016 - 20 July 2017..';
 COMMENT ON COLUMN "incidents"."date_start" IS 'First day on which the incident may have happened (ISO 8601, YYYY-MM-DD).';
 COMMENT ON COLUMN "incidents"."date_end" IS 'Last day on which the incident may have happened; equal to date_start when the day is known.';
 COMMENT ON COLUMN "incidents"."date_precision" IS 'How precisely the sources fix the date. Values: day = The incident happened on date_start, which equals date_end.; range = The incident happened on one or more days between date_start and date_end; the sources do not narrow it further.; month = Only the month is known; date_start and date_end span it..';
@@ -126,11 +131,13 @@ COMMENT ON COLUMN "incidents"."civilians_killed_min" IS 'Lowest number of civili
 COMMENT ON COLUMN "incidents"."civilians_killed_max" IS 'Highest number of civilians killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "incidents"."children_killed_min" IS 'Lowest number of children (under 18) killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
 COMMENT ON COLUMN "incidents"."children_killed_max" IS 'Highest number of children (under 18) killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "incidents"."women_killed_min" IS 'Lowest number of women (18 and over) killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
-COMMENT ON COLUMN "incidents"."women_killed_max" IS 'Highest number of women (18 and over) killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "incidents"."women_killed_min" IS 'Lowest number of women (18 and over; girls are counted as children) killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "incidents"."women_killed_max" IS 'Highest number of women (18 and over; girls are counted as children) killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "incidents"."injured_min" IS 'Lowest number of civilians injured in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
 COMMENT ON COLUMN "incidents"."injured_max" IS 'Highest number of civilians injured in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "incidents"."assessment" IS 'The project''s grade of how well the incident is documented. Values: confirmed = A belligerent conceded civilian harm in this incident.; fair = Two or more independent credible sources report the harm and agree on its main facts.; weak = Reported, but by thin, vague or inconsistent sources.; single_source = Reported by one source only, as yet uncorroborated (for example an imported dataset''s event).; contested = Sources dispute who caused the harm or whether civilians were harmed.; discounted = Later evidence shows the harm did not happen as reported..';
+COMMENT ON COLUMN "incidents"."grade" IS 'How well the incident is documented, derived from its current (not superseded) claims by the methodology''s grade rule: how many independent sources report it and whether any gives a figure. It says nothing about what a belligerent said; see belligerent_position. Values: fair = Reports that rest on two or more independent original sources (not chained by cited_source_id or republished_from, different publishers; a compiled dataset such as UCDP GED and belligerents'' own statements not counted), at least one of them with a figure.; single_source = Reports that rest on one original source only, at least one of them with a figure: as yet uncorroborated by an independent source. That source may itself summarise several outlets (an Airwars page counts as one), and an imported dataset''s event alone (UCDP GED) is single_source too.; weak = Reported, but no report gives any figure of civilians killed or injured (''several'', ''dozens'').; belligerent_only = Known only from a belligerent''s own admission or denial: no report by anyone else is recorded..';
+COMMENT ON COLUMN "incidents"."belligerent_position" IS 'What the belligerent the incident is attributed to (actor_id, or the coalition it belongs to) said about civilian harm in it, from its latest current admission or denial claim. Blank when it has not spoken, or when no actor is attributed. Values: conceded = The belligerent conceded that it caused civilian harm (deaths or injuries) in the incident; the admission claim holds the figures it conceded.; denied = The belligerent denied causing civilian harm, or assessed the allegation as not credible or unsupported by evidence..';
+COMMENT ON COLUMN "incidents"."belligerent_position_date" IS 'The publication date of the source that reports the belligerent''s latest current statement (its published_on). Blank when belligerent_position is blank or that source is undated; the claim''s statement then says when, in words.';
 COMMENT ON COLUMN "incidents"."summary" IS 'What happened, in the project''s own words, in one or two sentences. Required for active incidents.';
 COMMENT ON COLUMN "incidents"."notes" IS 'Caveats for researchers: uncertain dates, possible duplicates, disagreements between sources.';
 
@@ -158,11 +165,13 @@ CREATE TABLE "claims" (
     "source_coding" VARCHAR,
     "statement" VARCHAR NOT NULL,
     "notes" VARCHAR,
+    "superseded_by" VARCHAR,
     PRIMARY KEY ("claim_id"),
     FOREIGN KEY ("incident_id") REFERENCES "incidents" ("incident_id"),
     FOREIGN KEY ("source_id") REFERENCES "sources" ("source_id"),
     FOREIGN KEY ("cited_source_id") REFERENCES "sources" ("source_id"),
-    FOREIGN KEY ("actor_id") REFERENCES "actors" ("actor_id")
+    FOREIGN KEY ("actor_id") REFERENCES "actors" ("actor_id"),
+    FOREIGN KEY ("superseded_by") REFERENCES "claims" ("claim_id")
 );
 COMMENT ON TABLE "claims" IS 'What one source says about one incident, with the figures as that source states them.';
 COMMENT ON COLUMN "claims"."claim_id" IS 'Stable, opaque identifier of the claim: ''CL-'' and at least six digits.';
@@ -179,8 +188,8 @@ COMMENT ON COLUMN "claims"."civilians_killed_min" IS 'Lowest number of civilians
 COMMENT ON COLUMN "claims"."civilians_killed_max" IS 'Highest number of civilians killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "claims"."children_killed_min" IS 'Lowest number of children (under 18) killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
 COMMENT ON COLUMN "claims"."children_killed_max" IS 'Highest number of children (under 18) killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "claims"."women_killed_min" IS 'Lowest number of women (18 and over) killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
-COMMENT ON COLUMN "claims"."women_killed_max" IS 'Highest number of women (18 and over) killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "claims"."women_killed_min" IS 'Lowest number of women (18 and over; girls are counted as children) killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "claims"."women_killed_max" IS 'Highest number of women (18 and over; girls are counted as children) killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "claims"."injured_min" IS 'Lowest number of civilians injured according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
 COMMENT ON COLUMN "claims"."injured_max" IS 'Highest number of civilians injured according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "claims"."external_id" IS 'The source''s own identifier for the event, such as an Airwars code (CS1397) or a UCDP GED event id (247150).';
@@ -188,6 +197,7 @@ COMMENT ON COLUMN "claims"."external_url" IS 'The canonical web address of the s
 COMMENT ON COLUMN "claims"."source_coding" IS 'The source''s own classification of the event, kept as it codes it: ''key=value'' pairs separated by ''; '' (for example UCDP''s type_of_violence, dyad_name and precision codes, or Airwars'' grade). Blank when the source codes nothing.';
 COMMENT ON COLUMN "claims"."statement" IS 'What the source says about the incident, in the project''s own words.';
 COMMENT ON COLUMN "claims"."notes" IS 'Caveats: how a figure was read from the text, or where the claim disagrees with its cited source.';
+COMMENT ON COLUMN "claims"."superseded_by" IS 'The later claim of the same source, or of another source of the same publisher, about the same incident that revises this one (a raised toll, a revised admission). Blank when the claim is current. A superseded claim stays visible but no longer sets the incident''s range, grade or belligerent position.';
 
 CREATE TABLE "tallies" (
     "tally_id" VARCHAR NOT NULL,
@@ -199,6 +209,8 @@ CREATE TABLE "tallies" (
     "campaign" "campaign" NOT NULL,
     "country" VARCHAR NOT NULL,
     "area" VARCHAR NOT NULL,
+    "area_level" "area_level",
+    "area_name" VARCHAR,
     "actor_id" VARCHAR,
     "external_id" VARCHAR,
     "external_url" VARCHAR,
@@ -227,6 +239,8 @@ COMMENT ON COLUMN "tallies"."period_text" IS 'The period as the source states it
 COMMENT ON COLUMN "tallies"."campaign" IS 'The campaign the tally belongs to. Values: raqqa-2017 = The campaign for Raqqa, Syria: the battle for the city ran 6 June - 17 October 2017; incidents elsewhere in Ar-Raqqa governorate in June - October 2017 belong here too.; mosul-2016-2017 = The battle for Mosul, Iraq, 17 October 2016 - 20 July 2017..';
 COMMENT ON COLUMN "tallies"."country" IS 'Country of the area, as an ISO 3166-1 alpha-3 code.';
 COMMENT ON COLUMN "tallies"."area" IS 'The area the figure covers, as the source names it.';
+COMMENT ON COLUMN "tallies"."area_level" IS 'Which of the incidents'' place fields area_name is compared with, so the tally is set only beside incidents in the same area (the tally_coverage view). Blank when the area cannot be put in the incidents'' terms: the tally is then not compared. Values: locality = The area is a town or city: incidents whose locality is area_name.; admin2 = The area is a district: incidents whose admin2 is area_name.; admin1 = The area is a governorate or province: incidents whose admin1 is area_name.; country = The area is a whole country: incidents whose country is area_name..';
+COMMENT ON COLUMN "tallies"."area_name" IS 'The area in the incidents'' own spelling, as it appears in their locality, admin2, admin1 or country field (the one area_level names). Set exactly when area_level is.';
 COMMENT ON COLUMN "tallies"."actor_id" IS 'The actor the source blames for the deaths it counts. Blank when it blames no one.';
 COMMENT ON COLUMN "tallies"."external_id" IS 'The source''s own identifier for the aggregate entry, such as an Airwars code for a ''general'' entry (CS1397).';
 COMMENT ON COLUMN "tallies"."external_url" IS 'The canonical web address of the source''s record for the entry.';
@@ -234,12 +248,32 @@ COMMENT ON COLUMN "tallies"."civilians_killed_min" IS 'Lowest number of civilian
 COMMENT ON COLUMN "tallies"."civilians_killed_max" IS 'Highest number of civilians killed in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "tallies"."children_killed_min" IS 'Lowest number of children (under 18) killed in the tally, as the source states them. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
 COMMENT ON COLUMN "tallies"."children_killed_max" IS 'Highest number of children (under 18) killed in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "tallies"."women_killed_min" IS 'Lowest number of women (18 and over) killed in the tally, as the source states them. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
-COMMENT ON COLUMN "tallies"."women_killed_max" IS 'Highest number of women (18 and over) killed in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "tallies"."women_killed_min" IS 'Lowest number of women (18 and over; girls are counted as children) killed in the tally, as the source states them. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "tallies"."women_killed_max" IS 'Highest number of women (18 and over; girls are counted as children) killed in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "tallies"."injured_min" IS 'Lowest number of civilians injured in the tally, as the source states them. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
 COMMENT ON COLUMN "tallies"."injured_max" IS 'Highest number of civilians injured in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "tallies"."statement" IS 'What the source says, in the project''s own words.';
 COMMENT ON COLUMN "tallies"."notes" IS 'Caveats: how the period was fixed from relative words like ''past week''.';
+
+CREATE TABLE "incident_relations" (
+    "relation_id" VARCHAR NOT NULL,
+    "incident_id" VARCHAR NOT NULL,
+    "related_incident_id" VARCHAR NOT NULL,
+    "relation" "relation" NOT NULL,
+    "source_id" VARCHAR,
+    "note" VARCHAR NOT NULL,
+    PRIMARY KEY ("relation_id"),
+    FOREIGN KEY ("incident_id") REFERENCES "incidents" ("incident_id"),
+    FOREIGN KEY ("related_incident_id") REFERENCES "incidents" ("incident_id"),
+    FOREIGN KEY ("source_id") REFERENCES "sources" ("source_id")
+);
+COMMENT ON TABLE "incident_relations" IS 'How two incidents'' deaths relate when sources count them in more than one incident: one contains the other (a day-aggregate and a strike it includes), they overlap, they may be duplicates, or they are companion entries for the same event. Totals use these rows to count shared deaths once.';
+COMMENT ON COLUMN "incident_relations"."relation_id" IS 'Stable, opaque identifier of the relation: ''R-'' and at least six digits. Never reused.';
+COMMENT ON COLUMN "incident_relations"."incident_id" IS 'The first incident of the pair; for ''contains'', the one that holds the other''s deaths (a UCDP day-aggregate, say).';
+COMMENT ON COLUMN "incident_relations"."related_incident_id" IS 'The second incident of the pair; for ''contains'', the one whose deaths are all among the first''s (a curated strike, say).';
+COMMENT ON COLUMN "incident_relations"."relation" IS 'How the two incidents'' deaths relate, so that totals count shared deaths once. Values: contains = The first incident holds all the deaths of the second: a day-aggregate (a UCDP event coding a day of strikes) and a strike it includes.; overlaps = The two incidents share part of their deaths; how many is unknown.; possible_duplicate = The two incidents may count the same deaths, but it is not established; kept apart until a source settles it.; companion_entry = Two entries for the same event and the same deaths, kept as separate incidents because their sources list them separately (an Airwars incident and its companion entry)..';
+COMMENT ON COLUMN "incident_relations"."source_id" IS 'The source whose own record shows the link, when there is one: Airwars naming an entry as the companion of another, or a UCDP GED event that lists among its sources the report an incident rests on. Blank when the link is the project''s reading of dates, places and figures alone.';
+COMMENT ON COLUMN "incident_relations"."note" IS 'Why the two are related, in the project''s own words: what in the claims'' dates, places and figures shows it.';
 
 CREATE TEMP TABLE "_stage_sources" AS SELECT * FROM read_csv('data/sources.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'source_id': 'VARCHAR', 'source_type': 'VARCHAR', 'category': 'VARCHAR', 'publisher': 'VARCHAR', 'author': 'VARCHAR', 'title': 'VARCHAR', 'url': 'VARCHAR', 'archive_url': 'VARCHAR', 'published_on': 'DATE', 'language': 'VARCHAR', 'republished_from': 'VARCHAR', 'licence': 'VARCHAR', 'notes': 'VARCHAR'});
 CREATE TEMP TABLE "_depth_sources" AS WITH RECURSIVE d(k, depth) AS (
@@ -281,7 +315,7 @@ DROP TABLE _check;
 DROP TABLE "_depth_actors";
 DROP TABLE "_stage_actors";
 
-CREATE TEMP TABLE "_stage_incidents" AS SELECT * FROM read_csv('data/incidents.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'incident_id': 'VARCHAR', 'status': 'VARCHAR', 'merged_into': 'VARCHAR', 'status_reason': 'VARCHAR', 'campaign': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'date_precision': 'VARCHAR', 'country': 'VARCHAR', 'admin1': 'VARCHAR', 'admin2': 'VARCHAR', 'locality': 'VARCHAR', 'neighbourhood': 'VARCHAR', 'latitude': 'DOUBLE', 'longitude': 'DOUBLE', 'location_precision': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'attribution': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'assessment': 'VARCHAR', 'summary': 'VARCHAR', 'notes': 'VARCHAR'});
+CREATE TEMP TABLE "_stage_incidents" AS SELECT * FROM read_csv('data/incidents.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'incident_id': 'VARCHAR', 'status': 'VARCHAR', 'merged_into': 'VARCHAR', 'status_reason': 'VARCHAR', 'campaign': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'date_precision': 'VARCHAR', 'country': 'VARCHAR', 'admin1': 'VARCHAR', 'admin2': 'VARCHAR', 'locality': 'VARCHAR', 'neighbourhood': 'VARCHAR', 'latitude': 'DOUBLE', 'longitude': 'DOUBLE', 'location_precision': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'attribution': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'grade': 'VARCHAR', 'belligerent_position': 'VARCHAR', 'belligerent_position_date': 'DATE', 'summary': 'VARCHAR', 'notes': 'VARCHAR'});
 CREATE TEMP TABLE "_depth_incidents" AS WITH RECURSIVE d(k, depth) AS (
     SELECT "incident_id", 0 FROM "_stage_incidents" WHERE "merged_into" IS NULL
     UNION ALL SELECT s."incident_id", d.depth + 1 FROM "_stage_incidents" AS s JOIN d ON s."merged_into" = d.k
@@ -301,9 +335,29 @@ DROP TABLE _check;
 DROP TABLE "_depth_incidents";
 DROP TABLE "_stage_incidents";
 
-INSERT INTO "claims" SELECT * FROM read_csv('data/claims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'claim_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'claim_type': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'place': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'source_coding': 'VARCHAR', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
+CREATE TEMP TABLE "_stage_claims" AS SELECT * FROM read_csv('data/claims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'claim_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'claim_type': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'place': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'source_coding': 'VARCHAR', 'statement': 'VARCHAR', 'notes': 'VARCHAR', 'superseded_by': 'VARCHAR'});
+CREATE TEMP TABLE "_depth_claims" AS WITH RECURSIVE d(k, depth) AS (
+    SELECT "claim_id", 0 FROM "_stage_claims" WHERE "superseded_by" IS NULL
+    UNION ALL SELECT s."claim_id", d.depth + 1 FROM "_stage_claims" AS s JOIN d ON s."superseded_by" = d.k
+    WHERE d.depth < 8
+) SELECT k, max(depth) AS depth FROM d GROUP BY k;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 0;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 1;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 2;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 3;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 4;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 5;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 6;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 7;
+INSERT INTO "claims" SELECT s.* FROM "_stage_claims" AS s JOIN "_depth_claims" AS d ON d.k = s."claim_id" WHERE d.depth = 8;
+CREATE TEMP TABLE _check AS SELECT CASE WHEN (SELECT count(*) FROM "claims") <> (SELECT count(*) FROM "_stage_claims") THEN error('claims: a chain of superseded_by is longer than 8 or has a cycle; run make validate') END;
+DROP TABLE _check;
+DROP TABLE "_depth_claims";
+DROP TABLE "_stage_claims";
 
-INSERT INTO "tallies" SELECT * FROM read_csv('data/tallies.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'tally_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'period_start': 'DATE', 'period_end': 'DATE', 'period_text': 'VARCHAR', 'campaign': 'VARCHAR', 'country': 'VARCHAR', 'area': 'VARCHAR', 'actor_id': 'VARCHAR', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
+INSERT INTO "tallies" SELECT * FROM read_csv('data/tallies.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'tally_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'period_start': 'DATE', 'period_end': 'DATE', 'period_text': 'VARCHAR', 'campaign': 'VARCHAR', 'country': 'VARCHAR', 'area': 'VARCHAR', 'area_level': 'VARCHAR', 'area_name': 'VARCHAR', 'actor_id': 'VARCHAR', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
+
+INSERT INTO "incident_relations" SELECT * FROM read_csv('data/incident_relations.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'relation_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'related_incident_id': 'VARCHAR', 'relation': 'VARCHAR', 'source_id': 'VARCHAR', 'note': 'VARCHAR'});
 
 -- incident_claim_ranges: the methodology's range rule (civharm/ranges.py), per incident.
 CREATE VIEW incident_claim_ranges AS
@@ -313,28 +367,262 @@ SELECT incident_id,
        min(women_killed_min) AS women_killed_min, CASE WHEN max(women_killed_max) IS NOT NULL THEN greatest(max(women_killed_max), max(women_killed_min)) END AS women_killed_max,
        min(injured_min) AS injured_min, CASE WHEN max(injured_max) IS NOT NULL THEN greatest(max(injured_max), max(injured_min)) END AS injured_max
 FROM claims
+WHERE superseded_by IS NULL
 GROUP BY incident_id;
 COMMENT ON VIEW incident_claim_ranges IS 'Per incident, the smallest and largest figure its claims state (the range rule of the methodology).';
 
--- deaths_by_month: civilian deaths per month and campaign, as the sum of active incidents'
--- minima and maxima (tallies are never added). incidents_without_figure counts incidents whose
--- claims give no number, which the sums therefore leave out.
+-- campaigns: generated from the categories of incidents.campaign in schemas/.
+CREATE VIEW campaigns AS
+SELECT * FROM (VALUES ('raqqa-2017', 'The campaign for Raqqa, Syria: the battle for the city ran 6 June - 17 October 2017; incidents elsewhere in Ar-Raqqa governorate in June - October 2017 belong here too.', CAST('2017-06-06' AS DATE), CAST('2017-10-17' AS DATE)), ('mosul-2016-2017', 'The battle for Mosul, Iraq, 17 October 2016 - 20 July 2017.', CAST('2016-10-17' AS DATE), CAST('2017-07-20' AS DATE))) AS c(campaign, label, date_start, date_end);
+COMMENT ON VIEW campaigns IS 'Each campaign with its meaning and its first and last day, as schemas/incidents.schema.json states them (the categories of campaign).';
+
+-- coverage: what the data holds, as shares, so that nobody reads more into it than it has.
+-- Per campaign (and 'all'): active incidents by grade, by belligerent position, by origin (only a research dataset's
+-- claims, such as UCDP GED, or curated from other sources too) and by location precision, and
+-- claims by the kind of source that makes them.
+CREATE VIEW coverage AS
+WITH origin AS (
+    SELECT c.incident_id,
+           CASE WHEN bool_and(s.category = 'dataset') THEN 'dataset only: ' || string_agg(DISTINCT s.publisher, '; ')
+                ELSE 'curated' END AS origin
+    FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
+    GROUP BY c.incident_id
+),
+facts AS (
+    SELECT CAST(i.campaign AS VARCHAR) AS campaign, 'incidents' AS unit, 'grade' AS aspect, CAST(i.grade AS VARCHAR) AS value
+    FROM incidents AS i WHERE i.status = 'active'
+    UNION ALL
+    SELECT CAST(i.campaign AS VARCHAR), 'incidents', 'belligerent_position',
+           coalesce(CAST(i.belligerent_position AS VARCHAR), 'no position recorded')
+    FROM incidents AS i WHERE i.status = 'active'
+    UNION ALL
+    SELECT CAST(i.campaign AS VARCHAR), 'incidents', 'origin', coalesce(o.origin, 'no claim')
+    FROM incidents AS i LEFT JOIN origin AS o USING (incident_id) WHERE i.status = 'active'
+    UNION ALL
+    SELECT CAST(i.campaign AS VARCHAR), 'incidents', 'location_precision', CAST(i.location_precision AS VARCHAR)
+    FROM incidents AS i WHERE i.status = 'active'
+    UNION ALL
+    SELECT CAST(i.campaign AS VARCHAR), 'claims', 'source',
+           CASE WHEN s.category = 'dataset' THEN 'dataset: ' || s.publisher ELSE CAST(s.category AS VARCHAR) END
+    FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
+    JOIN incidents AS i ON i.incident_id = c.incident_id WHERE i.status = 'active'
+),
+counted AS (
+    SELECT campaign, unit, aspect, value, count(*) AS n FROM facts GROUP BY ALL
+    UNION ALL
+    SELECT 'all', unit, aspect, value, count(*) FROM facts GROUP BY ALL
+)
+SELECT campaign, aspect, value, unit, n AS count,
+       CAST(sum(n) OVER (PARTITION BY campaign, aspect) AS BIGINT) AS total,
+       round(100.0 * n / sum(n) OVER (PARTITION BY campaign, aspect), 1) AS percent
+FROM counted;
+COMMENT ON VIEW coverage IS 'Per campaign and for all: active incidents by grade, belligerent position, origin (only a dataset''s claims, or curated) and location precision, and their claims by kind of source; count, total and percent (one decimal).';
+
+-- incident_contributions: the deduplication rule of docs/methodology.md ("Deduplicated totals"),
+-- written once. Every sum of deaths in the project (views, docs, README, release) adds up the
+-- columns of this view, through incident_days.
+--
+-- Active incidents joined by incident_relations form a group (a connected component; an
+-- unrelated incident is a group of its own). Companion entries are one set of deaths: they form
+-- a node, whose min and max are the largest of its members'. Over the nodes of a group:
+--   lower bound = the largest of each node's min and, for each container, the sum of the mins
+--                 of the nodes it contains (contained nodes are distinct deaths, except those a
+--                 relation links to another node of the same container: of those only the
+--                 largest min counts);
+--   upper bound = the sum, over the nodes no other node contains, of the larger of the node's
+--                 max and the sum of the maxima of the nodes it contains (every death of the
+--                 group is in one of those nodes); never below the lower bound, never above the
+--                 raw sum of the group's maxima.
+-- Each incident's share of its group's lower bound is that bound x its own minimum / the group's
+-- raw sum of minima, and likewise for the upper bound with maxima: a share never exceeds the
+-- incident's own figure, and the shares of a group add up to its bounds. A sum of shares over
+-- part of a group (a month, an actor, a tally's scope) is an apportionment, and its lower share
+-- can come out above its upper one: the views that show such sums show the smaller as both.
+CREATE VIEW incident_contributions AS
+WITH RECURSIVE
+active AS (
+    SELECT incident_id, campaign, date_start, date_end,
+           CAST(date_end - date_start AS BIGINT) + 1 AS days,
+           coalesce(civilians_killed_min, 0) AS lo,
+           coalesce(civilians_killed_max, civilians_killed_min, 0) AS hi,
+           civilians_killed_min IS NULL AND civilians_killed_max IS NULL AS no_figure
+    FROM incidents
+    WHERE status = 'active'
+),
+links AS (  -- relations whose two incidents are active and distinct
+    SELECT r.incident_id AS a, r.related_incident_id AS b, CAST(r.relation AS VARCHAR) AS relation
+    FROM incident_relations AS r
+    WHERE r.incident_id <> r.related_incident_id
+      AND r.incident_id IN (SELECT incident_id FROM active)
+      AND r.related_incident_id IN (SELECT incident_id FROM active)
+),
+both_ways AS (
+    SELECT a, b, relation FROM links UNION ALL SELECT b, a, relation FROM links
+),
+reach(node, other) AS (  -- every incident a chain of relations leads to
+    SELECT a, b FROM both_ways
+    UNION
+    SELECT r.node, w.b FROM reach AS r JOIN both_ways AS w ON w.a = r.other
+),
+same(node, other) AS (  -- the same, through companion entries only
+    SELECT a, b FROM both_ways WHERE relation = 'companion_entry'
+    UNION
+    SELECT s.node, w.b FROM same AS s JOIN both_ways AS w ON w.a = s.other AND w.relation = 'companion_entry'
+),
+related AS (  -- incidents with a relation: their group and their node (set of companion entries)
+    SELECT g.node AS incident_id, least(g.node, min(g.other)) AS group_id,
+           least(g.node, (SELECT min(s.other) FROM same AS s WHERE s.node = g.node)) AS node_id
+    FROM reach AS g
+    GROUP BY g.node
+),
+nodes AS (
+    SELECT r.group_id, r.node_id, max(a.lo) AS lo, max(a.hi) AS hi
+    FROM related AS r JOIN active AS a USING (incident_id)
+    GROUP BY ALL
+),
+node_links AS (
+    SELECT DISTINCT x.node_id AS a, y.node_id AS b, l.relation
+    FROM links AS l
+    JOIN related AS x ON x.incident_id = l.a
+    JOIN related AS y ON y.incident_id = l.b
+    WHERE x.node_id <> y.node_id
+),
+holds AS (SELECT DISTINCT a AS container, b AS child FROM node_links WHERE relation = 'contains'),
+children AS (  -- each contained node, flagged when a relation ties it to another node of its container
+    SELECT h.container, h.child, n.lo, n.hi,
+           EXISTS (SELECT 1 FROM holds AS sib JOIN node_links AS nl
+                       ON (nl.a = h.child AND nl.b = sib.child) OR (nl.b = h.child AND nl.a = sib.child)
+                   WHERE sib.container = h.container AND sib.child <> h.child) AS tied
+    FROM holds AS h JOIN nodes AS n ON n.node_id = h.child
+),
+containers AS (
+    SELECT container,
+           coalesce(sum(lo) FILTER (WHERE NOT tied), 0) + coalesce(max(lo) FILTER (WHERE tied), 0) AS lo,
+           sum(hi) AS hi
+    FROM children GROUP BY container
+),
+group_bounds AS (
+    SELECT n.group_id,
+           greatest(max(n.lo), coalesce(max(c.lo), 0)) AS lo,
+           sum(greatest(n.hi, coalesce(c.hi, 0)))
+               FILTER (WHERE n.node_id NOT IN (SELECT child FROM holds)) AS hi
+    FROM nodes AS n LEFT JOIN containers AS c ON c.container = n.node_id
+    GROUP BY n.group_id
+),
+members AS (
+    SELECT a.*, coalesce(r.group_id, a.incident_id) AS group_id
+    FROM active AS a LEFT JOIN related AS r USING (incident_id)
+),
+groups AS (
+    SELECT m.group_id, count(*) AS group_size,
+           CAST(sum(m.lo) AS BIGINT) AS group_raw_min, CAST(sum(m.hi) AS BIGINT) AS group_raw_max,
+           CAST(coalesce(any_value(b.lo), sum(m.lo)) AS BIGINT) AS group_min,
+           CAST(least(greatest(coalesce(any_value(b.hi), sum(m.hi)), coalesce(any_value(b.lo), sum(m.lo))), sum(m.hi))
+                AS BIGINT) AS group_max
+    FROM members AS m LEFT JOIN group_bounds AS b USING (group_id)
+    GROUP BY m.group_id
+)
+SELECT m.incident_id, m.campaign, m.date_start, m.date_end, m.days, m.group_id, g.group_size,
+       m.no_figure, m.lo AS raw_min, m.hi AS raw_max,
+       g.group_raw_min, g.group_raw_max, g.group_min, g.group_max,
+       CASE WHEN g.group_size = 1 THEN CAST(m.lo AS DOUBLE)
+            WHEN g.group_raw_min > 0 THEN g.group_min * m.lo / g.group_raw_min ELSE 0 END AS min_share,
+       CASE WHEN g.group_size = 1 THEN CAST(m.hi AS DOUBLE)
+            WHEN g.group_raw_max > 0 THEN g.group_max * m.hi / g.group_raw_max ELSE 0 END AS max_share
+FROM members AS m JOIN groups AS g USING (group_id);
+COMMENT ON VIEW incident_contributions IS 'One row per active incident: its group of related incidents (incident_relations), the group''s raw and deduplicated bounds, and the incident''s share of them (lower bound x own min / group raw sum of minima; upper likewise with maxima). Every total adds up these shares.';
+
+-- campaign_totals: per campaign, the raw sums of the active incidents' minima and maxima beside
+-- the deduplicated bounds (incident_contributions), with how many incidents give no figure and
+-- how many relations between incidents the deduplication used.
+CREATE VIEW campaign_totals AS
+WITH used AS (
+    SELECT c.campaign, count(*) AS relations
+    FROM incident_relations AS r
+    JOIN incident_contributions AS c ON c.incident_id = r.incident_id
+    JOIN incident_contributions AS o ON o.incident_id = r.related_incident_id
+    WHERE r.incident_id <> r.related_incident_id
+    GROUP BY c.campaign
+)
+SELECT c.campaign, count(*) AS incidents,
+       count(*) FILTER (WHERE c.no_figure) AS incidents_without_figure,
+       min(c.date_start) AS first_date, max(c.date_end) AS last_date,
+       CAST(sum(c.raw_min) AS BIGINT) AS raw_min, CAST(sum(c.raw_max) AS BIGINT) AS raw_max,
+       CAST(round(sum(c.min_share)) AS BIGINT) AS dedup_min, CAST(round(sum(c.max_share)) AS BIGINT) AS dedup_max,
+       count(DISTINCT c.group_id) FILTER (WHERE c.group_size > 1) AS related_groups,
+       count(*) FILTER (WHERE c.group_size > 1) AS related_incidents,
+       coalesce(any_value(u.relations), 0) AS relations_used
+FROM incident_contributions AS c LEFT JOIN used AS u ON u.campaign = c.campaign
+GROUP BY c.campaign;
+COMMENT ON VIEW campaign_totals IS 'Per campaign: active incidents, those with no figure, first and last date, civilian deaths raw (sums of minima and maxima) and deduplicated (lower and upper bound over related incidents), and the relations used.';
+
+-- incident_days: the daily series every time-based total is cut from. Each active incident's
+-- raw figures and deduplicated shares (incident_contributions) spread evenly over the days of
+-- its date range, so a figure for 5 June - 20 October adds 1/138 of itself to each of those days
+-- instead of counting in June. Values are fractional; views that show them round at the end.
+CREATE VIEW incident_days AS
+SELECT c.incident_id, c.campaign, c.date_start + CAST(d.k AS INTEGER) AS day, c.days,
+       c.date_start, c.date_end, c.no_figure,
+       c.raw_min / c.days AS raw_min, c.raw_max / c.days AS raw_max,
+       c.min_share / c.days AS dedup_min, c.max_share / c.days AS dedup_max
+FROM incident_contributions AS c,
+     LATERAL (SELECT unnest(range(c.days)) AS k) AS d;
+COMMENT ON VIEW incident_days IS 'One row per active incident and day of its date range: its raw civilian minimum and maximum and its deduplicated shares, each divided evenly over the range''s days (fractional).';
+
+-- campaign_coverage: how much of each campaign's time the incidents cover, against the
+-- campaign's own dates (the campaigns view, from the schema).
+CREATE VIEW campaign_coverage AS
+WITH days AS (  -- days of the campaign's own dates on which at least one incident falls
+    SELECT d.campaign, count(DISTINCT d.day) AS days_with_incident,
+           count(DISTINCT d.day) FILTER (WHERE d.days = 1) AS days_with_one_day_incident
+    FROM incident_days AS d JOIN campaigns AS c ON c.campaign = CAST(d.campaign AS VARCHAR)
+    WHERE d.day BETWEEN c.date_start AND c.date_end
+    GROUP BY d.campaign
+)
+SELECT c.campaign, c.label, c.date_start AS campaign_start, c.date_end AS campaign_end,
+       CAST(c.date_end - c.date_start AS BIGINT) + 1 AS campaign_days,
+       t.incidents, t.first_date, t.last_date,
+       CAST(greatest(t.first_date - c.date_start, 0) AS BIGINT) AS days_before_first,
+       CAST(greatest(c.date_end - t.last_date, 0) AS BIGINT) AS days_after_last,
+       coalesce(d.days_with_incident, 0) AS days_with_incident,
+       coalesce(d.days_with_one_day_incident, 0) AS days_with_one_day_incident
+FROM campaigns AS c
+LEFT JOIN campaign_totals AS t ON CAST(t.campaign AS VARCHAR) = c.campaign
+LEFT JOIN days AS d ON CAST(d.campaign AS VARCHAR) = c.campaign;
+COMMENT ON VIEW campaign_coverage IS 'Per campaign: its dates (schema), active incidents, the first and last incident date, days of the campaign before the first and after the last incident, and days of the campaign within at least one incident''s dates, and with an incident dated to that one day.';
+
+-- deaths_by_month: civilian deaths per month and campaign, raw and deduplicated side by side,
+-- cut from the daily series (incident_days): an incident spanning several months counts in each
+-- month for the days it spans there. Tallies are never added. Figures are rounded to whole
+-- deaths here, and only here, so the months of a campaign can differ by a death or two from
+-- campaign_totals. A month's lower share is never shown above its upper one (methodology).
 CREATE VIEW deaths_by_month AS
-SELECT campaign, CAST(date_trunc('month', date_start) AS DATE) AS month,
-       count(*) AS incidents,
-       CAST(sum(civilians_killed_min) AS BIGINT) AS civilians_killed_min,
-       CAST(sum(coalesce(civilians_killed_max, civilians_killed_min)) AS BIGINT) AS civilians_killed_max,
-       count(*) FILTER (WHERE civilians_killed_min IS NULL AND civilians_killed_max IS NULL) AS incidents_without_figure
-FROM incidents
-WHERE status = 'active'
+SELECT campaign, CAST(date_trunc('month', day) AS DATE) AS month,
+       count(DISTINCT incident_id) AS incidents,
+       count(DISTINCT incident_id) FILTER (WHERE no_figure) AS incidents_without_figure,
+       CAST(round(sum(raw_min)) AS BIGINT) AS raw_min,
+       CAST(round(sum(raw_max)) AS BIGINT) AS raw_max,
+       CAST(round(least(sum(dedup_min), sum(dedup_max))) AS BIGINT) AS dedup_min,
+       CAST(round(sum(dedup_max)) AS BIGINT) AS dedup_max
+FROM incident_days
 GROUP BY ALL;
-COMMENT ON VIEW deaths_by_month IS 'Per campaign and month (of date_start): active incidents and the sums of their civilian minima and maxima (a max left open counts its min).';
+COMMENT ON VIEW deaths_by_month IS 'Per campaign and month: active incidents whose dates touch the month, and civilian deaths raw (sums of minima and maxima, an open max counting its min) and deduplicated (incident_relations), each incident spread evenly over its days; rounded to whole deaths.';
+
+-- deaths_daily: civilian deaths per campaign and day, raw and deduplicated, from incident_days.
+CREATE VIEW deaths_daily AS
+SELECT campaign, day, count(*) AS incidents,
+       sum(raw_min) AS raw_min, sum(raw_max) AS raw_max,
+       sum(dedup_min) AS dedup_min, sum(dedup_max) AS dedup_max
+FROM incident_days
+GROUP BY campaign, day;
+COMMENT ON VIEW deaths_daily IS 'Per campaign and day: the active incidents whose range includes the day, and the sums of their daily raw and deduplicated figures (fractional; round only for display).';
 
 -- incident_overview: one row per incident, with how many claims and sources back it, who they
--- are, the range its claims give (incident_claim_ranges) and the project's own assessment.
+-- are, the range its claims give (incident_claim_ranges), its grade and the belligerent's position.
 CREATE VIEW incident_overview AS
 SELECT i.incident_id, i.status, i.campaign, i.date_start, i.date_end, i.locality, i.neighbourhood,
-       i.means, a.short_name AS actor, i.attribution, i.assessment,
+       i.means, a.short_name AS actor, i.attribution,
+       i.grade, i.belligerent_position, i.belligerent_position_date,
        count(c.claim_id) AS claims,
        count(DISTINCT c.source_id) AS sources,
        string_agg(DISTINCT s.publisher, '; ' ORDER BY s.publisher) AS publishers,
@@ -348,11 +636,12 @@ LEFT JOIN claims AS c ON c.incident_id = i.incident_id
 LEFT JOIN sources AS s ON s.source_id = c.source_id
 LEFT JOIN incident_claim_ranges AS r ON r.incident_id = i.incident_id
 GROUP BY ALL;
-COMMENT ON VIEW incident_overview IS 'One row per incident: its claims and sources, the min/max across its claims, and the assessment.';
+COMMENT ON VIEW incident_overview IS 'One row per incident: its claims and sources, the min/max across its claims, its grade and the belligerent''s position.';
 
 -- official_vs_monitors: per incident where a belligerent spoke (an admission or a denial), what
 -- it conceded against what monitors and the media reported, and the ratio of the two maxima.
 -- The founding article's point, as a query: official counts are a fraction of NGO counts.
+-- Claims that a later claim supersedes are left out, as in the range rule.
 CREATE VIEW official_vs_monitors AS
 WITH figures AS (
     SELECT c.incident_id,
@@ -360,6 +649,7 @@ WITH figures AS (
            c.claim_type, least(c.civilians_killed_min, c.civilians_killed_max) AS lo,
            greatest(c.civilians_killed_min, c.civilians_killed_max) AS hi
     FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
+    WHERE c.superseded_by IS NULL  -- a revised count (the coalition's 3, raised to 16) is not compared
 )
 SELECT i.incident_id, i.campaign, i.date_start, i.locality, i.neighbourhood,
        min(f.lo) FILTER (WHERE f.official) AS official_min,
@@ -423,18 +713,190 @@ JOIN sources AS o ON o.source_id = c.current
 WHERE NOT EXISTS (SELECT 1 FROM links AS l WHERE l.source_id = c.current);
 COMMENT ON VIEW source_chains IS 'Republications and relays, each followed to the original source it rests on, with the path.';
 
--- tally_coverage: each tally beside the active incidents of its campaign whose dates fall in
--- its period, so a reader sees how much of an aggregate figure the incidents account for.
+-- tally_coverage: each tally beside the incidents of the same campaign, area and attribution
+-- scope over its period, or the reason it cannot be compared.
+--   area scope:  incidents whose field named by the tally's area_level equals its area_name;
+--   actor scope: incidents attributed to the tally's actor or any actor within it (parent_id);
+--                a tally that blames no one takes every perpetrator.
+-- An incident whose place at that level or whose actor is not stated may or may not be in scope:
+-- it is counted apart (possible_*), and the comparison is then only a lower bound.
+-- Figures are the daily series (incident_days) summed over the period: a multi-day incident
+-- counts for the days its range shares with the period. Each tally is the difference of two
+-- running totals per scope (an as-of join), so the cost grows with the data, not with tallies x
+-- incidents. Rounded to whole deaths.
 CREATE VIEW tally_coverage AS
+WITH RECURSIVE
+within(scope_actor, actor_id) AS (  -- every actor and those acting within it
+    SELECT actor_id, actor_id FROM actors
+    UNION
+    SELECT w.scope_actor, a.actor_id FROM within AS w JOIN actors AS a ON a.parent_id = w.actor_id
+),
+scopes AS (
+    SELECT DISTINCT campaign, area_level, area_name, actor_id AS scope_actor
+    FROM tallies WHERE area_level IS NOT NULL AND area_name IS NOT NULL
+),
+places AS (  -- each active incident's place at each level
+    SELECT incident_id, campaign, actor_id, level, name
+    FROM (SELECT incident_id, campaign, actor_id, locality, admin2, admin1, country
+          FROM incidents WHERE status = 'active')
+    UNPIVOT INCLUDE NULLS (name FOR level IN (locality, admin2, admin1, country))
+),
+members AS (  -- (scope, incident): 'in' scope, or 'possible' when its place or actor is not stated
+    SELECT s.*, p.incident_id,
+           CASE WHEN p.name IS NOT NULL AND (s.scope_actor IS NULL OR w.actor_id IS NOT NULL)
+                THEN 'in' ELSE 'possible' END AS class
+    FROM scopes AS s
+    JOIN (SELECT * FROM places WHERE name IS NOT NULL) AS p
+      ON p.campaign = s.campaign AND p.level = CAST(s.area_level AS VARCHAR) AND p.name = s.area_name
+    LEFT JOIN within AS w ON w.scope_actor = s.scope_actor AND w.actor_id = p.actor_id
+    WHERE s.scope_actor IS NULL OR p.actor_id IS NULL OR w.actor_id IS NOT NULL
+    UNION ALL
+    SELECT s.*, p.incident_id, 'possible'
+    FROM scopes AS s
+    JOIN (SELECT * FROM places WHERE name IS NULL) AS p
+      ON p.campaign = s.campaign AND p.level = CAST(s.area_level AS VARCHAR)
+    LEFT JOIN within AS w ON w.scope_actor = s.scope_actor AND w.actor_id = p.actor_id
+    WHERE s.scope_actor IS NULL OR p.actor_id IS NULL OR w.actor_id IS NOT NULL
+),
+daily AS (
+    SELECT m.campaign, m.area_level, m.area_name, m.scope_actor, m.class, d.day,
+           count(*) FILTER (WHERE d.day = d.date_start) AS starts,
+           count(*) FILTER (WHERE d.day = d.date_end) AS ends,
+           sum(d.raw_min) AS raw_min, sum(d.raw_max) AS raw_max,
+           sum(d.dedup_min) AS dedup_min, sum(d.dedup_max) AS dedup_max
+    FROM members AS m JOIN incident_days AS d USING (incident_id)
+    GROUP BY ALL
+),
+running AS (  -- running totals per scope and class, day by day
+    SELECT campaign, area_level, area_name, scope_actor, class, day,
+           sum(starts) OVER w AS starts, sum(ends) OVER w AS ends,
+           sum(raw_min) OVER w AS raw_min, sum(raw_max) OVER w AS raw_max,
+           sum(dedup_min) OVER w AS dedup_min, sum(dedup_max) OVER w AS dedup_max
+    FROM daily
+    WINDOW w AS (PARTITION BY campaign, area_level, area_name, scope_actor, class ORDER BY day)
+),
+asked AS (
+    SELECT t.*, c.class
+    FROM tallies AS t CROSS JOIN (VALUES ('in'), ('possible')) AS c(class)
+    WHERE t.area_level IS NOT NULL AND t.area_name IS NOT NULL
+),
+spans AS (  -- per tally and class: running totals at the period's end minus the day before it starts
+    SELECT a.tally_id, a.class,
+           coalesce(e.starts, 0) - coalesce(b.ends, 0) AS incidents,
+           coalesce(e.raw_min, 0) - coalesce(b.raw_min, 0) AS raw_min,
+           coalesce(e.raw_max, 0) - coalesce(b.raw_max, 0) AS raw_max,
+           coalesce(e.dedup_min, 0) - coalesce(b.dedup_min, 0) AS dedup_min,
+           coalesce(e.dedup_max, 0) - coalesce(b.dedup_max, 0) AS dedup_max
+    FROM asked AS a
+    ASOF LEFT JOIN running AS e
+           ON e.campaign = a.campaign AND e.area_level = a.area_level AND e.area_name = a.area_name
+          AND e.scope_actor IS NOT DISTINCT FROM a.actor_id AND e.class = a.class AND e.day <= a.period_end
+    ASOF LEFT JOIN running AS b
+           ON b.campaign = a.campaign AND b.area_level = a.area_level AND b.area_name = a.area_name
+          AND b.scope_actor IS NOT DISTINCT FROM a.actor_id AND b.class = a.class AND b.day < a.period_start
+),
+figures AS (
+    SELECT tally_id,
+           any_value(incidents) FILTER (WHERE class = 'in') AS incidents,
+           any_value(raw_min) FILTER (WHERE class = 'in') AS raw_min,
+           any_value(raw_max) FILTER (WHERE class = 'in') AS raw_max,
+           any_value(dedup_min) FILTER (WHERE class = 'in') AS dedup_min,
+           any_value(dedup_max) FILTER (WHERE class = 'in') AS dedup_max,
+           any_value(incidents) FILTER (WHERE class = 'possible') AS possible_incidents,
+           any_value(dedup_min) FILTER (WHERE class = 'possible') AS possible_min,
+           any_value(dedup_max) FILTER (WHERE class = 'possible') AS possible_max
+    FROM spans GROUP BY tally_id
+)
 SELECT t.tally_id, s.publisher, t.period_start, t.period_end, t.period_text, t.area,
+       CASE WHEN t.area_level IS NULL OR t.area_name IS NULL THEN NULL
+            ELSE CAST(t.area_level AS VARCHAR) || ' ' || t.area_name || ', '
+                 || coalesce((SELECT short_name FROM actors WHERE actor_id = t.actor_id) || ' and those within it',
+                             'any perpetrator') END AS scope,
        t.civilians_killed_min AS tally_min, t.civilians_killed_max AS tally_max,
-       count(i.incident_id) AS incidents,
-       CAST(coalesce(sum(i.civilians_killed_min), 0) AS BIGINT) AS incidents_min,
-       CAST(coalesce(sum(coalesce(i.civilians_killed_max, i.civilians_killed_min)), 0) AS BIGINT) AS incidents_max
+       CASE WHEN t.area_level IS NULL OR t.area_name IS NULL THEN 'not_comparable'
+            WHEN f.possible_incidents > 0 THEN 'lower_bound'
+            ELSE 'like_for_like' END AS comparison,
+       CASE WHEN t.area_level IS NULL OR t.area_name IS NULL
+                THEN 'the tally''s area is not stated in the incidents'' terms (area_level, area_name)'
+            WHEN f.possible_incidents > 0
+                THEN f.possible_incidents || ' incident(s) in the period may be in scope but state no '
+                     || CASE WHEN t.actor_id IS NULL THEN 'place' ELSE 'actor or place' END
+                     || ' at that level: the incidents in scope are a lower bound' END AS reason,
+       CAST(f.incidents AS BIGINT) AS incidents,
+       CAST(round(f.raw_min) AS BIGINT) AS raw_min, CAST(round(f.raw_max) AS BIGINT) AS raw_max,
+       CAST(round(least(f.dedup_min, f.dedup_max)) AS BIGINT) AS dedup_min, CAST(round(f.dedup_max) AS BIGINT) AS dedup_max,
+       CAST(f.possible_incidents AS BIGINT) AS possible_incidents,
+       CAST(round(least(f.possible_min, f.possible_max)) AS BIGINT) AS possible_min, CAST(round(f.possible_max) AS BIGINT) AS possible_max
 FROM tallies AS t
 JOIN sources AS s ON s.source_id = t.source_id
-LEFT JOIN incidents AS i
-       ON i.status = 'active' AND i.campaign = t.campaign
-      AND i.date_start >= t.period_start AND i.date_end <= t.period_end
-GROUP BY ALL;
-COMMENT ON VIEW tally_coverage IS 'Each tally against the sum of active incidents in its campaign and period (informational: never add tallies to incidents).';
+LEFT JOIN figures AS f USING (tally_id);
+COMMENT ON VIEW tally_coverage IS 'Each tally beside the active incidents of its campaign, area (area_level, area_name) and actor scope over its period, raw and deduplicated, each incident counted for the days it shares with the period; incidents that may be in scope (no actor or place stated) apart; comparison says like_for_like, lower_bound or not_comparable and why. Never add tallies to incidents.';
+
+-- claim_originals: each claim's original source (the grade rule, civharm/grades.py).
+CREATE VIEW claim_originals AS
+SELECT c.claim_id, c.incident_id, c.claim_type, c.source_id,
+       coalesce(ch.original_id, coalesce(c.cited_source_id, c.source_id)) AS original_id,
+       o.publisher AS original_publisher, CAST(o.category AS VARCHAR) AS original_category,
+       c.superseded_by IS NULL AS is_current
+FROM claims AS c
+LEFT JOIN (SELECT DISTINCT source_id, original_id FROM source_chains) AS ch
+       ON ch.source_id = coalesce(c.cited_source_id, c.source_id)
+JOIN sources AS o ON o.source_id = coalesce(ch.original_id, coalesce(c.cited_source_id, c.source_id));
+COMMENT ON VIEW claim_originals IS 'Each claim with the original source it rests on (cited_source_id and republished_from followed), its publisher and whether the claim is current (not superseded).';
+
+-- incident_grades: the documentation grade each incident's current claims give (civharm/grades.py).
+CREATE VIEW incident_grades AS
+WITH per AS (
+    SELECT c.incident_id,
+           count(*) FILTER (WHERE c.claim_type = 'report') AS reports,
+           count(DISTINCT o.original_publisher) FILTER (
+               WHERE c.claim_type = 'report' AND o.original_category <> 'dataset') AS independent_sources,
+           string_agg(DISTINCT o.original_publisher, '; ' ORDER BY o.original_publisher) FILTER (
+               WHERE c.claim_type = 'report' AND o.original_category <> 'dataset') AS originals,
+           coalesce(bool_or(c.claim_type = 'report' AND (c.civilians_killed_min IS NOT NULL OR c.civilians_killed_max IS NOT NULL OR c.children_killed_min IS NOT NULL OR c.children_killed_max IS NOT NULL OR c.women_killed_min IS NOT NULL OR c.women_killed_max IS NOT NULL OR c.injured_min IS NOT NULL OR c.injured_max IS NOT NULL)), false) AS reports_figure
+    FROM claims AS c JOIN claim_originals AS o USING (claim_id)
+    WHERE c.superseded_by IS NULL
+    GROUP BY c.incident_id
+)
+SELECT incident_id, reports, independent_sources, originals, reports_figure,
+       CASE WHEN reports = 0 THEN 'belligerent_only'
+            WHEN NOT reports_figure THEN 'weak'
+            WHEN independent_sources >= 2 THEN 'fair'
+            ELSE 'single_source' END AS grade
+FROM per;
+COMMENT ON VIEW incident_grades IS 'Per incident with current claims: its current reports, the independent original publishers they rest on, and the grade the methodology''s rule gives.';
+
+-- belligerent_positions: each belligerent's latest current admission or denial per incident.
+CREATE VIEW belligerent_positions AS
+SELECT incident_id, actor_id, position, as_of, claim_id
+FROM (
+    SELECT c.incident_id, c.actor_id,
+           CASE c.claim_type WHEN 'admission' THEN 'conceded' ELSE 'denied' END AS position,
+           max(s.published_on) OVER (PARTITION BY c.incident_id, c.actor_id) AS as_of,
+           c.claim_id,
+           row_number() OVER (PARTITION BY c.incident_id, c.actor_id
+                              ORDER BY s.published_on DESC NULLS LAST, c.claim_id DESC) AS n
+    FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
+    WHERE c.claim_type IN ('admission', 'denial') AND c.superseded_by IS NULL AND c.actor_id IS NOT NULL
+)
+WHERE n = 1;
+COMMENT ON VIEW belligerent_positions IS 'Per incident and belligerent: its position (conceded or denied) from its latest current admission or denial, the date of the latest such statement''s source, and the claim it rests on.';
+
+-- incident_positions: the position of each incident's attributed actor, or of the nearest
+-- coalition it belongs to (actors.parent_id) where the actor itself has not spoken.
+CREATE VIEW incident_positions AS
+WITH RECURSIVE up(incident_id, actor_id, depth) AS (
+    SELECT incident_id, actor_id, 0 FROM incidents WHERE actor_id IS NOT NULL
+    UNION ALL
+    SELECT up.incident_id, a.parent_id, up.depth + 1
+    FROM up JOIN actors AS a ON a.actor_id = up.actor_id
+    WHERE a.parent_id IS NOT NULL AND up.depth < 8
+)
+SELECT incident_id, actor_id, position, as_of, claim_id
+FROM (
+    SELECT up.incident_id, p.actor_id, p.position, p.as_of, p.claim_id,
+           row_number() OVER (PARTITION BY up.incident_id ORDER BY up.depth) AS n
+    FROM up JOIN belligerent_positions AS p USING (incident_id, actor_id)
+)
+WHERE n = 1;
+COMMENT ON VIEW incident_positions IS 'Per incident: the belligerent position its columns hold, whose it is (the attributed actor or its coalition), the date and the claim.';

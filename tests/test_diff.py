@@ -23,7 +23,7 @@ INCIDENT_4 = dict(
     incident_id="CH-000004", status="active", campaign="raqqa-2017", date_start="2017-08-21", date_end="2017-08-21",
     date_precision="day", country="SYR", admin1="Ar-Raqqa", admin2="Ar-Raqqa", locality="Raqqa",
     neighbourhood="Al-Badu", latitude="35.9528", longitude="39.0079", location_precision="locality",
-    means="airstrike", actor_id="A-000001", attribution="likely", assessment="weak",
+    means="airstrike", actor_id="A-000001", attribution="likely", grade="weak",
     summary="Airstrikes hit the Al-Badu quarter of Raqqa on 21 August 2017, killing civilians.")
 CLAIM_4 = dict(claim_id="CL-000004", incident_id="CH-000004", source_id="S-000002", claim_type="report",
                date_start="2017-08-21", date_end="2017-08-21", place="Raqqa", means="airstrike",
@@ -31,7 +31,7 @@ CLAIM_4 = dict(claim_id="CL-000004", incident_id="CH-000004", source_id="S-00000
 INCIDENT_5 = dict(
     incident_id="CH-000005", status="active", campaign="mosul-2016-2017", date_start="2017-06-01",
     date_end="2017-06-01", date_precision="day", country="IRQ", admin1="Nineveh", admin2="Mosul", locality="Mosul",
-    location_precision="locality", means="artillery", attribution="unknown", assessment="weak",
+    location_precision="locality", means="artillery", attribution="unknown", grade="weak",
     summary="Shelling hit a market in West Mosul on 1 June 2017; the reports give no figure.")
 CLAIM_5 = dict(claim_id="CL-000005", incident_id="CH-000005", source_id="S-000004", claim_type="report",
                date_start="2017-06-01", date_end="2017-06-01", place="West Mosul", means="artillery",
@@ -50,7 +50,7 @@ def make_before(dest: Path) -> Path:
 def make_after(before: Path, dest: Path) -> Path:
     pkg = Path(shutil.copytree(before, dest))
     edit_rows(pkg, "incidents", "incident_id", {
-        "CH-000001": {"assessment": "confirmed", "notes": "Two sources; see the claims."},
+        "CH-000001": {"grade": "fair", "notes": "Two sources; see the claims."},
         "CH-000003": {"status": "retracted", "status_reason": "The strike was in another city."},
         "CH-000004": {"status": "merged", "merged_into": "CH-000001", "status_reason": "Same strikes as CH-000001.",
                       "summary": ""},
@@ -87,8 +87,8 @@ Suggested version bump: MINOR, 0.1.0 → 0.2.0
 incidents: 4 → 5 rows; 1 added, 1 changed, 1 merged, 1 retracted
   added      CH-000005  Shelling hit a market in West Mosul on 1 June 2017; the reports give…
   changed    CH-000001
-               assessment  fair → confirmed
-               notes       The Observatory gives 42 killed and Antiwar.com 55; see the… → Two sources; see the claims.
+               grade  single_source → fair
+               notes  The Observatory gives 42 killed and Antiwar.com 55; see the… → Two sources; see the claims.
   merged     CH-000004 → CH-000001
                status         active → merged
                merged_into    (blank) → CH-000001
@@ -107,6 +107,8 @@ claims: 4 → 5 rows; 1 added
 tallies: unchanged (3 rows)
 
 actors: unchanged (3 rows)
+
+incident_relations: unchanged (0 rows)
 """
 
 EXPECTED_MARKDOWN = """\
@@ -121,7 +123,7 @@ EXPECTED_MARKDOWN = """\
 ### Changed
 
 - `incidents`: 1 row corrected:
-  - CH-000001: assessment fair → confirmed; notes revised.
+  - CH-000001: grade single_source → fair; notes revised.
 
 ### Retired
 
@@ -158,14 +160,15 @@ def test_json_output(versions):
     }
     assert out["violations"] == [] and out["package"] == []
     res = {r["name"]: r for r in out["resources"]}
-    assert [r["name"] for r in out["resources"]] == ["incidents", "sources", "claims", "tallies", "actors"]
+    assert [r["name"] for r in out["resources"]] == ["incidents", "sources", "claims", "tallies", "actors",
+                                                  "incident_relations"]
     inc = res["incidents"]
     assert (inc["status"], inc["rows_from"], inc["rows_to"], inc["key"]) == ("changed", 4, 5, ["incident_id"])
     assert inc["added"] == [{"key": "CH-000005", "label": INCIDENT_5["summary"]}]
     assert inc["removed"] == [] and inc["withdrawn"] == []
     assert inc["changed"] == [
         {"key": "CH-000001", "kind": "changed", "changes": [
-            {"field": "assessment", "old": "fair", "new": "confirmed"},
+            {"field": "grade", "old": "single_source", "new": "fair"},
             {"field": "notes", "old": "The Observatory gives 42 killed and Antiwar.com 55; see the claims.",
              "new": "Two sources; see the claims."}]},
         {"key": "CH-000003", "kind": "retracted", "changes": [
@@ -275,4 +278,5 @@ def test_unknown_version_is_an_error(versions):
     base, _, _ = versions
     proc = run_module("civharm.diff", "no-such-version", cwd=base)
     assert proc.returncode == 2
-    assert "neither a package folder, a datapackage.json, a release zip, nor a git revision" in proc.stderr
+    assert ("neither a released version (releases/versions.csv), a package folder, a datapackage.json, "
+            "a release zip, nor a git revision") in proc.stderr

@@ -85,6 +85,34 @@ def test_data_dictionary_has_every_field_of_every_schema(site):
                 assert html.escape(cat["label"], quote=True) in text, f"{resource}.{f['name']}={cat['value']}"
 
 
+def test_dictionary_fields_link_the_methodology_terms_they_use(site):
+    """Each term (civilian, child, women, killed versus missing, independent sources, ...) is
+    defined once, on the methodology page; a field names the terms it uses in its schema
+    ("methodology") and the dictionary links them."""
+    dictionary, methodology = page(site, "data-dictionary"), page(site, "methodology")
+    linked = set()
+    for resource, schema in schemas().items():
+        for f in schema["fields"]:
+            for term in f.get("methodology", []):
+                assert f'id="{term}"' in methodology, f"{resource}.{f['name']}: no #{term} on the methodology page"
+                linked.add(term)
+            row = dictionary[dictionary.index(f'id="{resource}-{f["name"]}"'):]
+            row = row[:row.index("</tr>")]
+            links = re.findall(r'href="\.\./methodology/#([a-z-]+)"', row)
+            assert links == f.get("methodology", []), f"{resource}.{f['name']}"
+    assert {"civilian", "child", "women", "killed-versus-missing", "independent-sources"} <= linked
+    for section in ("Civilian", "Child", "Women", "Killed versus missing", "Independent sources"):
+        assert f">{section}<" in methodology, section
+
+
+def test_methodology_shows_the_grades_and_positions_from_the_schema(site):
+    text = page(site, "methodology")
+    fields = {f["name"]: f for f in schemas()["incidents"]["fields"]}
+    for name in ("grade", "belligerent_position"):
+        for cat in fields[name]["categories"]:
+            assert f"<code>{cat['value']}</code>" in text and html.escape(cat["label"], quote=True) in text
+
+
 def test_a_changed_schema_description_changes_the_dictionary_and_nothing_else(variant):
     a, b = variant["a"], variant["b"]
     old, new = html.escape(variant["old"], quote=True), html.escape(variant["new"], quote=True)

@@ -45,13 +45,13 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The site built for a package copy with a hostile summary, and that incident's id."""
+    """The site built for a package copy with a hostile summary, that incident's id, the package."""
     tmp = tmp_path_factory.mktemp("docs-browser")
     package = copy_package(tmp / "package")
     hostile_id = plant_hostile_summary(package)
     proc = build_site(tmp / "site", package=package)
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
-    return tmp / "site", hostile_id
+    return tmp / "site", hostile_id, package
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +150,30 @@ def test_home_page_shows_figures(watched, shots):
     shot = shots / "home.png"
     page.screenshot(path=str(shot), full_page=True)
     assert not_blank(shot) > 0.01
+    assert not watched.problems, watched.problems
+
+
+def test_home_page_figures_are_the_views_values(site, watched):
+    """Each campaign's deaths on the home page, as a reader sees them (cards and campaign table),
+    are campaign_totals' deduplicated bounds with its raw sums beside, for the package built."""
+    import civharm
+    from civharm.coverage import figure_range
+
+    totals = civharm.connect(site[2]).sql(
+        "SELECT CAST(campaign AS VARCHAR), incidents, dedup_min, dedup_max, raw_min, raw_max FROM campaign_totals"
+    ).fetchall()
+    assert totals
+    page = watched.goto("/")
+    for campaign, incidents, lo, hi, raw_lo, raw_hi in totals:
+        card = page.locator(f'[data-figure="civilians-killed-{campaign}"]')
+        assert card.locator(".civharm-figure-value").inner_text().strip() == figure_range(lo, hi)
+        assert f"raw sum {figure_range(raw_lo, raw_hi)};" in card.locator(".civharm-figure-label").inner_text()
+        row = page.locator(".civharm-campaigns tr", has=page.locator(f"td:first-child code:text-is('{campaign}')"))
+        assert row.count() == 1
+        cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+        assert (cells[2], cells[4], cells[5]) == (f"{incidents:,}", figure_range(lo, hi), figure_range(raw_lo, raw_hi))
+    coverage = page.locator("#what-the-data-holds ~ p", has_text="The campaigns are not comparable.")
+    assert coverage.count() == 1
     assert not watched.problems, watched.problems
 
 

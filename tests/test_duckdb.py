@@ -75,7 +75,7 @@ def test_every_column_carries_its_schema_description(db):
     con = duckdb.connect(str(db), read_only=True)
     comments = dict(con.execute(
         "SELECT table_name || '.' || column_name, comment FROM duckdb_columns() WHERE NOT internal "
-        "AND table_name IN ('incidents', 'sources', 'claims', 'tallies', 'actors')").fetchall())
+        "AND table_name IN ('incidents', 'sources', 'claims', 'tallies', 'actors', 'incident_relations')").fetchall())
     for res in load_resources(REPO, load_json(REPO / "datapackage.json")):
         for f in res.fields:
             assert comments[f"{res.name}.{f['name']}"].startswith(f["description"])
@@ -91,7 +91,7 @@ def test_keys_are_declared(db):
     assert ("incidents", "FOREIGN KEY", ["merged_into"]) in kinds  # a self reference
 
 
-@pytest.mark.parametrize("resource", ["incidents", "sources", "claims", "tallies", "actors"])
+@pytest.mark.parametrize("resource", ["incidents", "sources", "claims", "tallies", "actors", "incident_relations"])
 def test_csv_duckdb_csv_keeps_every_value(db, tmp_path, resource):
     con = duckdb.connect(str(db), read_only=True)
     out = tmp_path / f"{resource}.csv"
@@ -100,7 +100,7 @@ def test_csv_duckdb_csv_keeps_every_value(db, tmp_path, resource):
     assert values(out, resource) == values(REPO / "data" / f"{resource}.csv", resource)
 
 
-@pytest.mark.parametrize("resource", ["incidents", "sources", "claims", "tallies", "actors"])
+@pytest.mark.parametrize("resource", ["incidents", "sources", "claims", "tallies", "actors", "incident_relations"])
 def test_parquet_keeps_every_value_and_carries_citation(tmp_path, resource):
     out = tmp_path / "parquet"
     r = build(REPO, "parquet", out)
@@ -131,7 +131,7 @@ def test_plain_duckdb_cli_builds_the_same_tables(db, tmp_path):
     shape = ("SELECT table_name, column_name, data_type, comment FROM duckdb_columns() WHERE NOT internal "
              "ORDER BY ALL")
     assert a.execute(shape).fetchall() == b.execute(shape).fetchall()
-    for table in ("incidents", "sources", "claims", "tallies", "actors", "official_vs_monitors", "source_chains"):
+    for table in ("incidents", "sources", "claims", "tallies", "actors", "incident_relations", "official_vs_monitors", "source_chains"):
         assert a.execute(f"FROM {table} ORDER BY ALL").fetchall() == b.execute(f"FROM {table} ORDER BY ALL").fetchall()
 
 

@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-RESOURCES = ("incidents", "sources", "claims", "tallies", "actors")
+RESOURCES = ("incidents", "sources", "claims", "tallies", "actors", "incident_relations")
 
 
 def fmt(pkg: Path, *args: str) -> subprocess.CompletedProcess:

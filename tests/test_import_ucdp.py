@@ -223,13 +223,13 @@ def test_new_incident_fields(imported: Path):
     assert {k: new[k] for k in (
         "status", "merged_into", "campaign", "date_start", "date_end", "date_precision", "country", "admin1",
         "admin2", "locality", "neighbourhood", "latitude", "longitude", "location_precision", "means", "actor_id",
-        "attribution", "civilians_killed_min", "civilians_killed_max", "children_killed_min", "assessment")} == {
+        "attribution", "civilians_killed_min", "civilians_killed_max", "children_killed_min", "grade")} == {
         "status": "active", "merged_into": "", "campaign": "raqqa-2017", "date_start": "2017-08-22",
         "date_end": "2017-08-22", "date_precision": "day", "country": "SYR", "admin1": "Ar-Raqqa",
         "admin2": "Ar-Raqqa", "locality": "Raqqa", "neighbourhood": "", "latitude": "35.952829",
         "longitude": "39.007879", "location_precision": "locality", "means": "unknown", "actor_id": "",
         "attribution": "unknown", "civilians_killed_min": "41", "civilians_killed_max": "41",
-        "children_killed_min": "", "assessment": "single_source"}
+        "children_killed_min": "", "grade": "single_source"}
     assert "UCDP GED 19.1 event 247205" in new["notes"] and "CL-000016" in new["notes"]
     assert new["summary"].startswith("UCDP GED 19.1 records 41 civilians killed in Raqqa on 22 August 2017")
     agg = inc["CH-000010"]  # GED 246089: a range, one-sided violence, aggregate
@@ -315,6 +315,20 @@ def test_rerun_updates_a_claim_in_place(imported: Path, tmp_path: Path, capsys):
     assert (c["claim_id"], c["incident_id"], c["civilians_killed_max"]) == ("CL-000014", "CH-000002", "80")
     inc = by(rows(imported, "incidents"), "incident_id")["CH-000002"]
     assert (inc["civilians_killed_min"], inc["civilians_killed_max"]) == ("42", "80")
+
+
+def test_a_ucdp_figure_regrades_a_weak_incident(pkg: Path, capsys):
+    """The grade rule runs on every incident the import touches: CH-000003, its one report made
+    figureless (so weak), gains GED 243178's figure and becomes single_source, not fair."""
+    from package_edits import edit_rows
+
+    edit_rows(pkg, "claims", "claim_id", {"CL-000004": {"civilians_killed_min": ""}})
+    edit_rows(pkg, "incidents", "incident_id", {"CH-000003": {"civilians_killed_min": "", "grade": "weak"}})
+    code, out, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", CROSSWALK)
+    assert code == 0, err
+    assert "  CH-000003: grade weak -> single_source" in out.splitlines()
+    assert by(rows(pkg, "incidents"), "incident_id")["CH-000003"]["grade"] == "single_source"
+    assert_valid(pkg)
 
 
 # --- review report ---------------------------------------------------------------------------------

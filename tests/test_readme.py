@@ -27,3 +27,13 @@ def test_every_make_target_the_readme_names_exists():
     targets = set(re.findall(r"^([a-z][a-z0-9-]*):", makefile, re.M))
     named = set(re.findall(r"\bmake ([a-z][a-z0-9-]+)", README))
     assert named and named <= targets, f"README names targets the Makefile lacks: {sorted(named - targets)}"
+
+
+def test_the_coverage_block_is_fresh():
+    """README's totals and coverage are the views' values now: `make coverage` regenerates them."""
+    import civharm
+    from civharm.coverage import block, replace_block
+
+    assert replace_block(README, block(civharm.connect(REPO))) == README, \
+        "README's coverage block is stale: run make coverage"
+    assert "**The campaigns are not comparable.**" in README

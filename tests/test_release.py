@@ -81,10 +81,11 @@ def test_zip_layout(released):
         infos = z.infolist()
         names = [i.filename for i in infos]
         assert names == sorted(names)
-        assert names == ["CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA", "README.md",
-                         "data/actors.csv", "data/claims.csv", "data/incidents.csv", "data/sources.csv",
+        assert names == ["CHANGELOG.md", "CITATION.cff", "COVERAGE.md", "LICENSE", "LICENSE-DATA", "README.md",
+                         "data/actors.csv", "data/claims.csv", "data/incident_relations.csv", "data/incidents.csv", "data/sources.csv",
                          "data/tallies.csv", "datapackage.json", "releases/ids.csv",
-                         "schemas/actors.schema.json", "schemas/claims.schema.json", "schemas/incidents.schema.json",
+                         "schemas/actors.schema.json", "schemas/claims.schema.json",
+                         "schemas/incident_relations.schema.json", "schemas/incidents.schema.json",
                          "schemas/sources.schema.json", "schemas/tallies.schema.json"]
         for info in infos:
             assert info.date_time == (2026, 11, 24, 0, 0, 0)  # the release date, datapackage.json's created
@@ -101,10 +102,28 @@ def test_zip_layout(released):
                for r in json.loads((pkg / "datapackage.json").read_text())["resources"])
 
 
+def test_zip_carries_the_coverage_of_its_data(released):
+    """COVERAGE.md: each campaign's deduplicated and raw totals as campaign_totals gives them."""
+    import civharm
+
+    pkg, dist, _ = released
+    with zipfile.ZipFile(dist / "civharm-0.1.0.zip") as z:
+        text = z.read("COVERAGE.md").decode("utf-8")
+    assert text.startswith("# ") and "0.1.0: what the data holds" in text.splitlines()[0]
+    con = civharm.connect(pkg)
+    for campaign, lo, hi, raw_lo, raw_hi in con.sql(
+            "SELECT CAST(campaign AS VARCHAR), dedup_min, dedup_max, raw_min, raw_max FROM campaign_totals").fetchall():
+        from civharm.coverage import figure_range
+
+        assert f"| `{campaign}` |" in text
+        assert f"**{figure_range(lo, hi)}** | {figure_range(raw_lo, raw_hi)} |" in text
+    assert "**The campaigns are not comparable.**" in text
+
+
 def test_parquet_and_duckdb_beside_the_zip(released):
     _, dist, proc = released
     assert sorted(p.name for p in (dist / "civharm-0.1.0-parquet").iterdir()) == [
-        "actors.parquet", "claims.parquet", "incidents.parquet", "sources.parquet", "tallies.parquet"]
+        "actors.parquet", "claims.parquet", "incident_relations.parquet", "incidents.parquet", "sources.parquet", "tallies.parquet"]
     assert (dist / "civharm-0.1.0.duckdb").stat().st_size > 0
     assert "wrote " + str(dist / "civharm-0.1.0.zip") in proc.stdout
 

@@ -73,7 +73,10 @@ class Report:
         self.problems.extend(problems)
 
     def sorted(self) -> list[Problem]:
-        return sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.column or "", p.rule))
+        # value, expected and detail break ties (two notices on one cell), so that the order
+        # never depends on the order a SQL engine returned the rows in
+        return sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.column or "", p.rule, str(p.value or ""),
+                                                    str(p.expected or ""), p.detail or ""))
 
     @property
     def errors(self) -> int:

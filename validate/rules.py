@@ -39,7 +39,7 @@ _RULES = [
          "Add '{column}' to datapackage.json; civharm requires it so the package can be cited.",
          "A property civharm needs (name, title, version, licenses, ...) is missing.", 'no "version"'),
     Rule("descriptor-resource-set", "descriptor", "{detail}",
-         "The package has exactly the resources incidents, sources, claims, tallies and actors.",
+         "The package has exactly the resources incidents, sources, claims, tallies, actors and incident_relations.",
          "A resource is missing from the descriptor, or one is there that civharm does not know.",
          'no resource named "claims"'),
     Rule("resource-file-missing", "descriptor", "The resource's data file {value} does not exist.",
@@ -151,7 +151,7 @@ _RULES = [
          "A self reference (merged_into, republished_from, parent_id) points at a row that exists.",
          "merged_into=CH-999999"),
     Rule("self-reference-cycle", "tables", "{column} forms a cycle: {value}.",
-         "Break the cycle: a chain of merged_into, republished_from or parent_id must end.",
+         "Break the cycle: a chain of merged_into, republished_from, parent_id or superseded_by must end.",
          "Following a self reference never comes back to where it started.",
          "CH-000003 merged into CH-000004, merged into CH-000003"),
     Rule("merge-target-not-active", "tables", "The merge target {value} has status {expected}, not active.",
@@ -165,6 +165,27 @@ _RULES = [
          "blank when none does), or add the claim it rests on. See the methodology.",
          "An active incident's figures span exactly what its claims state (the methodology's range rule).",
          "civilians_killed_max=60 while the largest claim says 55"),
+    Rule("incident-grade-unexplained", "tables", "grade is {value}, but the incident's current claims give {expected}.",
+         "Set the grade to what the grade rule gives (run python -m civharm.grades to set it), or add the "
+         "claim it rests on. See the methodology's grades.",
+         "An active incident's grade is the one its current claims give: fair for two or more independent "
+         "originals, single_source for one, weak when no report gives a figure, belligerent_only with no report.",
+         "grade=fair on one Airwars claim"),
+    Rule("belligerent-position-unexplained", "tables", "{column} is {value}, but the claims give {expected}.",
+         "Set it to the latest current admission or denial of the incident's actor or its coalition (run "
+         "python -m civharm.grades), or add the claim it rests on.",
+         "An active incident's belligerent_position and its date come from the latest current admission or "
+         "denial of the actor it is attributed to (or that actor's coalition); blank when there is none.",
+         "belligerent_position=denied while the coalition's only statement is an admission"),
+    Rule("superseded-by-other-incident", "tables", "superseded_by is {value}, a claim about another incident than {expected}.",
+         "Point superseded_by at the later claim about the same incident, or leave it blank.",
+         "A claim is superseded only by a later claim about the same incident.",
+         "CL-000046 superseded by a claim about CH-000027"),
+    Rule("superseded-by-other-publisher", "tables", "superseded_by is {value}, not a claim of {expected}.",
+         "Only a publisher's own later claim revises its claim; record another publisher's figure beside it "
+         "and leave superseded_by blank.",
+         "A claim is superseded only by a claim of the same source or of another source of the same publisher.",
+         "an Airwars claim superseded by a Rudaw article's"),
     Rule("source-duplicate-url", "tables", "The URL {value} is already the source {expected}.",
          "Use the existing source row in your claims, and delete this one.",
          "One document is one source row, so one report is never counted twice.", "two rows for the same article"),
@@ -174,8 +195,50 @@ _RULES = [
          "Antiwar.com 55, citing the Observatory's 42", severity="notice"),
     Rule("tally-coverage", "tables", "The tally says {value}; {expected}.",
          "Nothing to fix: tallies are never added to incidents; this shows how much of a tally incidents explain.",
-         "Each tally beside the sum of the active incidents in its campaign and period.",
-         "167 civilians from 14 to 22 August; 2 incidents sum to 69-82", severity="notice"),
+         "Each tally beside the active incidents of the same campaign, area and actor scope in its period "
+         "(raw and deduplicated), or why it cannot be compared.",
+         "167; in its scope (locality Raqqa, US-led coalition and those within it) from 2017-08-14 to "
+         "2017-08-22, 2 active incident(s) sum to 69-82 deduplicated (69-82 raw)", severity="notice"),
+    Rule("relation-self", "tables", "The incident {value} is related to itself.",
+         "Relate it to the other incident you meant, or delete the row.",
+         "A relation joins two different incidents.", "R-000001: CH-000054 contains CH-000054"),
+    Rule("relation-pair-repeated", "tables", "The pair {value} already has a relation: {expected}.",
+         "Keep one row per pair of incidents, whatever the kind and in either order: the one "
+         "that says best how their deaths relate. Delete this row (withdraw it in "
+         "releases/ids.csv if it was released).",
+         "Each unordered pair of incidents has one relation, so that totals apply one reading of "
+         "their shared deaths.",
+         "CH-000054 contains CH-000006, and CH-000006 possible_duplicate CH-000054"),
+    Rule("relation-contains-cycle", "tables", "'contains' comes back to where it started: {value}.",
+         "Break the cycle: one of these incidents does not hold all the deaths of the next. Make "
+         "that relation 'overlaps' or 'possible_duplicate'.",
+         "Following 'contains' never returns to the incident it started from, at any length.",
+         "CH-000054 contains CH-000006 contains CH-000054"),
+    Rule("relation-incident-not-active", "tables", "The incident {value} is {expected}, not active.",
+         "Point the relation at the active incident: a merged incident's relations move to its "
+         "merged_into target; a retracted incident's relations are withdrawn (releases/ids.csv).",
+         "Both ends of a relation are active incidents: totals count only those, and a "
+         "tombstone's content lives in its merge target.",
+         "CH-000054 contains CH-000009, where CH-000009 is merged"),
+    Rule("relation-campaign-mismatch", "tables", "The related incident {value} is not in {expected}.",
+         "Check the incident IDs: incidents that share deaths belong to the same campaign.",
+         "Both incidents of a relation belong to the same campaign.",
+         "CH-000054 (raqqa-2017) possible_duplicate CH-000029 (mosul-2016-2017)"),
+    Rule("relation-dates-disjoint", "tables", "The related incident {value} shares no day with {expected}.",
+         "Check the incident IDs or the dates; if the sources date the same deaths on different "
+         "days, widen the dates they allow, or record the pair as a possible_duplicate.",
+         "Two incidents said to share deaths (contains, overlaps, companion_entry) share at least one day.",
+         "CH-000054 (9-10 June) contains CH-000014 (7-8 August)"),
+    Rule("relation-contained-dates-outside", "tables", "The contained incident {value} reaches outside {expected}.",
+         "Nothing to fix if a source dates the deaths more loosely than the container does; "
+         "otherwise correct the relation or the dates.",
+         "A contained incident's dates lie within its container's, or the difference is shown.",
+         "CH-000054 (9-10 June) contains CH-000006 (8-9 June)", severity="notice"),
+    Rule("relation-contained-exceeds-container", "tables", "'contains' cannot hold: {value}, more than its container's {expected}.",
+         "A container holds all the deaths of what it contains; when its largest figure is "
+         "smaller, the two share only part of the deaths: make the relation 'overlaps'.",
+         "A container's largest civilian toll is not below the smallest toll of an incident it contains.",
+         "CH-000205 (16 killed) contains CH-000014 (29 killed)"),
     # 6. release -----------------------------------------------------------------------------------
     Rule("version-format", "release", "The version '{value}' is not MAJOR.MINOR.PATCH.",
          "Use semantic versioning, for example 0.2.0.", "The package version is a semantic version.", "v0.2"),

@@ -99,7 +99,7 @@ def check(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resource
         return problems
     problems.extend(_ranges(con, frames, resources, ran, tolerate))
     if "claims" in frames:  # the package's own views, which some rules below report from
-        for statement in views(figure_stems(frames["claims"])):
+        for statement in views(figure_stems(frames["claims"]), list(resources.values())):
             try:
                 con.execute(statement)
             except (duckdb.CatalogException, duckdb.BinderException) as e:

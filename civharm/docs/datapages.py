@@ -13,14 +13,12 @@ import datetime as dt
 from .build import DOWNLOADS, PageContext
 from .html import anchor, attr, block, code, json_attr, link, table, text
 
-# Marker colours of the map, by assessment grade; a grade not listed here gets OTHER_COLOURS.
-ASSESSMENT_COLOURS = {
-    "confirmed": "#b2182b",
+# Marker colours of the map, by documentation grade; a grade not listed here gets OTHER_COLOURS.
+GRADE_COLOURS = {
     "fair": "#ef6c00",
-    "weak": "#c9a227",
     "single_source": "#7b3294",
-    "contested": "#2166ac",
-    "discounted": "#7f7f7f",
+    "weak": "#c9a227",
+    "belligerent_only": "#2166ac",
 }
 OTHER_COLOURS = ["#1b9e77", "#66a61e", "#e7298a", "#a6761d"]
 
@@ -55,44 +53,60 @@ def incident_link(ctx: PageContext, incident_id: str) -> str:
 
 
 def headline(ctx: PageContext) -> str:
-    """Figures computed from the data: incidents, claims, sources, date range, deaths, version."""
+    """Figures computed from the data: incidents, claims, sources, each campaign's deaths
+    (deduplicated, with the raw sum beside, from campaign_totals), date range, version."""
     b = ctx.build
     i = b.rows("""SELECT count(*) FILTER (WHERE status = 'active') AS active,
                          count(*) FILTER (WHERE status <> 'active') AS tombstones,
                          min(date_start) FILTER (WHERE status = 'active') AS first,
-                         max(date_end) FILTER (WHERE status = 'active') AS last,
-                         sum(civilians_killed_min) FILTER (WHERE status = 'active') AS lo,
-                         sum(coalesce(civilians_killed_max, civilians_killed_min)) FILTER (WHERE status = 'active') AS hi
+                         max(date_end) FILTER (WHERE status = 'active') AS last
                   FROM incidents""")[0]
     counts = {name: b.rows(f'SELECT count(*) AS n FROM "{name}"')[0]["n"] for name in ("claims", "sources", "tallies")}
     first = i["first"].strftime("%-d %B %Y") if i["first"] else "–"
     last = i["last"].strftime("%-d %B %Y") if i["last"] else "–"
     cards = [
-        ("incidents", _n(i["active"]), f"active, and {_n(i['tombstones'])} merged or retracted tombstones"),
-        ("claims", _n(counts["claims"]), "what one source says about one incident"),
-        ("sources", _n(counts["sources"]), "articles, NGO statements, military releases, datasets"),
-        ("civilians killed", figure_range(i["lo"], i["hi"]) or "–",
-         "the sum of the incidents' minima and maxima; tallies are never added"),
-        ("date range", f"{first} – {last}", "first and last day of the active incidents"),
-        ("version", b.meta.get("version", ""), f"{_n(counts['tallies'])} tallies kept apart from incidents"),
+        ("incidents", "incidents", _n(i["active"]), f"active, and {_n(i['tombstones'])} merged or retracted tombstones"),
+        ("claims", "claims", _n(counts["claims"]), "what one source says about one incident"),
+        ("sources", "sources", _n(counts["sources"]), "articles, NGO statements, military releases, datasets"),
+    ]
+    for t in campaign_totals(ctx):
+        cards.append((f"civilians-killed-{t['campaign']}", f"civilians killed, {t['campaign']}",
+                      figure_range(t["dedup_min"], t["dedup_max"]) or "–",
+                      f"deduplicated; raw sum {figure_range(t['raw_min'], t['raw_max']) or '–'}; "
+                      f"{_n(t['incidents'])} incidents, not comparable across campaigns (see coverage below)"))
+    cards += [
+        ("date range", "date range", f"{first} – {last}", "first and last day of the active incidents"),
+        ("version", "version", b.meta.get("version", ""), f"{_n(counts['tallies'])} tallies kept apart from incidents"),
     ]
     html = "".join(f'<div class="civharm-figure" data-figure="{attr(key)}"><div class="civharm-figure-value">'
-                   f'{text(value)}</div><div class="civharm-figure-label"><strong>{text(key)}</strong> · '
-                   f'{text(note)}</div></div>' for key, value, note in cards)
+                   f'{text(value)}</div><div class="civharm-figure-label"><strong>{text(title)}</strong> · '
+                   f'{text(note)}</div></div>' for key, title, value, note in cards)
     return block(f'<div class="civharm-figures">{html}</div>')
 
 
+def campaign_totals(ctx: PageContext) -> list[dict]:
+    return ctx.build.rows("""SELECT CAST(campaign AS VARCHAR) AS campaign, incidents, incidents_without_figure,
+                                    first_date, last_date, raw_min, raw_max, dedup_min, dedup_max, relations_used
+                             FROM campaign_totals ORDER BY first_date, campaign""")
+
+
 def campaigns(ctx: PageContext) -> str:
-    b = ctx.build
-    labels = b.labels("incidents", "campaign")
-    rows = b.rows("""SELECT CAST(campaign AS VARCHAR) AS campaign, count(*) AS incidents,
-                            min(date_start) AS first, max(date_end) AS last,
-                            sum(civilians_killed_min) AS lo,
-                            sum(coalesce(civilians_killed_max, civilians_killed_min)) AS hi
-                     FROM incidents WHERE status = 'active' GROUP BY ALL ORDER BY first""")
+    """The campaign table: deduplicated deaths with the raw sum beside (the campaign_totals view)."""
+    labels = ctx.build.labels("incidents", "campaign")
     body = [[code(r["campaign"]), text(labels.get(r["campaign"], "")), _n(r["incidents"]),
-             text(f"{r['first']} – {r['last']}"), text(figure_range(r["lo"], r["hi"]))] for r in rows]
-    return block(table(["Campaign", "Scope", "Incidents", "Dates", "Civilians killed"], body))
+             text(f"{r['first_date']} – {r['last_date']}"),
+             f'<strong data-value="dedup">{text(figure_range(r["dedup_min"], r["dedup_max"]) or "–")}</strong>',
+             f'<span data-value="raw">{text(figure_range(r["raw_min"], r["raw_max"]) or "–")}</span>',
+             _n(r["incidents_without_figure"])] for r in campaign_totals(ctx)]
+    return block(table(["Campaign", "Scope", "Incidents", "Dates", "Civilians killed (deduplicated)", "Raw sum",
+                        "Incidents with no figure"], body, "civharm-campaigns"))
+
+
+def coverage(ctx: PageContext) -> str:
+    """What the data holds (civharm/coverage.py, the same text as the README's and the release's)."""
+    from civharm.coverage import markdown
+
+    return "\n" + markdown(ctx.build.con, totals=False) + "\n"
 
 
 def downloads(ctx: PageContext) -> str:
@@ -137,7 +151,10 @@ def _claims_table(claims: list[dict]) -> str:
                    for stem, label in (("civilians_killed", "killed"), ("children_killed", "children"),
                                        ("women_killed", "women"), ("injured", "injured"))
                    if figure_range(c[f"{stem}_min"], c[f"{stem}_max"])]
-        rows.append([code(c["claim_id"]), source, text(c["claim_type"]), text(c["published_on"] or ""),
+        kind = text(c["claim_type"])
+        if c["superseded_by"]:  # still shown, but it no longer sets the range, grade or position
+            kind += f'<br><small>superseded by {code(c["superseded_by"])}</small>'
+        rows.append([code(c["claim_id"]), source, kind, text(c["published_on"] or ""),
                      text("; ".join(figures) or "no figure"), text(c["statement"])])
     return table(["Claim", "Source", "Type", "Published", "Figures", "Statement (our words)"], rows, "civharm-claims")
 
@@ -146,10 +163,12 @@ def incident_list(ctx: PageContext) -> str:
     """Every incident, tombstones included, with its claims: the range explained by its sources."""
     b = ctx.build
     claims = _claims_by_incident(ctx)
-    assessments = b.labels("incidents", "assessment")
+    grades = b.labels("incidents", "grade")
+    positions = b.labels("incidents", "belligerent_position")
     out = []
     for i in b.rows("""SELECT i.*, CAST(i.status AS VARCHAR) AS status, CAST(i.campaign AS VARCHAR) AS campaign,
-                              CAST(i.assessment AS VARCHAR) AS assessment, CAST(i.means AS VARCHAR) AS means,
+                              CAST(i.grade AS VARCHAR) AS grade, CAST(i.means AS VARCHAR) AS means,
+                              CAST(i.belligerent_position AS VARCHAR) AS belligerent_position,
                               CAST(i.attribution AS VARCHAR) AS attribution, a.name AS actor
                        FROM incidents AS i LEFT JOIN actors AS a ON a.actor_id = i.actor_id"""):
         iid = i["incident_id"]
@@ -163,8 +182,12 @@ def incident_list(ctx: PageContext) -> str:
                  ("Children / women killed", text(figure_range(i["children_killed_min"], i["children_killed_max"]) or "–")
                   + " / " + text(figure_range(i["women_killed_min"], i["women_killed_max"]) or "–")),
                  ("Injured", text(figure_range(i["injured_min"], i["injured_max"]) or "–")),
-                 ("Assessment", f'<span class="civharm-grade" style="--grade: {attr(ASSESSMENT_COLOURS.get(i["assessment"], "#555"))}">'
-                  f'{text(i["assessment"])}</span> {text(assessments.get(i["assessment"], ""))}')]
+                 ("Grade", f'<span class="civharm-grade" style="--grade: {attr(GRADE_COLOURS.get(i["grade"], "#555"))}">'
+                  f'{text(i["grade"])}</span> {text(grades.get(i["grade"], ""))}'),
+                 ("Belligerent's position", (f'{text(i["belligerent_position"])}'
+                  + (f' (as reported on {text(i["belligerent_position_date"])})' if i["belligerent_position_date"] else "")
+                  + f' {text(positions.get(i["belligerent_position"], ""))}') if i["belligerent_position"]
+                  else "none recorded")]
         dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
         parts = [f'<h3 id="{attr(anchor(iid))}">{text(title)}</h3>',
                  f'<p class="civharm-summary">{text(i["summary"])}</p>' if i["summary"] else "",
@@ -187,22 +210,22 @@ def _weeks(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def timeline_data(ctx: PageContext) -> list[dict]:
-    """Per campaign, civilian deaths per ISO week (Monday of date_start's week) as a min-max band:
-    the sums of active incidents' minima and maxima, a max left open counting its min, as in the
-    deaths_by_month view; weeks without incidents are zero, so gaps show."""
+    """Per campaign, civilian deaths per ISO week from the daily series (incident_days): the
+    deduplicated band (lo, hi) and the raw sums (raw_lo, raw_hi), each incident spread over its
+    days, rounded to whole deaths per week; weeks without incidents are zero, so gaps show."""
     b = ctx.build
     labels = b.labels("incidents", "campaign")
-    rows = b.rows("""SELECT CAST(campaign AS VARCHAR) AS campaign, CAST(date_trunc('week', date_start) AS DATE) AS week,
-                            count(*) AS incidents,
-                            CAST(coalesce(sum(civilians_killed_min), 0) AS BIGINT) AS lo,
-                            CAST(coalesce(sum(coalesce(civilians_killed_max, civilians_killed_min)), 0) AS BIGINT) AS hi,
-                            count(*) FILTER (WHERE civilians_killed_min IS NULL AND civilians_killed_max IS NULL) AS without_figure
-                     FROM incidents WHERE status = 'active' GROUP BY ALL ORDER BY campaign, week""")
+    rows = b.rows("""SELECT CAST(campaign AS VARCHAR) AS campaign, CAST(date_trunc('week', day) AS DATE) AS week,
+                            count(DISTINCT incident_id) AS incidents,
+                            CAST(round(least(sum(dedup_min), sum(dedup_max))) AS BIGINT) AS lo, CAST(round(sum(dedup_max)) AS BIGINT) AS hi,
+                            CAST(round(sum(raw_min)) AS BIGINT) AS raw_lo, CAST(round(sum(raw_max)) AS BIGINT) AS raw_hi,
+                            count(DISTINCT incident_id) FILTER (WHERE no_figure) AS without_figure
+                     FROM incident_days GROUP BY ALL ORDER BY campaign, week""")
     out = []
     for campaign in dict.fromkeys(r["campaign"] for r in sorted(rows, key=lambda r: r["week"])):
         mine = {r["week"]: r for r in rows if r["campaign"] == campaign}
         weeks = _weeks(min(mine), max(mine))
-        empty = {"incidents": 0, "lo": 0, "hi": 0, "without_figure": 0}
+        empty = {"incidents": 0, "lo": 0, "hi": 0, "raw_lo": 0, "raw_hi": 0, "without_figure": 0}
         out.append({"campaign": campaign, "label": labels.get(campaign, campaign),
                     "weeks": [{"week": w.isoformat(), "iso": f"{w.isocalendar()[0]}-W{w.isocalendar()[1]:02d}",
                                **{k: mine.get(w, empty)[k] for k in empty}} for w in weeks]})
@@ -213,15 +236,17 @@ def timeline(ctx: PageContext) -> str:
     out = []
     for c in timeline_data(ctx):
         rows = [[text(w["iso"]), text(w["week"]), _n(w["incidents"]), text(figure_range(w["lo"], w["hi"]) or "0"),
+                 text(figure_range(w["raw_lo"], w["raw_hi"]) or "0"),
                  _n(w["without_figure"]) if w["without_figure"] else ""] for w in c["weeks"] if w["incidents"]]
         out.append(
             f'<figure class="civharm-picture" id="{attr(anchor("timeline", c["campaign"]))}">'
-            f'<figcaption><strong>{code(c["campaign"])}</strong>: civilians killed per week, min–max. '
-            f'{text(c["label"])}</figcaption>'
+            f'<figcaption><strong>{code(c["campaign"])}</strong>: civilians killed per week, deduplicated '
+            f'min–max (band) and the raw sum of maxima (dashed). {text(c["label"])}</figcaption>'
             f'<div class="civharm-chart" data-chart="timeline" data-series="{json_attr(c)}"><canvas role="img" '
             f'aria-label="{attr("Civilian deaths per week, " + c["campaign"])}"></canvas></div>'
             f'<details><summary>The figures, week by week</summary>'
-            + table(["ISO week", "Monday", "Incidents", "Civilians killed", "Incidents with no figure"], rows) +
+            + table(["ISO week", "Monday", "Incidents", "Civilians killed (deduplicated)", "Raw sum",
+                     "Incidents with no figure"], rows) +
             "</details></figure>")
     if not out:
         out.append("<p>No active incidents yet.</p>")
@@ -261,7 +286,8 @@ def map_data(ctx: PageContext) -> list[dict]:
     rows = ctx.build.rows("""SELECT incident_id, CAST(campaign AS VARCHAR) AS campaign, date_start, date_end, locality,
                                     neighbourhood, admin1, country, latitude, longitude,
                                     CAST(location_precision AS VARCHAR) AS location_precision,
-                                    civilians_killed_min, civilians_killed_max, CAST(assessment AS VARCHAR) AS assessment,
+                                    civilians_killed_min, civilians_killed_max, CAST(grade AS VARCHAR) AS grade,
+                                    CAST(belligerent_position AS VARCHAR) AS belligerent_position,
                                     summary
                              FROM incidents WHERE status = 'active' ORDER BY incident_id""")
     for r in rows:
@@ -275,9 +301,9 @@ def map_data(ctx: PageContext) -> list[dict]:
 def incident_map(ctx: PageContext) -> str:
     b = ctx.build
     rows = map_data(ctx)
-    grades = list(b.labels("incidents", "assessment")) or sorted({r["assessment"] for r in rows})
-    colours = {g: ASSESSMENT_COLOURS.get(g) or OTHER_COLOURS[k % len(OTHER_COLOURS)] for k, g in enumerate(grades)}
-    labels = b.labels("incidents", "assessment")
+    grades = list(b.labels("incidents", "grade")) or sorted({r["grade"] for r in rows})
+    colours = {g: GRADE_COLOURS.get(g) or OTHER_COLOURS[k % len(OTHER_COLOURS)] for k, g in enumerate(grades)}
+    labels = b.labels("incidents", "grade")
     legend = "".join(f'<li><span class="civharm-swatch" style="background: {attr(colours[g])}"></span>{code(g)} '
                      f'{text(labels.get(g, ""))}</li>' for g in grades)
     placed = [r for r in rows if r["latitude"] is not None and r["longitude"] is not None]
@@ -286,12 +312,12 @@ def incident_map(ctx: PageContext) -> str:
     config = {"colours": colours, "world": world}
     missing = ("<p>All active incidents have coordinates.</p>" if not unplaced else
                "<p>Incidents without coordinates, not on the map:</p>"
-               + table(["Incident", "Date", "Place", "Civilians killed", "Assessment"],
+               + table(["Incident", "Date", "Place", "Civilians killed", "Grade"],
                        [[incident_link(ctx, r["incident_id"]), text(r["date_start"]), text(r["place"]), text(r["killed"]),
-                         text(r["assessment"])] for r in unplaced]))
+                         text(r["grade"])] for r in unplaced]))
     return block(
         '<figure class="civharm-picture" id="incident-map-figure">'
-        f'<figcaption>{len(placed)} active incidents by assessment; click a marker for the incident. Numbers are '
+        f'<figcaption>{len(placed)} active incidents by documentation grade; click a marker for the incident. Numbers are '
         'clusters of nearby incidents: click to spread them. Most coordinates are the centre of a town or '
         'neighbourhood (see <code>location_precision</code>). Country outlines: Natural Earth.</figcaption>'
         f'<div class="civharm-map" data-config="{json_attr(config)}" data-incidents="{json_attr(placed)}"></div>'

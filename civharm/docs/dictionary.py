@@ -1,7 +1,7 @@
 """The data dictionary, generated from datapackage.json and schemas/ at every build.
 
 Every resource and every field, with type, required, constraints, enum values with their
-meanings, example and keys, comes from the Table Schemas: editing a field's description in
+meanings, example, keys and links to the methodology's definitions, comes from the Table Schemas: editing a field's description in
 `schemas/<table>.schema.json` changes this page and nothing else needs editing.
 """
 
@@ -70,6 +70,20 @@ def _keys(ctx: PageContext, res) -> str:
     return "<ul>" + "".join(out) + "</ul>"
 
 
+METHODOLOGY_PAGE = "methodology/"
+
+
+def _terms(ctx: PageContext, f: dict) -> str:
+    """Links to the methodology's definitions that a field names in its schema ("methodology":
+    a list of the page's anchors), so that each term is defined once and found from the field."""
+    terms = f.get("methodology") or []
+    if not terms:
+        return ""
+    links = ", ".join(f'<a href="{text(ctx.href(METHODOLOGY_PAGE + "#" + t))}">{text(t.replace("-", " "))}</a>'
+                      for t in terms)
+    return f'<div class="civharm-terms">Defined in the methodology: {links}</div>'
+
+
 def resource_section(ctx: PageContext, res) -> str:
     d = res.descriptor
     fields = res.fields
@@ -79,7 +93,7 @@ def resource_section(ctx: PageContext, res) -> str:
         name = f'<span id="{anchor(res.name, f["name"])}">{code(f["name"])}</span>'
         constraints = _constraints(f)
         rows.append([name, text(f.get("type", "string")), "yes" if required else "",
-                     text(f.get("description", "")) + _enum(f)
+                     text(f.get("description", "")) + _enum(f) + _terms(ctx, f)
                      + (f'<div class="civharm-constraints">Constraints: {constraints}</div>' if constraints else ""),
                      _example(f)])
     schema = f' · schema {code(res.schema_path)}' if res.schema_path else ""

@@ -22,6 +22,7 @@ from civharm.docs.build import Build, DocsError, PageContext, expand
 GENERATORS = {
     "headline": datapages.headline,
     "campaigns": datapages.campaigns,
+    "coverage": datapages.coverage,
     "downloads": datapages.downloads,
     "incidents": datapages.incident_list,
     "timeline": datapages.timeline,
@@ -29,7 +30,8 @@ GENERATORS = {
     "map": datapages.incident_map,
     "relay-case": datapages.relay_case,
     "data-dictionary": dictionary.data_dictionary,
-    "assessment-grades": dictionary.enum_values("incidents", "assessment"),
+    "grades": dictionary.enum_values("incidents", "grade"),
+    "belligerent-positions": dictionary.enum_values("incidents", "belligerent_position"),
     "attribution-levels": dictionary.enum_values("incidents", "attribution"),
     "claim-types": dictionary.enum_values("claims", "claim_type"),
     "rule-index": rulespage.rule_index,

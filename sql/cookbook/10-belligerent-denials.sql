@@ -1,5 +1,5 @@
 -- Which incidents did a belligerent deny or assess as not credible, and what did others report?
-SELECT i.incident_id, i.date_start, i.locality, i.assessment, d.statement AS denial,
+SELECT i.incident_id, i.date_start, i.locality, i.grade, i.belligerent_position, d.statement AS denial,
        ov.monitors_min, ov.monitors_max
 FROM claims AS d
 JOIN incidents AS i ON i.incident_id = d.incident_id

@@ -1,13 +1,16 @@
--- deaths_by_month: civilian deaths per month and campaign, as the sum of active incidents'
--- minima and maxima (tallies are never added). incidents_without_figure counts incidents whose
--- claims give no number, which the sums therefore leave out.
+-- deaths_by_month: civilian deaths per month and campaign, raw and deduplicated side by side,
+-- cut from the daily series (incident_days): an incident spanning several months counts in each
+-- month for the days it spans there. Tallies are never added. Figures are rounded to whole
+-- deaths here, and only here, so the months of a campaign can differ by a death or two from
+-- campaign_totals. A month's lower share is never shown above its upper one (methodology).
 CREATE VIEW deaths_by_month AS
-SELECT campaign, CAST(date_trunc('month', date_start) AS DATE) AS month,
-       count(*) AS incidents,
-       CAST(sum(civilians_killed_min) AS BIGINT) AS civilians_killed_min,
-       CAST(sum(coalesce(civilians_killed_max, civilians_killed_min)) AS BIGINT) AS civilians_killed_max,
-       count(*) FILTER (WHERE civilians_killed_min IS NULL AND civilians_killed_max IS NULL) AS incidents_without_figure
-FROM incidents
-WHERE status = 'active'
+SELECT campaign, CAST(date_trunc('month', day) AS DATE) AS month,
+       count(DISTINCT incident_id) AS incidents,
+       count(DISTINCT incident_id) FILTER (WHERE no_figure) AS incidents_without_figure,
+       CAST(round(sum(raw_min)) AS BIGINT) AS raw_min,
+       CAST(round(sum(raw_max)) AS BIGINT) AS raw_max,
+       CAST(round(least(sum(dedup_min), sum(dedup_max))) AS BIGINT) AS dedup_min,
+       CAST(round(sum(dedup_max)) AS BIGINT) AS dedup_max
+FROM incident_days
 GROUP BY ALL;
-COMMENT ON VIEW deaths_by_month IS 'Per campaign and month (of date_start): active incidents and the sums of their civilian minima and maxima (a max left open counts its min).';
+COMMENT ON VIEW deaths_by_month IS 'Per campaign and month: active incidents whose dates touch the month, and civilian deaths raw (sums of minima and maxima, an open max counting its min) and deduplicated (incident_relations), each incident spread evenly over its days; rounded to whole deaths.';

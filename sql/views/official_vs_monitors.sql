@@ -1,6 +1,7 @@
 -- official_vs_monitors: per incident where a belligerent spoke (an admission or a denial), what
 -- it conceded against what monitors and the media reported, and the ratio of the two maxima.
 -- The founding article's point, as a query: official counts are a fraction of NGO counts.
+-- Claims that a later claim supersedes are left out, as in the range rule.
 CREATE VIEW official_vs_monitors AS
 WITH figures AS (
     SELECT c.incident_id,
@@ -8,6 +9,7 @@ WITH figures AS (
            c.claim_type, least(c.civilians_killed_min, c.civilians_killed_max) AS lo,
            greatest(c.civilians_killed_min, c.civilians_killed_max) AS hi
     FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
+    WHERE c.superseded_by IS NULL  -- a revised count (the coalition's 3, raised to 16) is not compared
 )
 SELECT i.incident_id, i.campaign, i.date_start, i.locality, i.neighbourhood,
        min(f.lo) FILTER (WHERE f.official) AS official_min,

@@ -10,7 +10,7 @@
 (function () {
   "use strict";
 
-  var BAND = { line: "#b2182b", floor: "rgba(178, 24, 43, 0.10)", fill: "rgba(178, 24, 43, 0.35)" };
+  var BAND = { line: "#b2182b", floor: "rgba(178, 24, 43, 0.10)", fill: "rgba(178, 24, 43, 0.35)", raw: "#555555" };
   var OFFICIAL = "#2166ac";
   var MONITORS = "#ef6c00";
 
@@ -33,10 +33,12 @@
       data: {
         labels: weeks.map(function (w) { return w.week; }),
         datasets: [
-          { label: "at least (sum of minima)", data: weeks.map(function (w) { return w.lo; }), borderColor: BAND.line,
+          { label: "at least (deduplicated)", data: weeks.map(function (w) { return w.lo; }), borderColor: BAND.line,
             backgroundColor: BAND.floor, borderWidth: 1, pointRadius: 0, fill: "origin", stepped: "middle" },
-          { label: "up to (sum of maxima)", data: weeks.map(function (w) { return w.hi; }), borderColor: BAND.line,
-            backgroundColor: BAND.fill, borderWidth: 1.5, pointRadius: 0, fill: "-1", stepped: "middle" }
+          { label: "up to (deduplicated)", data: weeks.map(function (w) { return w.hi; }), borderColor: BAND.line,
+            backgroundColor: BAND.fill, borderWidth: 1.5, pointRadius: 0, fill: "-1", stepped: "middle" },
+          { label: "raw sum of maxima", data: weeks.map(function (w) { return w.raw_hi; }), borderColor: BAND.raw,
+            borderDash: [4, 3], borderWidth: 1, pointRadius: 0, fill: false, stepped: "middle" }
         ]
       },
       options: {
@@ -54,7 +56,8 @@
               label: function () { return null; },
               afterBody: function (items) {
                 var w = weeks[items[0].dataIndex];
-                var lines = ["civilians killed: " + (w.incidents ? range(w.lo, w.hi) : "no incident recorded"),
+                var lines = ["civilians killed: " + (w.incidents ? range(w.lo, w.hi) + " deduplicated, raw sum " +
+                                                         range(w.raw_lo, w.raw_hi) : "no incident recorded"),
                              "incidents: " + w.incidents];
                 if (w.without_figure) lines.push("incidents with no figure: " + w.without_figure);
                 return lines;
@@ -126,7 +129,8 @@
     line("div", i.date_start + (i.date_end !== i.date_start ? " – " + i.date_end : ""));
     line("div", i.place);
     line("div", "Civilians killed: " + i.killed);
-    line("div", "Assessment: " + i.assessment);
+    line("div", "Grade: " + i.grade);
+    line("div", "Belligerent's position: " + (i.belligerent_position || "none recorded"));
     line("p", i.summary || "", "civharm-popup-summary");
     return box;
   }
@@ -137,7 +141,7 @@
     var m = L.map(el, { zoomSnap: 0.5, minZoom: 3, maxZoom: 17 });
     m.attributionControl.setPrefix(false);
     m.attributionControl.addAttribution("Country outlines: Natural Earth");
-    // Clusters are neutral grey, so that colour on the map only ever means the assessment.
+    // Clusters are neutral grey, so that colour on the map only ever means the grade.
     var cluster = L.markerClusterGroup({
       showCoverageOnHover: false,
       maxClusterRadius: 24,
@@ -152,10 +156,10 @@
     incidents.forEach(function (i) {
       var dot = document.createElement("span");
       dot.className = "civharm-dot";
-      dot.style.background = cfg.colours[i.assessment] || "#555555";
+      dot.style.background = cfg.colours[i.grade] || "#555555";
       var marker = L.marker([i.latitude, i.longitude], {
         icon: L.divIcon({ className: "civharm-marker", html: dot, iconSize: [16, 16] }),
-        title: i.incident_id + ", " + i.date_start + ", " + i.assessment,
+        title: i.incident_id + ", " + i.date_start + ", " + i.grade,
         alt: i.incident_id
       });
       marker.bindPopup(function () { return popup(i); }, { maxWidth: 320 });

@@ -1,0 +1,231 @@
+"""Deduplicated totals (sql/views/incident_contributions.sql and the views built on it): exact
+rows on the real data, and every case of the rule on a small hand-made package whose answers
+are worked out by hand in the comments."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import civharm
+from conftest import REPO_ROOT, build_package
+
+
+@pytest.fixture(scope="module")
+def real():
+    return civharm.connect(REPO_ROOT)
+
+
+def rows(con, sql: str) -> list[dict]:
+    rel = con.sql(sql)
+    return [dict(zip(rel.columns, r)) for r in rel.fetchall()]
+
+
+# --- the real data ------------------------------------------------------------------------------
+
+def test_a_day_aggregate_and_the_strikes_it_contains(real):
+    """UCDP's 9-10 June event (CH-000054, 49) contains CH-000006 (8) and CH-000007 (15-17): the
+    group counts 49, not 72-74, shared in proportion to each incident's own figures."""
+    got = {r["incident_id"]: r for r in rows(real, "FROM incident_contributions WHERE group_id = 'CH-000006'")}
+    assert sorted(got) == ["CH-000006", "CH-000007", "CH-000054"]
+    for r in got.values():
+        assert (r["group_size"], r["group_raw_min"], r["group_raw_max"], r["group_min"], r["group_max"]) == (3, 72, 74, 49, 49)
+    assert round(got["CH-000054"]["min_share"], 3) == round(49 * 49 / 72, 3) == 33.347
+    assert round(got["CH-000054"]["max_share"], 3) == round(49 * 49 / 74, 3) == 32.446
+    assert round(sum(r["min_share"] for r in got.values()), 9) == 49
+
+
+def test_companion_entries_count_once(real):
+    """Airwars' CI550 (CH-000029, 105-141) and CI551 (CH-000030, 125-370) are one strike: 125-370."""
+    got = rows(real, "SELECT incident_id, raw_min, raw_max, group_min, group_max FROM incident_contributions "
+                     "WHERE incident_id IN ('CH-000029', 'CH-000030') ORDER BY 1")
+    assert got == [dict(incident_id="CH-000029", raw_min=105, raw_max=141, group_min=125, group_max=370),
+                   dict(incident_id="CH-000030", raw_min=125, raw_max=370, group_min=125, group_max=370)]
+
+
+def test_a_multi_month_aggregate_is_spread_over_its_days(real):
+    """CH-000049: 153 deaths from 5 June to 20 October 2017 (138 days), 153/138 a day."""
+    got = rows(real, "SELECT strftime(day, '%Y-%m') AS month, count(*) AS days, sum(raw_min) AS deaths "
+                     "FROM incident_days WHERE incident_id = 'CH-000049' GROUP BY 1 ORDER BY 1")
+    assert [(r["month"], r["days"]) for r in got] == [("2017-06", 26), ("2017-07", 31), ("2017-08", 31),
+                                                     ("2017-09", 30), ("2017-10", 20)]
+    for r in got:
+        assert r["deaths"] == pytest.approx(153 * r["days"] / 138)
+    june = rows(real, "SELECT raw_min FROM deaths_by_month WHERE campaign = 'raqqa-2017' AND month = '2017-06-01'")
+    daily = real.sql("SELECT sum(raw_min) FROM deaths_daily WHERE campaign = 'raqqa-2017' "
+                     "AND day BETWEEN '2017-06-01' AND '2017-06-30'").fetchone()[0]
+    assert june[0]["raw_min"] == round(daily)
+
+
+def test_campaign_totals(real):
+    got = {r["campaign"]: r for r in rows(real, "FROM campaign_totals")}
+    raqqa, mosul = got["raqqa-2017"], got["mosul-2016-2017"]
+    assert (raqqa["incidents"], raqqa["raw_min"], raqqa["raw_max"], raqqa["dedup_min"], raqqa["dedup_max"]) == \
+        (257, 2444, 2603, 2248, 2508)
+    assert (mosul["incidents"], mosul["raw_min"], mosul["raw_max"], mosul["dedup_min"], mosul["dedup_max"]) == \
+        (24, 473, 1239, 349, 1098)
+    assert (mosul["first_date"], mosul["incidents_without_figure"]) == (date(2016, 10, 24), 2)  # Tel Kepe, CH-000281
+    # the raw sums are the plain sums of the incidents' figures
+    raw = real.sql("SELECT sum(civilians_killed_min), sum(coalesce(civilians_killed_max, civilians_killed_min)) "
+                   "FROM incidents WHERE status = 'active' AND campaign = 'raqqa-2017'").fetchone()
+    assert raw == (2444, 2603)
+
+
+def test_campaign_coverage_against_the_campaigns_dates(real):
+    got = {r["campaign"]: r for r in rows(real, "FROM campaign_coverage")}
+    mosul = got["mosul-2016-2017"]
+    assert (mosul["campaign_start"], mosul["first_date"], mosul["days_before_first"]) == \
+        (date(2016, 10, 17), date(2016, 10, 24), 7)
+
+
+# --- a hand-made package --------------------------------------------------------------------------
+
+RELATIONS = [  # (incident, related, relation)
+    ("CH-000001", "CH-000002", "contains"), ("CH-000001", "CH-000003", "contains"),
+    ("CH-000004", "CH-000005", "companion_entry"),
+    ("CH-000006", "CH-000007", "overlaps"),
+    ("CH-000008", "CH-000009", "contains"), ("CH-000008", "CH-000010", "contains"),
+    ("CH-000009", "CH-000010", "possible_duplicate"),
+    ("CH-000011", "CH-000013", "contains"), ("CH-000012", "CH-000013", "contains"),
+    ("CH-000018", "CH-000020", "contains"), ("CH-000019", "CH-000020", "contains"),
+]
+INCIDENTS = [  # id, dates, min, max, actor, changes to the place
+    ("CH-000001", "2017-08-01", "2017-08-01", "30", "40", "", {}),
+    ("CH-000002", "2017-08-01", "2017-08-01", "10", "12", "A-000001", {}),
+    ("CH-000003", "2017-08-01", "2017-08-01", "15", "35", "A-000002", {}),  # the US, within the coalition
+    ("CH-000004", "2017-08-02", "2017-08-02", "5", "5", "A-000001", {}),
+    ("CH-000005", "2017-08-02", "2017-08-02", "6", "9", "A-000001", {}),
+    ("CH-000006", "2017-08-03", "2017-08-03", "10", "20", "A-000003", {}),
+    ("CH-000007", "2017-08-03", "2017-08-03", "4", "4", "A-000003", {}),
+    ("CH-000008", "2017-08-04", "2017-08-04", "", "10", "", {}),
+    ("CH-000009", "2017-08-04", "2017-08-04", "3", "3", "", {}),
+    ("CH-000010", "2017-08-04", "2017-08-04", "4", "4", "", {}),
+    ("CH-000011", "2017-08-05", "2017-08-05", "10", "10", "", {}),
+    ("CH-000012", "2017-08-05", "2017-08-05", "20", "20", "", {}),
+    ("CH-000013", "2017-08-05", "2017-08-05", "5", "5", "", {}),
+    ("CH-000014", "2017-06-29", "2017-07-02", "8", "8", "A-000001", {}),
+    ("CH-000015", "2017-08-01", "2017-08-01", "7", "7", "A-000001", {"locality": "Tabqa"}),
+    ("CH-000016", "2017-08-01", "2017-08-01", "2", "2", "A-000001", {"locality": "", "location_precision": "admin2"}),
+    ("CH-000017", "2017-08-06", "2017-08-06", "", "", "", {}),
+    ("CH-000018", "2017-08-07", "2017-08-07", "2", "2", "", {}),
+    ("CH-000019", "2017-08-07", "2017-08-07", "2", "2", "", {}),
+    ("CH-000020", "2017-08-07", "2017-08-07", "5", "5", "", {}),
+]
+TALLIES = [  # id, period, level, name, actor
+    ("T-000001", "2017-07-01", "2017-08-02", "locality", "Raqqa", "A-000001"),
+    ("T-000002", "2017-08-03", "2017-08-05", "admin1", "Ar-Raqqa", ""),
+    ("T-000003", "2017-08-01", "2017-08-31", "", "", "A-000001"),
+]
+
+
+def write(path: Path, rows_: list[dict]) -> None:
+    header = next(csv.reader(path.open(encoding="utf-8")))
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        w.writerows({k: r.get(k, "") for k in header} for r in rows_)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    pkg = build_package(tmp_path_factory.mktemp("totals") / "pkg")
+    data = pkg / "data"
+    write(data / "claims.csv", [])
+    write(data / "incidents.csv", [
+        dict(incident_id=i, status="active", campaign="raqqa-2017", date_start=s, date_end=e,
+             date_precision="day" if s == e else "range", country="SYR", admin1="Ar-Raqqa", admin2="Ar-Raqqa",
+             locality="Raqqa", location_precision="locality", means="airstrike", actor_id=a,
+             attribution="likely" if a else "unknown", civilians_killed_min=lo, civilians_killed_max=hi,
+             grade="single_source") | place
+        for i, s, e, lo, hi, a, place in INCIDENTS])
+    write(data / "incident_relations.csv", [
+        dict(relation_id=f"R-{k:06d}", incident_id=a, related_incident_id=b, relation=rel, note="made up")
+        for k, (a, b, rel) in enumerate(RELATIONS, 1)])
+    write(data / "tallies.csv", [
+        dict(tally_id=t, source_id="S-000001", period_start=s, period_end=e, period_text="made up",
+             campaign="raqqa-2017", country="SYR", area="made up", area_level=level, area_name=name,
+             actor_id=actor, civilians_killed_min="100", statement="made up")
+        for t, s, e, level, name, actor in TALLIES])
+    return civharm.connect(pkg)
+
+
+def test_group_bounds_for_each_kind_of_relation(made):
+    got = {r["group_id"]: (r["group_size"], r["group_raw_min"], r["group_raw_max"], r["group_min"], r["group_max"])
+           for r in rows(made, "SELECT DISTINCT group_id, group_size, group_raw_min, group_raw_max, group_min, "
+                               "group_max FROM incident_contributions")}
+    # a container (30-40) and two strikes it holds (10-12, 15-35): at least the larger of 30 and
+    # 10 + 15; at most the larger of 40 and 12 + 35
+    assert got["CH-000001"] == (3, 55, 87, 30, 47)
+    # companion entries (5, 6-9): the same deaths, so the largest min and the largest max
+    assert got["CH-000004"] == (2, 11, 14, 6, 9)
+    # overlapping incidents (10-20, 4): at least the larger min, at most the sum
+    assert got["CH-000006"] == (2, 14, 24, 10, 24)
+    # a container (up to 10) whose two strikes (3, 4) may be duplicates: only the larger counts
+    # towards its minimum; at most the larger of 10 and 3 + 4
+    assert got["CH-000008"] == (3, 7, 17, 4, 10)
+    # two containers (10, 20) of one strike (5): neither holds the other, so at most 10 + 20
+    assert got["CH-000011"] == (3, 35, 35, 20, 30)
+    # the same with containers (2, 2) smaller than what they hold (5): 5 + 5 would exceed the raw
+    # sum 9, which is always an upper bound
+    assert got["CH-000018"] == (3, 9, 9, 5, 9)
+    assert got["CH-000014"] == (1, 8, 8, 8, 8)  # unrelated: itself
+    assert len(got) == 10
+
+
+def test_shares_add_up_to_the_group_and_never_exceed_the_incident(made):
+    got = rows(made, "SELECT group_id, sum(min_share) AS lo, sum(max_share) AS hi, any_value(group_min) AS gmin, "
+                     "any_value(group_max) AS gmax, bool_and(min_share <= raw_min + 1e-9) AS min_ok, "
+                     "bool_and(max_share <= raw_max + 1e-9) AS max_ok FROM incident_contributions GROUP BY 1")
+    for g in got:
+        assert (g["lo"], g["hi"]) == (pytest.approx(g["gmin"]), pytest.approx(g["gmax"])) and g["min_ok"] and g["max_ok"], g
+
+
+def test_totals_and_months(made):
+    total = rows(made, "FROM campaign_totals")[0]
+    assert (total["incidents"], total["incidents_without_figure"], total["raw_min"], total["raw_max"],
+            total["dedup_min"], total["dedup_max"], total["related_groups"], total["relations_used"]) == \
+        (20, 1, 148, 203, 92, 146, 6, 11)
+    months = {r["month"]: r for r in rows(made, "FROM deaths_by_month")}
+    # CH-000014's 8 over 29 June - 2 July: 4 in June, 4 in July
+    assert (months[date(2017, 6, 1)]["raw_min"], months[date(2017, 6, 1)]["dedup_max"]) == (4, 4)
+    assert (months[date(2017, 7, 1)]["incidents"], months[date(2017, 7, 1)]["raw_max"]) == (1, 4)
+    aug = months[date(2017, 8, 1)]
+    assert (aug["incidents"], aug["incidents_without_figure"], aug["raw_min"], aug["raw_max"],
+            aug["dedup_min"], aug["dedup_max"]) == (19, 1, 140, 195, 84, 138)
+
+
+def test_tally_coverage_keeps_to_the_tallys_scope(made):
+    got = {r["tally_id"]: r for r in rows(made, "FROM tally_coverage")}
+    t = got["T-000001"]  # coalition deaths in Raqqa city, 1 July - 2 August
+    assert t["scope"] == "locality Raqqa, US-led coalition and those within it"
+    # in scope: the coalition's and the US's strikes of 1 August (their shares of the group's
+    # 30-47: 30 x 10/55 and 30 x 15/55, 47 x 12/87 and 47 x 35/87), the companion pair of 2 August
+    # (6-9, all of it), CH-000014's 2 July days (4); Tabqa is out and IS's incidents are out
+    assert (t["incidents"], t["raw_min"], t["raw_max"]) == (5, 10 + 15 + 5 + 6 + 4, 12 + 35 + 5 + 9 + 4)
+    assert t["dedup_min"] == round(30 * 25 / 55 + 6 + 4) == 24
+    assert t["dedup_max"] == round(47 * 47 / 87 + 9 + 4) == 38
+    # the container with no actor, and the incident with no locality, may be in scope
+    assert (t["comparison"], t["possible_incidents"], t["possible_min"], t["possible_max"]) == \
+        ("lower_bound", 2, round(30 * 30 / 55 + 2), round(47 * 40 / 87 + 2))
+    assert t["reason"].startswith("2 incident(s) in the period may be in scope")
+    t = got["T-000002"]  # any perpetrator, the governorate, 3-5 August
+    assert (t["comparison"], t["reason"], t["incidents"], t["dedup_min"], t["dedup_max"], t["raw_min"], t["raw_max"]) \
+        == ("like_for_like", None, 8, 10 + 4 + 20, 24 + 10 + 30, 14 + 7 + 35, 24 + 17 + 35)
+    t = got["T-000003"]
+    assert (t["comparison"], t["incidents"], t["scope"]) == ("not_comparable", None, None)
+    assert "not stated in the incidents' terms" in t["reason"]
+
+
+def test_the_validator_notice_names_the_scope():
+    from validate.engine import validate
+
+    report = validate(REPO_ROOT)
+    notices = [p.as_dict() for p in report.sorted() if p.as_dict()["rule"] == "tally-coverage"]
+    assert len(notices) == 19  # every tally but T-000020, the founding article's assertion with no figure
+    first = next(n for n in notices if n["line"] == 6)  # T-000005, SOHR's 167
+    assert "in its scope (locality Raqqa, US-led coalition and those within it) from 2017-08-14 to 2017-08-22, " \
+           "7 active incident(s) sum to 112-162 deduplicated (129-195 raw); a lower bound: 10 more incident(s)" \
+           in first["message"]

@@ -1,0 +1,113 @@
+"""The version ledger, releases/versions.csv: a released version resolves to its commit and
+rebuilds byte for byte in any clone, with or without git tags."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import REPO_ROOT
+from package_edits import released_package, run_module
+
+from civharm import versions
+
+
+def _has_commit(sha: str) -> bool:
+    return subprocess.run(["git", "cat-file", "-e", f"{sha}^{{commit}}"], cwd=REPO_ROOT,
+                          capture_output=True).returncode == 0
+
+
+LEDGER = versions.read(REPO_ROOT)
+
+
+def test_the_ledger_records_every_version_in_the_changelog():
+    changelog = (REPO_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    headed = {line.split()[1] for line in changelog.splitlines() if line.startswith("## ")}
+    released = set(LEDGER)
+    assert {"0.1.0", "0.2.0"} <= released
+    assert released <= headed, f"recorded but not in CHANGELOG.md: {released - headed}"
+
+
+def test_diff_resolves_a_version_number_without_a_tag():
+    if not all(_has_commit(r["commit"]) for r in LEDGER.values()):
+        pytest.skip("this clone lacks the released commits (a shallow clone): git fetch --unshallow")
+    proc = run_module("civharm.diff", "0.1.0", "0.2.0")
+    assert proc.returncode == 0, proc.stderr
+    first = proc.stdout.splitlines()[0]
+    assert first == "civharm diff: 0.1.0 (0.1.0, commit 8fa08da527) → 0.2.0 (0.2.0, commit 42349170b1)"
+    assert "minor  incidents: 265 rows added" in proc.stdout
+
+
+def test_an_unknown_version_is_a_clear_error():
+    proc = run_module("civharm.diff", "9.9.9")
+    assert proc.returncode == 2
+    assert "'9.9.9' is neither a released version (releases/versions.csv)" in proc.stderr
+
+
+def test_0_2_0_rebuilds_byte_for_byte_from_its_commit():
+    row = LEDGER["0.2.0"]
+    if not _has_commit(row["commit"]):
+        pytest.skip("this clone lacks 0.2.0's commit (a shallow clone): git fetch --unshallow")
+    proc = run_module("civharm.release", "verify", "0.2.0")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == (f"0.2.0: commit {row['commit'][:10]} rebuilds civharm-0.2.0.zip byte for byte "
+                                   f"(sha256 {row['zip_sha256']})")
+
+
+def test_a_version_without_a_zip_says_so():
+    proc = run_module("civharm.release", "verify", "0.1.0")
+    assert proc.returncode == 1
+    assert "0.1.0 was released without a zip" in proc.stderr and "make diff FROM=0.1.0" in proc.stderr
+
+
+def _with_ledger(pkg, version: str, sha: str):
+    (pkg / versions.LEDGER).write_text(
+        "version,released_on,commit,zip_sha256,notes\n"
+        f"{version},2026-11-24,{'a' * 40},{sha},\n", encoding="utf-8")
+
+
+def test_release_refuses_a_released_version_whose_bytes_changed(tmp_path):
+    pkg = released_package(tmp_path / "pkg")
+    out = tmp_path / "dist"
+    first = run_module("civharm.release", "build", "--package", str(pkg), "--out", str(out), "--zip-only")
+    assert first.returncode == 0, first.stderr
+    good = (out / "civharm-0.1.0.zip").read_bytes()
+    _with_ledger(pkg, "0.1.0", "0" * 64)
+    proc = run_module("civharm.release", "build", "--package", str(pkg), "--out", str(out), "--zip-only")
+    assert proc.returncode == 1
+    assert f"0.1.0 was released as a zip with sha256 {'0' * 64}" in proc.stderr
+    assert "A released version never changes: make bump VERSION=<next> FROM=0.1.0." in proc.stderr
+    assert (out / "civharm-0.1.0.zip").read_bytes() == good  # the previous build is left in place
+    assert sorted(p.name for p in out.iterdir()) == ["civharm-0.1.0.zip", "civharm-0.1.0.zip.sha256"]
+
+
+def test_release_of_a_recorded_version_with_the_same_bytes_passes(tmp_path):
+    pkg = released_package(tmp_path / "pkg")
+    out = tmp_path / "dist"
+    first = run_module("civharm.release", "build", "--package", str(pkg), "--out", str(out), "--zip-only")
+    sha = (out / "civharm-0.1.0.zip.sha256").read_text().split()[0]
+    _with_ledger(pkg, "0.1.0", sha)
+    again = run_module("civharm.release", "build", "--package", str(pkg), "--out", str(out), "--zip-only")
+    assert first.returncode == again.returncode == 0, again.stderr
+
+
+def test_a_malformed_ledger_is_reported(tmp_path):
+    pkg = released_package(tmp_path / "pkg")
+    (pkg / versions.LEDGER).write_text("version,released_on,commit,zip_sha256,notes\n0.1,2026-11-24,abc,,\n",
+                                       encoding="utf-8")
+    proc = run_module("civharm.release", "build", "--package", str(pkg), "--out", str(tmp_path / "dist"), "--zip-only")
+    assert proc.returncode == 1
+    assert "releases/versions.csv line 2: a version (0.2.0) and a full 40-digit commit are required" in proc.stderr
+
+
+def test_record_never_changes_a_released_version(tmp_path):
+    (tmp_path / "releases").mkdir()
+    shutil.copyfile(REPO_ROOT / versions.LEDGER, tmp_path / versions.LEDGER)
+    row = LEDGER["0.2.0"]
+    assert versions.record(tmp_path, "0.2.0", "2026-11-24", row["commit"], row["zip_sha256"]) is False
+    with pytest.raises(versions.VersionLedgerError, match="a released version never changes"):
+        versions.record(tmp_path, "0.2.0", "2026-11-24", "b" * 40, row["zip_sha256"])
+    assert versions.record(tmp_path, "0.3.0", "2026-12-02", "c" * 40, "d" * 64) is True
+    assert list(versions.read(tmp_path)) == ["0.1.0", "0.2.0", "0.3.0"]

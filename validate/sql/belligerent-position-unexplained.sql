@@ -1,0 +1,26 @@
+-- belligerent-position-unexplained: an active incident's belligerent_position and its date are
+-- what the latest current admission or denial of its attributed actor (or that actor's
+-- coalition) gives: the incident_positions view of civharm/grades.py. Blank when none exists.
+WITH i AS (
+    SELECT i.__line, CAST(i.belligerent_position AS VARCHAR) AS position, i.belligerent_position_date AS as_of,
+           p.position AS want, p.as_of AS want_as_of, p.claim_id
+    FROM incidents AS i
+    LEFT JOIN incident_positions AS p USING (incident_id)
+    WHERE i.status = 'active' AND NOT i.__broken
+      AND EXISTS (SELECT 1 FROM claims AS c WHERE c.incident_id = i.incident_id)
+      AND NOT EXISTS (SELECT 1 FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
+                      WHERE c.incident_id = i.incident_id AND (c.__broken OR s.__broken))
+      -- a duplicated key (pk-duplicate) makes the derivation ambiguous: that is the problem to fix
+      AND NOT EXISTS (SELECT 1 FROM sources GROUP BY source_id HAVING count(*) > 1)
+      AND NOT EXISTS (SELECT 1 FROM claims GROUP BY claim_id HAVING count(*) > 1)
+      AND NOT EXISTS (SELECT 1 FROM actors GROUP BY actor_id HAVING count(*) > 1)
+)
+SELECT 'incidents' AS resource, __line AS line, 'belligerent_position' AS "column",
+       coalesce(position, 'blank') AS value,
+       coalesce(want || ' (' || claim_id || ')', 'blank (no current admission or denial by the attributed actor)') AS expected
+FROM i WHERE position IS DISTINCT FROM want
+UNION ALL
+SELECT 'incidents', __line, 'belligerent_position_date',
+       coalesce(CAST(as_of AS VARCHAR), 'blank'),
+       coalesce(CAST(want_as_of AS VARCHAR), 'blank') || coalesce(' (' || claim_id || ')', '')
+FROM i WHERE as_of IS DISTINCT FROM want_as_of
