@@ -8,18 +8,28 @@ import os
 import sys
 
 from .engine import CannotRun, validate
+from .progress import PROGRESS_DELAY, progress_line
 from .rules import LAYERS, RULES
+from .structure import BadSetting
+
+MAX_PER_RULE = 20  # problems of one rule in one file that the human report prints
 
 EPILOG = """\
 layers, in order: {layers}
 
 exit status: 0 valid (warnings allowed), 1 invalid, 2 cannot run (no descriptor, bad arguments).
 
+report: the human report prints at most {cap} problems of one rule in one file, then the
+exact count of the rest; the summary line counts every problem. --format json lists them all.
+A run longer than {delay:g} s shows a progress line on stderr when stderr is a terminal.
+
 examples:
   python -m validate                         the package in this folder
   python -m validate path/to/package --format json | jq '.problems[] | .rule'
+  python -m validate --max-per-rule 5        at most 5 problems of each rule per file
+  python -m validate --all                   every problem (make validate ARGS="--all")
   python -m validate --rules                 list every rule id with its message and fix
-""".format(layers=", ".join(LAYERS))
+""".format(layers=", ".join(LAYERS), cap=MAX_PER_RULE, delay=PROGRESS_DELAY)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", nargs="?", default=".", help="package folder or its datapackage.json (default: .)")
     parser.add_argument("--format", choices=("human", "json"), default="human", help="report format (default: human)")
+    parser.add_argument("--max-per-rule", type=_count, default=MAX_PER_RULE, metavar="N",
+                        help=f"human report: at most N problems of each rule per file (default: {MAX_PER_RULE})")
+    parser.add_argument("--all", action="store_true", help="human report: every problem (no --max-per-rule cap)")
     parser.add_argument("--rules", action="store_true", help="list the rules and exit")
     args = parser.parse_args(argv)
 
@@ -39,13 +52,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{r.id:28} {r.layer:11} {r.meaning}")
         return 0
     try:
-        report = validate(args.path)
+        with progress_line(sys.stderr) as progress:
+            report = validate(args.path, progress=progress)
     except CannotRun as e:
         rule = RULES["descriptor-not-found"]
         message = rule.message.format(detail=e.path)
         if args.format == "json":
             print(json.dumps({"valid": False, "exit_code": 2, "rule": rule.id, "error": message, "hint": rule.hint}))
         print(f"civharm-validate: cannot run: {message} {rule.hint}", file=sys.stderr)
+        return 2
+    except BadSetting as e:
+        if args.format == "json":
+            print(json.dumps({"valid": False, "exit_code": 2, "error": str(e)}))
+        print(f"civharm-validate: cannot run: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # a bug of ours: say so plainly; the traceback only on request
         if os.environ.get("CIVHARM_DEBUG"):
@@ -57,10 +76,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"civharm-validate: {message}", file=sys.stderr)
         return 2
     if args.format == "json":
-        print(report.to_json())
+        report.write_json(sys.stdout)
+        sys.stdout.write("\n")
     else:
-        sys.stdout.write(report.to_text(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        sys.stdout.write(report.to_text(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
+                                        max_per_rule=None if args.all else args.max_per_rule))
     return report.exit_code
+
+
+def _count(text: str) -> int:
+    n = int(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a count (0 or more)")
+    return n
 
 
 if __name__ == "__main__":

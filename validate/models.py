@@ -1,9 +1,12 @@
 """Table Schema -> Pandera: our own converter (pandera's frictionless importer reads dates as
 text and nullable integers wrongly under frictionless 5), plus the typed parsing Pandera needs.
 
-pandera 0.35 on polars cannot coerce text to Date, so `parse` turns the text columns into typed
-ones first and reports the cells that do not parse; the generated model then checks constraints
-and the cross-field rules of `row_rules` on the typed frame.
+These models are the public form of the cell and row rules: check a polars frame of your own
+with them (see validate/README.md). pandera 0.35 on polars cannot coerce text to Date, so
+`parse` turns the text columns into typed ones first and reports the cells that do not parse;
+the generated model then checks constraints and the cross-field rules of `row_rules` on the
+typed frame. `make validate` runs the same rules as SQL inside DuckDB (validate/cells.py), built
+from the same definitions (`FORMS`, `constraints`, `row_checks`); a test holds the two equal.
 """
 
 from __future__ import annotations
@@ -11,14 +14,13 @@ from __future__ import annotations
 from functools import lru_cache
 import json
 
-import pandera.polars as pa
 import polars as pl
 
 from .row_rules import row_checks
 from .structure import LINE
 
 DTYPES = {"string": pl.Utf8, "integer": pl.Int64, "number": pl.Float64, "date": pl.Date, "boolean": pl.Boolean}
-_FORMS = {
+FORMS = {  # the text form of each typed value, and its name in messages
     "integer": (r"^[+-]?[0-9]+$", "integer"),
     "number": (r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$", "number"),
     "date": (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "date (YYYY-MM-DD)"),
@@ -34,10 +36,10 @@ def parse(raw: pl.DataFrame, fields: list[dict]) -> tuple[pl.DataFrame, pl.DataF
         if name not in raw.columns:
             continue
         col = pl.col(name)
-        if kind not in _FORMS:
+        if kind not in FORMS:
             typed.append(col)
             continue
-        pattern, label = _FORMS[kind]
+        pattern, label = FORMS[kind]
         well_formed = col.str.contains(pattern)
         if kind == "date":
             value = col.str.to_date("%Y-%m-%d", strict=False)
@@ -60,23 +62,34 @@ def parse(raw: pl.DataFrame, fields: list[dict]) -> tuple[pl.DataFrame, pl.DataF
     return frame, pl.concat(failures) if failures else empty
 
 
-def column_checks(f: dict) -> list[tuple[str, pa.Check, str]]:
-    """(rule id, pandera check, expected text) for one field's constraints, in check order."""
+def constraints(f: dict) -> list[tuple[str, str, object, str]]:
+    """(rule id, check, argument, expected text) for one field's constraints, in check order: the
+    one definition both the Pandera model and the SQL engine are built from."""
     c = f.get("constraints") or {}
     out = []
     if "enum" in c:
-        out.append(("cell-enum", pa.Check.isin(c["enum"]), ", ".join(map(str, c["enum"]))))
+        out.append(("cell-enum", "isin", c["enum"], ", ".join(map(str, c["enum"]))))
     if "pattern" in c:
-        out.append(("cell-pattern", pa.Check.str_matches(f"^(?:{c['pattern']})$"), c["pattern"]))
+        out.append(("cell-pattern", "str_matches", f"^(?:{c['pattern']})$", c["pattern"]))
     if "minimum" in c:
-        out.append(("cell-minimum", pa.Check.ge(c["minimum"]), str(c["minimum"])))
+        out.append(("cell-minimum", "ge", c["minimum"], str(c["minimum"])))
     if "maximum" in c:
-        out.append(("cell-maximum", pa.Check.le(c["maximum"]), str(c["maximum"])))
+        out.append(("cell-maximum", "le", c["maximum"], str(c["maximum"])))
     if "minLength" in c:
-        out.append(("cell-pattern", pa.Check.str_length(min_value=c["minLength"]), f"at least {c['minLength']} characters"))
+        out.append(("cell-pattern", "min_length", c["minLength"], f"at least {c['minLength']} characters"))
     if "maxLength" in c:
-        out.append(("cell-pattern", pa.Check.str_length(max_value=c["maxLength"]), f"at most {c['maxLength']} characters"))
+        out.append(("cell-pattern", "max_length", c["maxLength"], f"at most {c['maxLength']} characters"))
     return out
+
+
+def column_checks(f: dict) -> list[tuple[str, "pa.Check", str]]:
+    """(rule id, pandera check, expected text) for one field's constraints, in check order."""
+    import pandera.polars as pa  # only the models need pandera; make validate runs the SQL form
+
+    make = {"isin": pa.Check.isin, "str_matches": pa.Check.str_matches, "ge": pa.Check.ge, "le": pa.Check.le,
+            "min_length": lambda n: pa.Check.str_length(min_value=n),
+            "max_length": lambda n: pa.Check.str_length(max_value=n)}
+    return [(rule, make[kind](arg), expected) for rule, kind, arg, expected in constraints(f)]
 
 
 def model(resource_name: str, schema: dict, present: tuple[str, ...]):
@@ -88,6 +101,8 @@ def model(resource_name: str, schema: dict, present: tuple[str, ...]):
 
 @lru_cache(maxsize=32)
 def _model(resource_name: str, schema_json: str, present: tuple[str, ...]):
+    import pandera.polars as pa
+
     schema = json.loads(schema_json)
     pk = schema.get("primaryKey") or []
     pk = [pk] if isinstance(pk, str) else pk

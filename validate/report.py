@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import string
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from .rules import RULES
 
@@ -70,7 +73,10 @@ class Report:
         self.problems.extend(problems)
 
     def sorted(self) -> list[Problem]:
-        return sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.column or "", p.rule))
+        # value, expected and detail break ties (two notices on one cell), so that the order
+        # never depends on the order a SQL engine returned the rows in
+        return sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.column or "", p.rule, str(p.value or ""),
+                                                    str(p.expected or ""), p.detail or ""))
 
     @property
     def errors(self) -> int:
@@ -84,8 +90,8 @@ class Report:
     def exit_code(self) -> int:
         return 1 if self.errors else 0
 
-    def to_json(self) -> str:
-        return json.dumps({
+    def _head(self) -> dict:
+        return {
             "valid": self.exit_code == 0,
             "exit_code": self.exit_code,
             "package": self.package,
@@ -97,35 +103,70 @@ class Report:
                 "notices": self.notices,
                 "seconds": round(self.seconds, 3),
             },
-            "problems": [p.as_dict() for p in self.sorted()],
-        }, indent=2, ensure_ascii=False)
+        }
 
-    def to_text(self, color: bool = False) -> str:
+    def write_json(self, out: TextIO) -> None:
+        """The JSON report, every problem, written problem by problem: a million problems are
+        never one string in memory. The bytes are those of `to_json`."""
+        head = json.dumps(self._head(), indent=2, ensure_ascii=False)
+        out.write(head[:-2] + ',\n  "problems": [')
+        for i, p in enumerate(self.sorted()):
+            item = json.dumps(p.as_dict(), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+            out.write(("," if i else "") + "\n    " + item)
+        out.write("\n  ]\n}" if self.problems else "]\n}")
+
+    def to_json(self) -> str:
+        buf = io.StringIO()
+        self.write_json(buf)
+        return buf.getvalue()
+
+    def to_text(self, color: bool = False, max_per_rule: int | None = None) -> str:
+        """The report for people. max_per_rule: print at most this many problems of one rule in
+        one file, then one line with the exact count of the rest (None prints every one)."""
         bold, red, yellow, dim, off = ("\033[1m", "\033[31m", "\033[33m", "\033[2m", "\033[0m") if color else ("",) * 5
         out = []
-        errors = [p for p in self.sorted() if RULES[p.rule].severity == "error"]
-        notices = [p for p in self.sorted() if RULES[p.rule].severity != "error"]
+        problems = self.sorted()
+        errors = [p for p in problems if RULES[p.rule].severity == "error"]
+        notices = [p for p in problems if RULES[p.rule].severity != "error"]
+        hidden_total = 0
         for title, group, full in (("", errors, True), ("Notices (reports, not errors)", notices, False)):
             if not group:
                 continue
             if title:
                 out.append(f"\n{bold}{title}{off}")
-            current = None
+            kind = "error" if full else "notice"
+            current, shown, hidden = None, Counter(), Counter()
+
+            def more() -> None:
+                for rule, n in hidden.items():
+                    out.append(f"  {dim}… and {n:,} more {rule} {kind}{'s' if n != 1 else ''} in {current}{off}")
+
             for p in group:
-                d = p.as_dict()
                 if p.file != current:
-                    current = p.file
+                    if current is not None:
+                        more()
+                    current, shown, hidden = p.file, Counter(), Counter()
                     out.append(f"\n{bold}{p.file}{off}")
+                if max_per_rule is not None and shown[p.rule] >= max_per_rule:
+                    hidden[p.rule] += 1
+                    hidden_total += 1
+                    continue
+                shown[p.rule] += 1
+                d = p.as_dict()
                 where = ", ".join(filter(None, [p.line is not None and f"line {p.line}",
                                                 p.column is not None and f"column {p.column}"])) or "file"
                 out.append(f"  {where}: {d['message']} {(red if full else yellow)}[{d['rule']}]{off}")
                 if full:
                     out.append(f"    {dim}fix: {d['hint']}{off}")
+            more()
         rows = sum(self.rows.values())
         sizes = ", ".join(f"{n} {k}" for k, n in self.rows.items())
         verdict = f"{red}invalid: {self.errors} error(s){off}" if self.errors else f"{bold}valid{off}"
         if self.notices:
             verdict += f", {self.notices} notice(s)"
+        if hidden_total:
+            out.append(f"\n{hidden_total:,} more problem(s) not shown: at most {max_per_rule} of each rule per "
+                       f"file are; --all (make validate ARGS=--all) shows every one, --format json lists them all.")
         out.append("")
         out.append(self.title or self.package)
         out.append(f"  {len(self.rows)} resources, {rows} rows ({sizes})" if self.rows else "  no resources read")

@@ -1,24 +1,30 @@
 """Layer 2, structure: encoding, header, and the shape of every record, with editor line numbers.
 
-Two readers, one result. The fast one is DuckDB's strict CSV reader: it takes a file whose
-every record is one line (the canonical form `make fmt` writes), where a row's line number is
-its position plus two. Anything else (a BOM, CRLF, a blank line, a record spanning lines, a
-header or row the strict reader rejects) goes to the exact reader, Python's csv module, which
-reports where each record starts and ends (`line_num`); DuckDB's reader does not say which line
-a row came from. Both hand a frame of text columns to polars, where every later layer runs.
+Two readers, one result: a DuckDB table of text columns (NULL = empty cell) and the line each
+row starts on, where every later layer runs as SQL. The fast one is DuckDB's strict CSV reader,
+straight into the table: it takes a file whose every record is one line (the canonical form
+`make fmt` writes), where a row's line number is its position plus two; the file is first
+scanned in chunks (never held whole in memory) for what would send it elsewhere. Anything else
+(a BOM, CRLF, a blank line, a record spanning lines, a header or row the strict reader rejects)
+goes to the exact reader, Python's csv module, which reports where each record starts and ends
+(`line_num`); DuckDB's reader does not say which line a row came from.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import polars as pl
 
+from civharm.ddl import lit, q
 from civharm.package import Resource
 from .report import Problem
 
@@ -33,15 +39,74 @@ _STRAY_QUOTE = re.compile(r'(?<=[^,\n\r"])"(?=[^,\n\r"])')
 _QUOTE_THEN_TEXT = re.compile(rb'"(?=[^,\n\r"])')
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that prints nothing (its progress bar would land in the report)."""
+# DuckDB's memory for a run: tables past it spill to a temporary directory, so a package larger
+# than memory still validates. CIVHARM_MEMORY_LIMIT overrides it (any DuckDB size: 2GB, 800MB).
+MEMORY_LIMIT = "512MB"
+_CHUNK = 1 << 24  # bytes read at a time by the pre-scan
+
+
+def _connect(spill: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that prints nothing (its progress bar would land in the report), with
+    a memory limit and, given a directory, spilling there."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    if spill is not None:
+        limit = os.environ.get("CIVHARM_MEMORY_LIMIT", MEMORY_LIMIT)
+        try:
+            con.execute(f"SET memory_limit = {lit(limit)}")
+        except duckdb.Error:
+            con.close()
+            raise BadSetting(f"CIVHARM_MEMORY_LIMIT={limit!r} is not a memory size DuckDB takes (e.g. 2GB, 800MB)")
+        con.execute(f"SET temp_directory = {lit(spill)}")
     return con
+
+
+class BadSetting(Exception):
+    """A setting from the environment that validation cannot run with (exit 2)."""
+
+
+def spill_directory() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="civharm-validate-")
 
 
 def _has_stray_quote(data: bytes) -> bool:
     return any(m.start() > 0 and data[m.start() - 1] not in b',\n\r"' for m in _QUOTE_THEN_TEXT.finditer(data))
+
+
+# Control characters (line feed aside): a file without any needs no per-cell search for them.
+_CONTROL_BYTES = bytes([*range(0x00, 0x0A), *range(0x0B, 0x20), 0x7F])
+
+
+@dataclass
+class Scan:
+    lines: int
+    control: bool = True  # the file may hold a control character (other than line feed)
+    non_ascii: bool = True  # the file may hold a non-ASCII character
+
+
+def _scan(path: Path, header: bytes) -> Scan | None:
+    """What the chunked pre-scan learns of a file the fast reader can take, or None: read in
+    chunks, so a file larger than memory is never held whole. It also notes whether the file
+    has any control character or non-ASCII byte at all, so that hygiene can skip searching
+    every cell for what the file does not contain."""
+    lines, tail, first = 0, b"", True
+    control = non_ascii = False
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            if first:
+                if chunk.startswith((b"\xef\xbb\xbf", b"\n")) or not chunk.startswith(header):
+                    return None
+                first = False
+            buf = tail + chunk  # the last bytes of the chunk before: a pair split across chunks
+            if b"\r" in chunk or b"\n\n" in buf or _has_stray_quote(buf):
+                return None
+            lines += chunk.count(b"\n")
+            control = control or len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk)
+            non_ascii = non_ascii or not chunk.isascii()
+            tail = buf[-2:]
+    if first:
+        return None
+    return Scan(lines + (0 if tail.endswith(b"\n") else 1), control, non_ascii)
 _EXTRA = "__extra"  # a column past the header, to catch rows with one cell too many
 _BAD_BYTE = re.compile("[\udc80-\udcff]+")
 
@@ -49,8 +114,11 @@ _BAD_BYTE = re.compile("[\udc80-\udcff]+")
 @dataclass
 class Table:
     resource: Resource
-    raw: pl.DataFrame  # one Utf8 column per schema field present in the header (null = empty), plus LINE
+    raw: str  # the DuckDB table, named by the resource: the columns `read`'s `columns` made of the
+    # schema fields present in the header (text: NULL = empty), plus LINE
     present: list[str]  # schema fields found in the header
+    rows: int
+    scan: Scan | None = None  # what the pre-scan found (None: the exact reader read it)
 
     @property
     def name(self) -> str:
@@ -82,46 +150,60 @@ def _decode(data: bytes, rel: str, problems: list[Problem]) -> str:
     return _BAD_BYTE.sub("\ufffd", text)
 
 
-def _fast(path: Path, data: bytes, resource: Resource) -> Table | None:
-    """The frame of a well-formed one-line-per-record file, or None to use the exact reader."""
+# What a table is made of: (resource, fields present, SQL of a field's text cell) -> SELECT items.
+Columns = Callable[[Resource, list[str], Callable[[str], str]], list[str]]
+
+
+def text_columns(resource: Resource, present: list[str], cell: Callable[[str], str]) -> list[str]:
+    """Every present field as text (NULL = empty)."""
+    return [f"{cell(n)} AS {q(n)}" for n in present]
+
+
+def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, columns: Columns) -> Table | None:
+    """The table of a well-formed one-line-per-record file, or None to use the exact reader. The
+    file is parsed once, straight into the table the later layers use."""
     names = resource.field_names
-    if (data.startswith((b"\xef\xbb\xbf", b"\n")) or b"\r" in data or b"\n\n" in data
-            or _has_stray_quote(data)
-            or not data.startswith(",".join(names).encode() + b"\n")):
+    scan = _scan(path, ",".join(names).encode() + b"\n")
+    if scan is None:
         return None
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     # DuckDB pads short rows and drops one trailing delimiter, silently. So read one column
     # more than the header with padding on and empty cells as '': a padded cell comes back
     # NULL (a short row) and a filled extra column means a long row; either goes to the exact
-    # reader, which reports it.
-    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in [*names, _EXTRA]) + "}"
+    # reader, which reports it. Insertion order is kept, so rowid is the row's position.
+    types = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in [*names, _EXTRA]) + "}"
+    table = q(resource.name)
+    padded = " OR ".join([*(f"{q(n)} IS NULL" for n in names), f"{_EXTRA} IS NOT NULL"])
+    items = columns(resource, list(names), lambda n: f"nullif({q(n)}, '')")
     try:
-        con = _connect()
-        frame = con.execute(
-            f"SELECT * FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(items)}, "
+            f"{padded} AS __padded FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
             f"escape = '\"', strict_mode = true, null_padding = true, nullstr = '\x01', "
-            f"columns = {columns})", [str(path)]).pl()
-        con.close()
+            f"columns = {types})".replace("read_csv(?", f"read_csv({lit(str(path))}"))
     except duckdb.Error:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
         return None
-    if frame.height != lines - 1:  # a record spans lines: line numbers need the exact reader
+    rows, padded_rows = con.execute(f"SELECT count(*), count(*) FILTER (__padded) FROM {table}").fetchone()
+    if rows != scan.lines - 1 or padded_rows:  # a record spans lines (line numbers need the exact reader), or ragged
+        con.execute(f"DROP TABLE {table}")
         return None
-    if frame.select(pl.any_horizontal(pl.col(n).is_null() for n in names) | pl.col(_EXTRA).is_not_null()).to_series().any():
-        return None
-    frame = frame.drop(_EXTRA).with_columns(
-        *(pl.when(pl.col(n).str.len_bytes() > 0).then(pl.col(n)).alias(n) for n in names),
-        pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(LINE))
-    return Table(resource, frame, list(names))
+    con.execute(f"ALTER TABLE {table} DROP COLUMN __padded")
+    con.execute(f"ALTER TABLE {table} ADD COLUMN {LINE} BIGINT")
+    con.execute(f"UPDATE {table} SET {LINE} = rowid + 2")
+    return Table(resource, resource.name, list(names), rows, scan)
 
 
-def read(root: Path, resource: Resource, ran: set[str]) -> tuple[Table | None, list[Problem]]:
+def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, ran: set[str],
+         columns: Columns = text_columns) -> tuple[Table | None, list[Problem]]:
+    """The resource's file as a DuckDB table named by the resource, of the SELECT items `columns`
+    makes from each present field's text, plus LINE; and the structure problems found."""
     ran.update({"encoding-bom", "encoding-utf8", "header-missing-column", "header-extra-column",
                 "header-column-order", "row-ragged", "row-blank", "csv-unclosed-quote", "csv-parse"})
     rel = resource.path
-    data = (root / rel).read_bytes()
-    table = _fast(root / rel, data, resource)
+    table = _fast(con, root / rel, resource, columns)
     if table is not None:
         return table, []
+    data = (root / rel).read_bytes()
     problems: list[Problem] = []
     text = _decode(data, rel, problems)
 
@@ -185,10 +267,14 @@ def read(root: Path, resource: Resource, ran: set[str]) -> tuple[Table | None, l
             problems.append(Problem("header-column-order", rel, line=1, column=name,
                                     value=str(seen[name] + 1), expected=str(expected.index(name) + 1)))
 
-    columns = list(zip(*rows)) if rows else [()] * len(header)
+    cells = list(zip(*rows)) if rows else [()] * len(header)
     raw = pl.DataFrame(
-        [pl.Series(name, columns[seen[name]], dtype=pl.Utf8) for name in present]
+        [pl.Series(name, cells[seen[name]], dtype=pl.Utf8) for name in present]
         + [pl.Series(LINE, lines, dtype=pl.Int64)]
     )
     raw = raw.with_columns(pl.when(pl.col(n).str.len_bytes() > 0).then(pl.col(n)).alias(n) for n in present)
-    return Table(resource, raw, present), problems
+    con.register("__exact", raw.to_arrow())
+    con.execute(f"CREATE OR REPLACE TABLE {q(resource.name)} AS SELECT {', '.join(columns(resource, present, q))}, "
+                f"{LINE} FROM __exact")
+    con.unregister("__exact")
+    return Table(resource, resource.name, present, raw.height), problems

@@ -1,4 +1,5 @@
-"""Layer 5, tables: keys across rows and resources, as SQL on DuckDB over the typed frames.
+"""Layer 5, tables: keys across rows and resources, as SQL on DuckDB over the typed tables the
+cells layer made (named by resource, with the LINE and BROKEN columns).
 
 Primary and foreign key checks are generated from the schemas' keys; the rules that only
 civharm has are SQL files in `validate/sql/`, one per rule, named by rule id.
@@ -9,19 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from civharm.ddl import q, views
 from civharm.package import RESOURCE_NAMES
 from civharm.ranges import expected_ranges_sql, figure_stems
 from .report import Problem
-from .structure import BROKEN, LINE, _connect
+from .structure import BROKEN, LINE
 
 SQL_DIR = Path(__file__).with_name("sql")
 
 
-def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy: set[str] = frozenset()) -> list[Problem]:
-    """frames: resource name -> typed frame; resources: name -> Resource; lossy: tables that lost
+def check(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resources: dict, ran: set[str],
+          lossy: set[str] = frozenset()) -> list[Problem]:
+    """con: the connection holding the typed tables; frames: resource name -> its table's columns;
+    resources: name -> Resource; lossy: tables that lost
     rows to structure problems. A reference into a lossy table, and the rules across tables, are
     not checked until those rows are back: a dropped row would make every reference to it
     dangle, and the structure problem is the one to fix."""
@@ -29,7 +31,7 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy
     # A rule's SQL may name a table or column that a broken file lacks (already reported);
     # on a complete package the same error is a bug of ours and must surface.
     complete = set(frames) == set(RESOURCE_NAMES) and all(
-        set(r.field_names) <= set(frames[n].columns) for n, r in resources.items())
+        set(r.field_names) <= set(frames[n]) for n, r in resources.items())
 
     def tolerate(e: Exception) -> None:
         if complete:
@@ -37,14 +39,13 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy
 
     # Tables where a key cell broke its own rule (reported once, as a cell problem): the row's
     # key is unknown, so references to it are not checked rather than all reported dangling.
-    keyless = {name for name, frame in frames.items()
-               if resources[name].primary_key and BROKEN in frame.columns
-               and frame.filter(pl.col(BROKEN) & pl.any_horizontal(
-                   pl.col(k).is_null() for k in resources[name].primary_key if k in frame.columns)).height}
+    def has_keyless_row(name: str) -> bool:
+        keys = [k for k in resources[name].primary_key if k in frames[name]]
+        return bool(keys) and con.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {q(name)} WHERE {BROKEN} AND ({' OR '.join(f'{q(k)} IS NULL' for k in keys)}))"
+        ).fetchone()[0]
 
-    con = _connect()
-    for name, frame in frames.items():
-        con.register(name, frame.to_arrow())
+    keyless = {name for name in frames if resources[name].primary_key and BROKEN in frames[name] and has_keyless_row(name)}
     problems: list[Problem] = []
 
     def run(sql: str, rule: str, file: str, column: str):
@@ -60,7 +61,7 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy
         res = resources[name]
         t = q(name)
         pk = res.primary_key
-        if pk and all(k in frame.columns for k in pk):
+        if pk and all(k in frame for k in pk):
             keys = ", ".join(map(q, pk))
             value = " || ',' || ".join(f"CAST({q(k)} AS VARCHAR)" for k in pk)
             # Duplicates are rare: find the duplicated keys first (a hash aggregate), then order
@@ -88,18 +89,17 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy
     for name, frame in frames.items():
         res = resources[name]
         for fields, ref, rfields in res.foreign_keys():
-            if ref == name and len(fields) == 1 and fields[0] in frame.columns and rfields[0] in frame.columns:
-                for line, path in _cycles(frame, rfields[0], fields[0]):
+            if ref == name and len(fields) == 1 and fields[0] in frame and rfields[0] in frame:
+                for line, path in _cycles(con, name, rfields[0], fields[0]):
                     in_cycle.add((res.path, line))
                     problems.append(Problem("self-reference-cycle", res.path, line=line, column=fields[0],
                                             value=" -> ".join(path)))
 
     if lossy:
-        con.close()
         return problems
     problems.extend(_ranges(con, frames, resources, ran, tolerate))
     if "claims" in frames:  # the package's own views, which some rules below report from
-        for statement in views(figure_stems(frames["claims"].columns), list(resources.values())):
+        for statement in views(figure_stems(frames["claims"]), list(resources.values())):
             try:
                 con.execute(statement)
             except (duckdb.CatalogException, duckdb.BinderException) as e:
@@ -118,7 +118,6 @@ def check(frames: dict[str, pl.DataFrame], resources: dict, ran: set[str], lossy
             if rule == "merge-target-not-active" and (file, line) in in_cycle:
                 continue  # the cycle is the problem to fix; reported once, as a cycle
             problems.append(Problem(rule, file, line=line, column=column, value=value, expected=expected))
-    con.close()
     return problems
 
 
@@ -127,8 +126,8 @@ def _ranges(con, frames: dict, resources: dict, ran: set[str], tolerate) -> list
     ran.add("incident-range-unexplained")
     if "incidents" not in frames or "claims" not in frames:
         return []
-    stems = [s for s in figure_stems(frames["claims"].columns)
-             if f"{s}_min" in frames["incidents"].columns and f"{s}_max" in frames["incidents"].columns]
+    stems = [s for s in figure_stems(frames["claims"])
+             if f"{s}_min" in frames["incidents"] and f"{s}_max" in frames["incidents"]]
     fields = [f"{s}_{end}" for s in stems for end in ("min", "max")]
     if not fields:
         return []
@@ -153,11 +152,13 @@ def _ranges(con, frames: dict, resources: dict, ran: set[str], tolerate) -> list
                     expected=expected) for line, column, value, expected in rows]
 
 
-def _cycles(frame: pl.DataFrame, key: str, ref: str) -> list[tuple[int, list[str]]]:
-    """Rows whose chain of self references comes back to itself: (line, the cycle's ids)."""
-    edges = frame.select(key, ref, LINE).drop_nulls([key, ref])
-    nxt = dict(zip(edges[key].to_list(), edges[ref].to_list()))
-    line_of = dict(zip(edges[key].to_list(), edges[LINE].to_list()))
+def _cycles(con: duckdb.DuckDBPyConnection, table: str, key: str, ref: str) -> list[tuple[int, list[str]]]:
+    """Rows whose chain of self references comes back to itself: (line, the cycle's ids). Only
+    the rows with a reference come to Python (merged tombstones, republished sources), in order."""
+    edges = con.execute(f"SELECT {q(key)}, {q(ref)}, {LINE} FROM {q(table)} "
+                        f"WHERE {q(key)} IS NOT NULL AND {q(ref)} IS NOT NULL ORDER BY {LINE}").fetchall()
+    nxt = {k: r for k, r, _ in edges}
+    line_of = {k: line for k, _, line in edges}
     state: dict[str, int] = {}  # 1 = on the current walk, 2 = done
     out = []
     for start in nxt:
