@@ -57,6 +57,9 @@ def data(con) -> dict:
                                      ON CAST(t.campaign AS VARCHAR) = c.campaign
                                    ORDER BY c.campaign_start, c.campaign"""),
         "shares": _rows(con, "SELECT * FROM coverage ORDER BY aspect, campaign, count DESC, value"),
+        # Incidents whose claims give a minimum but no maximum: the upper figures count their minimum.
+        "open_max": _rows(con, """SELECT count(*) AS n FROM incidents WHERE status = 'active'
+                                  AND civilians_killed_min IS NOT NULL AND civilians_killed_max IS NULL""")[0]["n"],
     }
 
 
@@ -116,7 +119,12 @@ def markdown(con, totals: bool = True) -> str:
                and r["value"].startswith("dataset only")]
     out = ["**Civilians killed, as the incidents record them.** The deduplicated range counts deaths "
            "that related incidents share once (see the methodology, *Deduplicated totals*); the raw sum "
-           "adds every incident as if none overlapped. Tallies are never added.", "",
+           "adds every incident as if none overlapped. Tallies are never added. Both are ranges of what "
+           "the claims state, not bounds on the true toll: "
+           + (f"{n(d['open_max'])} incident(s) whose sources give only a minimum count that minimum in "
+              "the upper figure, and " if d["open_max"] else "")
+           + "deaths shared through an overlap that no relation records yet (a UCDP aggregate over "
+           "several months, say) are counted twice.", "",
            totals_table(campaigns)] if totals else []
     out += ["**Coverage.**", ""]
     out += [campaign_line(c) for c in campaigns]
