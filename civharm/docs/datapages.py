@@ -183,7 +183,8 @@ def relations_by_incident(ctx: PageContext) -> dict[str, list[dict]]:
         killed = figure_range(r["civilians_killed_min"], r["civilians_killed_max"])
         dates = "" if r["date_start"] is None else (
             f"{r['date_start']}" + ("" if r["date_end"] == r["date_start"] else f" – {r['date_end']}"))
-        r["about"] = ", ".join(x for x in (place(r), dates, f"{killed} killed" if killed else "no figure",
+        r["killed"] = f"{killed} killed" if killed else "no figure"
+        r["about"] = ", ".join(x for x in (place(r), dates, r["killed"],
                                            "" if r["other_status"] in (None, "active") else r["other_status"]) if x)
         out.setdefault(r["this_id"], []).append(r)
     return out
@@ -352,7 +353,7 @@ def official_vs_monitors(ctx: PageContext) -> str:
     relations = relations_by_incident(ctx)
     # An incident's other figures may sit in a related incident (al-Jadida's local tolls are in its
     # companion entry): name the relations, so that "no figure" is not read as "nobody counted".
-    related = {iid: "<br>".join(f'{text(x["phrase"])} {incident_link(ctx, x["other_id"])} ({text(x["about"])})'
+    related = {iid: "<br>".join(f'{text(x["phrase"])} {incident_link(ctx, x["other_id"])} ({text(x["killed"])})'
                                 for x in xs) for iid, xs in relations.items()}
     body = [[incident_link(ctx, r["incident_id"]), text(r["date_start"]), text(place(r)),
              text(figure_range(r["official_min"], r["official_max"]) or ("denied" if r["official_denial"] else "no figure")),
