@@ -193,3 +193,101 @@ def test_json_for_pages_cannot_close_a_tag():
     out = json_attr({"summary": '</script><b a="x">&'})
     assert "<" not in out and ">" not in out and '"' not in out
     assert html.unescape(out) == '{"summary": "<\\/script><b a=\\"x\\">&"}'
+
+
+def incident_html(text: str, incident_id: str) -> str:
+    """One incident's block on the incident list page."""
+    start = text.index(f'<div class="civharm-incident" data-incident="{incident_id}">')
+    end = text.find('<div class="civharm-incident" ', start + 1)
+    return text[start:end if end > 0 else None]
+
+
+def visible(fragment: str) -> str:
+    """What a reader sees of an HTML fragment: tags dropped, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split()).replace(" .", ".").replace("( ", "(")
+
+
+def db_rows(sql: str) -> list[tuple]:
+    import civharm
+
+    con = civharm.connect(REPO_ROOT)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_incident_list_shows_relations_both_ways(site):
+    """CH-000054 (UCDP's 9-10 June day total) says it contains CH-000006 and CH-000007, CH-000006
+    says it is contained in CH-000054, each linking to the other incident, with the relation's note."""
+    text = page(site, "incidents")
+    ch54, ch6 = incident_html(text, "CH-000054"), incident_html(text, "CH-000006")
+    seen54, seen6 = visible(ch54), visible(ch6)
+    assert "Related incidents." in seen54 and "Related incidents." in seen6
+    assert re.search(r"Contains CH-000006 \(Sina'a \(al Mukhtalata\), Raqqa, 2017-06-09, 8 killed\)\. UCDP's event 243039", seen54)
+    assert "Contains CH-000007 (western neighbourhoods, Raqqa, 2017-06-09, 15–17 killed)." in seen54
+    assert "Contained in CH-000054 (Raqqa, 2017-06-09 – 2017-06-10, 49 killed)." in seen6
+    assert '<li data-relation="contains" data-related="CH-000006">' in ch54
+    assert 'href="./#CH-000006"><code>CH-000006</code></a>' in ch54  # the same page, that incident
+    assert 'href="./#CH-000054"><code>CH-000054</code></a>' in ch6
+    assert 'id="CH-000006"' in text and 'id="CH-000054"' in text  # the links land on a heading
+    group = db_rows("SELECT group_size, group_min, group_max, group_raw_min, group_raw_max "
+                    "FROM incident_contributions WHERE incident_id = 'CH-000054'")[0]
+    assert group == (3, 49, 49, 72, 74)
+    for seen in (seen54, seen6):
+        assert ("In the deduplicated totals this incident and 2 related incidents count as 49 civilians killed "
+                "together (raw sum 72–74).") in seen
+    seen30 = visible(incident_html(text, "CH-000030"))
+    assert "Companion entry of CH-000029 (al-Jadida (Mosul al-Jadida), Mosul, 2017-03-17, 105–141 killed)." in seen30
+    assert "Has as companion entry CH-000030" in visible(incident_html(text, "CH-000029"))
+    assert "Possible duplicate of CH-000008" in visible(incident_html(text, "CH-000065"))
+    assert "Possible duplicate of CH-000065" in visible(incident_html(text, "CH-000008"))
+
+
+def test_every_relation_shows_on_both_incidents_with_its_note(site):
+    text = page(site, "incidents")
+    relations = db_rows("SELECT incident_id, related_incident_id, CAST(relation AS VARCHAR), note FROM incident_relations")
+    assert len(relations) >= 20
+    for a, b, relation, note in relations:
+        for this, other in ((a, b), (b, a)):
+            block = incident_html(text, this)
+            assert f'<li data-relation="{relation}" data-related="{other}">' in block, (this, relation, other)
+            assert html.escape(note, quote=True) in block, (this, other)
+    unrelated = db_rows("SELECT incident_id FROM incidents WHERE incident_id NOT IN "
+                        "(SELECT incident_id FROM incident_relations UNION SELECT related_incident_id FROM incident_relations) "
+                        "ORDER BY incident_id LIMIT 1")[0][0]
+    assert "civharm-relations" not in incident_html(text, unrelated)
+
+
+def test_superseded_claim_is_marked_and_links_its_revision(site):
+    """CL-000046 (the coalition's first concession of 3 in the Fayyad home strike) is revised by
+    CL-000047: it stays listed, struck through, with 'superseded by CL-000047' linking to that claim."""
+    assert db_rows("SELECT superseded_by FROM claims WHERE claim_id = 'CL-000046'") == [("CL-000047",)]
+    block = incident_html(page(site, "incidents"), "CH-000026")
+    row = next(r for r in block.split("<tr>") if 'id="CL-000046"' in r)
+    assert '<span class="civharm-superseded"><span id="CL-000046"><code>CL-000046</code></span></span>' in row
+    assert 'superseded by <a href="#CL-000047"><code>CL-000047</code></a>; it no longer sets the range' in row
+    assert "superseded by" in visible(row) and "killed 3" in visible(row)
+    revised = next(r for r in block.split("<tr>") if 'id="CL-000047"' in r)
+    assert "superseded" not in revised and "killed 16" in visible(revised)
+    assert page(site, "incidents").count("civharm-superseded-by") == db_rows(
+        "SELECT count(*) FROM claims WHERE superseded_by IS NOT NULL")[0][0]
+
+
+def test_incident_list_is_in_id_order(site):
+    ids = re.findall(r'<div class="civharm-incident" data-incident="([^"]+)">', page(site, "incidents"))
+    assert ids == sorted(ids) and len(ids) == db_rows("SELECT count(*) FROM incidents")[0][0]
+
+
+def test_official_table_names_related_incidents(site):
+    """al-Jadida's monitors' figures sit in its companion entry: the table says so beside 'no figure'."""
+    text = page(site, "pictures")
+    row = next(r for r in text.split("<tr>") if "#CH-000029" in r and "105–141" in r)
+    assert "Has as companion entry CH-000030 (125–370 killed)" in visible(row)
+
+
+def test_map_data_carries_relations(site):
+    text = page(site, "pictures")
+    data = json.loads(html.unescape(re.search(r'data-incidents="([^"]*)"', text).group(1)))
+    ch6 = next(r for r in data if r["incident_id"] == "CH-000006")
+    assert ch6["relations"] == [{"phrase": "Contained in", "incident_id": "CH-000054", "href": "../incidents/#CH-000054"}]

@@ -246,3 +246,33 @@ def test_search_finds_an_incident_id(watched):
     page.wait_for_url(lambda url: "/incidents/" in url and url.endswith("#CH-000002"))  # ?h= highlights
     assert page.locator("#CH-000002").is_visible()
     assert not watched.problems, watched.problems
+
+
+def test_a_relation_links_to_the_related_incident(watched, shots):
+    """On the incident list, CH-000006 says 'Contained in CH-000054'; following the link shows
+    CH-000054, which says it contains CH-000006. The map popup of CH-000006 names the same relation."""
+    page = watched.goto("/incidents/")
+    relation = page.locator('.civharm-incident[data-incident="CH-000006"] .civharm-relations li[data-related="CH-000054"]')
+    assert relation.inner_text().startswith("Contained in CH-000054 (Raqqa, 2017-06-09 – 2017-06-10, 49 killed).")
+    relation.locator("a", has_text="CH-000054").click()
+    page.wait_for_url(lambda url: url.endswith("/incidents/#CH-000054"))
+    heading = page.locator("#CH-000054")
+    page.wait_for_function("() => { const r = document.getElementById('CH-000054').getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < window.innerHeight; }")
+    assert heading.inner_text().startswith("CH-000054 · Raqqa")
+    back = page.locator('.civharm-incident[data-incident="CH-000054"] .civharm-relations li[data-related="CH-000006"]')
+    assert back.inner_text().startswith("Contains CH-000006 (")
+    page.screenshot(path=str(shots / "incident-relations.png"))
+
+    page = watched.goto("/pictures/")
+    page.wait_for_selector(".civharm-map[data-drawn=true]")
+    page.evaluate("""id => new Promise(done => {
+        const m = document.querySelector('.civharm-map').civharm;
+        const marker = m.markers[id];
+        m.cluster.zoomToShowLayer(marker, () => { marker.openPopup(); done(); });
+    })""", "CH-000006")
+    line = page.locator(".leaflet-popup-content .civharm-popup-relation")
+    line.wait_for()
+    assert line.inner_text() == "Contained in CH-000054"
+    assert line.locator("a").get_attribute("href") == "../incidents/#CH-000054"
+    assert not watched.problems, watched.problems

@@ -141,6 +141,82 @@ def _claims_by_incident(ctx: PageContext) -> dict[str, list[dict]]:
     return out
 
 
+# How a relation reads from each of its two incidents: (relation, seen from) -> the words before
+# the other incident's id. "first" is the relation's incident_id, "second" its related_incident_id.
+RELATION_PHRASES = {
+    ("contains", "first"): "Contains",
+    ("contains", "second"): "Contained in",
+    ("overlaps", "first"): "Overlaps",
+    ("overlaps", "second"): "Overlaps",
+    ("possible_duplicate", "first"): "Possible duplicate of",
+    ("possible_duplicate", "second"): "Possible duplicate of",
+    ("companion_entry", "first"): "Has as companion entry",
+    ("companion_entry", "second"): "Companion entry of",
+}
+
+
+def relation_phrase(relation: str, seen_from: str) -> str:
+    """The words before the other incident's id; a relation added to the schema later still reads."""
+    return RELATION_PHRASES.get((relation, seen_from), f"{relation.replace('_', ' ').capitalize()}:")
+
+
+def relations_by_incident(ctx: PageContext) -> dict[str, list[dict]]:
+    """Each incident's relations (incident_relations), read from both ends, with the other
+    incident's date, place, figures and status, and the source that shows the link."""
+    out: dict[str, list[dict]] = {}
+    for r in ctx.build.rows("""
+            WITH ends AS (
+                SELECT relation_id, CAST(relation AS VARCHAR) AS relation, 'first' AS seen_from,
+                       incident_id AS this_id, related_incident_id AS other_id, source_id, note
+                FROM incident_relations
+                UNION ALL
+                SELECT relation_id, CAST(relation AS VARCHAR), 'second', related_incident_id, incident_id, source_id, note
+                FROM incident_relations)
+            SELECT e.*, CAST(o.status AS VARCHAR) AS other_status, o.date_start, o.date_end, o.locality,
+                   o.neighbourhood, o.admin1, o.country, o.civilians_killed_min, o.civilians_killed_max,
+                   s.publisher, s.url
+            FROM ends AS e
+            LEFT JOIN incidents AS o ON o.incident_id = e.other_id
+            LEFT JOIN sources AS s ON s.source_id = e.source_id
+            ORDER BY e.this_id, e.seen_from, e.other_id, e.relation_id"""):
+        r["phrase"] = relation_phrase(r["relation"], r["seen_from"])
+        killed = figure_range(r["civilians_killed_min"], r["civilians_killed_max"])
+        dates = "" if r["date_start"] is None else (
+            f"{r['date_start']}" + ("" if r["date_end"] == r["date_start"] else f" – {r['date_end']}"))
+        r["killed"] = f"{killed} killed" if killed else "no figure"
+        r["about"] = ", ".join(x for x in (place(r), dates, r["killed"],
+                                           "" if r["other_status"] in (None, "active") else r["other_status"]) if x)
+        out.setdefault(r["this_id"], []).append(r)
+    return out
+
+
+def _relations_html(ctx: PageContext, relations: list[dict], group: dict | None) -> str:
+    """'Contains CH-000006 (place, date, 8 killed): the note. Shown by: UCDP.', one line each,
+    then how the deduplicated totals count the incident's group (incident_contributions)."""
+    labels = ctx.build.labels("incident_relations", "relation")
+    items = []
+    for r in relations:
+        shown_by = f' <small>Source of the link: {link(r["url"], r["publisher"] or r["source_id"])}.</small>' if r["source_id"] else ""
+        items.append(f'<li data-relation="{attr(r["relation"])}" data-related="{attr(r["other_id"])}">'
+                     f'<span title="{attr(labels.get(r["relation"], ""))}">{text(r["phrase"])}</span> '
+                     f'{incident_link(ctx, r["other_id"])} ({text(r["about"])}). '
+                     f'{text(r["note"] or "")}{shown_by}</li>')
+    totals = ""
+    if group and group["group_size"] > 1:
+        totals = (f'<p class="civharm-group">In the <a href="{attr(ctx.href("methodology/#deduplicated-totals"))}">'
+                  f'deduplicated totals</a> this incident and {_n(group["group_size"] - 1)} related '
+                  f'incident{"s" if group["group_size"] > 2 else ""} count as '
+                  f'<strong>{text(figure_range(group["group_min"], group["group_max"]))}</strong> civilians killed '
+                  f'together (raw sum {text(figure_range(group["group_raw_min"], group["group_raw_max"]))}).</p>')
+    return (f'<div class="civharm-relations"><p><strong>Related incidents.</strong></p><ul>{"".join(items)}</ul>'
+            f'{totals}</div>')
+
+
+def _groups(ctx: PageContext) -> dict[str, dict]:
+    return {r["incident_id"]: r for r in ctx.build.rows(
+        "SELECT incident_id, group_size, group_min, group_max, group_raw_min, group_raw_max FROM incident_contributions")}
+
+
 def _claims_table(claims: list[dict]) -> str:
     rows = []
     for c in claims:
@@ -152,9 +228,12 @@ def _claims_table(claims: list[dict]) -> str:
                                        ("women_killed", "women"), ("injured", "injured"))
                    if figure_range(c[f"{stem}_min"], c[f"{stem}_max"])]
         kind = text(c["claim_type"])
+        claim = f'<span id="{attr(anchor(c["claim_id"]))}">{code(c["claim_id"])}</span>'
         if c["superseded_by"]:  # still shown, but it no longer sets the range, grade or position
-            kind += f'<br><small>superseded by {code(c["superseded_by"])}</small>'
-        rows.append([code(c["claim_id"]), source, kind, text(c["published_on"] or ""),
+            claim = f'<span class="civharm-superseded">{claim}</span>'
+            kind += (f'<br><small class="civharm-superseded-by">superseded by <a href="#{attr(anchor(c["superseded_by"]))}">'
+                     f'{code(c["superseded_by"])}</a>; it no longer sets the range</small>')
+        rows.append([claim, source, kind, text(c["published_on"] or ""),
                      text("; ".join(figures) or "no figure"), text(c["statement"])])
     return table(["Claim", "Source", "Type", "Published", "Figures", "Statement (our words)"], rows, "civharm-claims")
 
@@ -163,6 +242,8 @@ def incident_list(ctx: PageContext) -> str:
     """Every incident, tombstones included, with its claims: the range explained by its sources."""
     b = ctx.build
     claims = _claims_by_incident(ctx)
+    relations = relations_by_incident(ctx)
+    groups = _groups(ctx)
     grades = b.labels("incidents", "grade")
     positions = b.labels("incidents", "belligerent_position")
     out = []
@@ -170,7 +251,8 @@ def incident_list(ctx: PageContext) -> str:
                               CAST(i.grade AS VARCHAR) AS grade, CAST(i.means AS VARCHAR) AS means,
                               CAST(i.belligerent_position AS VARCHAR) AS belligerent_position,
                               CAST(i.attribution AS VARCHAR) AS attribution, a.name AS actor
-                       FROM incidents AS i LEFT JOIN actors AS a ON a.actor_id = i.actor_id"""):
+                       FROM incidents AS i LEFT JOIN actors AS a ON a.actor_id = i.actor_id
+                       ORDER BY i.incident_id"""):
         iid = i["incident_id"]
         title = f"{iid} · {place(i)} · {i['date_start']}" + ("" if i["date_end"] == i["date_start"] else f" – {i['date_end']}")
         facts = [("Status", text(i["status"]) + (f" into {incident_link(ctx, i['merged_into'])}" if i["merged_into"] else "")
@@ -192,6 +274,7 @@ def incident_list(ctx: PageContext) -> str:
         parts = [f'<h3 id="{attr(anchor(iid))}">{text(title)}</h3>',
                  f'<p class="civharm-summary">{text(i["summary"])}</p>' if i["summary"] else "",
                  f'<dl class="civharm-facts">{dl}</dl>',
+                 _relations_html(ctx, relations[iid], groups.get(iid)) if relations.get(iid) else "",
                  f'<p class="civharm-notes"><strong>Notes.</strong> {text(i["notes"])}</p>' if i["notes"] else "",
                  _claims_table(claims[iid]) if claims.get(iid) else "<p>No claims.</p>"]
         out.append(f'<div class="civharm-incident" data-incident="{attr(iid)}">' + "".join(parts) + "</div>")
@@ -267,10 +350,16 @@ def official_vs_monitors(ctx: PageContext) -> str:
     rows = official_data(ctx)
     if not rows:
         return block("<p>No incident has an official admission or denial yet.</p>")
+    relations = relations_by_incident(ctx)
+    # An incident's other figures may sit in a related incident (al-Jadida's local tolls are in its
+    # companion entry): name the relations, so that "no figure" is not read as "nobody counted".
+    related = {iid: "<br>".join(f'{text(x["phrase"])} {incident_link(ctx, x["other_id"])} ({text(x["killed"])})'
+                                for x in xs) for iid, xs in relations.items()}
     body = [[incident_link(ctx, r["incident_id"]), text(r["date_start"]), text(place(r)),
              text(figure_range(r["official_min"], r["official_max"]) or ("denied" if r["official_denial"] else "no figure")),
              text(figure_range(r["monitors_min"], r["monitors_max"]) or "no figure"),
-             text("" if r["ratio"] is None else f"{r['ratio']:.2f}")] for r in rows]
+             text("" if r["ratio"] is None else f"{r['ratio']:.2f}"),
+             f'<small>{related[r["incident_id"]]}</small>' if r["incident_id"] in related else ""] for r in rows]
     height = 60 + 34 * len(rows)
     return block(
         '<figure class="civharm-picture" id="official-vs-monitors-chart">'
@@ -278,7 +367,8 @@ def official_vs_monitors(ctx: PageContext) -> str:
         'monitors and the media reported. A bar spans the lowest to the highest figure claimed.</figcaption>'
         f'<div class="civharm-chart" data-chart="official" style="height: {height}px" data-series="{json_attr(rows)}">'
         '<canvas role="img" aria-label="Official against monitor figures per incident"></canvas></div>'
-        + table(["Incident", "Date", "Place", "Official", "Monitors and media", "Official max / monitors max"], body)
+        + table(["Incident", "Date", "Place", "Official", "Monitors and media", "Official max / monitors max",
+                 "Related incidents"], body)
         + "</figure>")
 
 
@@ -290,11 +380,15 @@ def map_data(ctx: PageContext) -> list[dict]:
                                     CAST(belligerent_position AS VARCHAR) AS belligerent_position,
                                     summary
                              FROM incidents WHERE status = 'active' ORDER BY incident_id""")
+    relations = relations_by_incident(ctx)
     for r in rows:
         r["date_start"], r["date_end"] = r["date_start"].isoformat(), r["date_end"].isoformat()
         r["killed"] = figure_range(r.pop("civilians_killed_min"), r.pop("civilians_killed_max")) or "not stated"
         r["place"] = place(r)
         r["href"] = ctx.href(INCIDENTS_PAGE + "#" + anchor(r["incident_id"]))
+        r["relations"] = [{"phrase": x["phrase"], "incident_id": x["other_id"],
+                           "href": ctx.href(INCIDENTS_PAGE + "#" + anchor(x["other_id"]))}
+                          for x in relations.get(r["incident_id"], [])]
     return rows
 
 

@@ -131,6 +131,13 @@
     line("div", "Civilians killed: " + i.killed);
     line("div", "Grade: " + i.grade);
     line("div", "Belligerent's position: " + (i.belligerent_position || "none recorded"));
+    (i.relations || []).forEach(function (r) {  // "Contained in CH-000054", linking to it
+      var rel = line("div", r.phrase + " ", "civharm-popup-relation");
+      var to = document.createElement("a");
+      to.href = r.href;
+      to.textContent = r.incident_id;
+      rel.appendChild(to);
+    });
     line("p", i.summary || "", "civharm-popup-summary");
     return box;
   }
