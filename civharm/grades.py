@@ -54,17 +54,33 @@ COMMENT ON VIEW claim_originals IS 'Each claim with the original source it rests
 """,
         f"""-- incident_grades: the documentation grade each incident's current claims give (civharm/grades.py).
 CREATE VIEW incident_grades AS
-WITH per AS (
-    SELECT c.incident_id,
-           count(*) FILTER (WHERE c.claim_type = 'report') AS reports,
-           count(DISTINCT o.original_publisher) FILTER (
-               WHERE c.claim_type = 'report' AND o.original_category <> 'dataset') AS independent_sources,
-           string_agg(DISTINCT o.original_publisher, '; ' ORDER BY o.original_publisher) FILTER (
-               WHERE c.claim_type = 'report' AND o.original_category <> 'dataset') AS originals,
-           coalesce(bool_or(c.claim_type = 'report' AND ({any_figure})), false) AS reports_figure
+-- No DISTINCT aggregate: publishers are deduplicated by a GROUP BY first, so that every step is
+-- a plain hash aggregate DuckDB can spill to disk (a DISTINCT aggregate over millions of groups
+-- ran out of the validator's memory limit).
+WITH cur AS (
+    SELECT c.incident_id, c.claim_type = 'report' AS is_report,
+           c.claim_type = 'report' AND o.original_category <> 'dataset' AS counts,
+           o.original_publisher, ({any_figure}) AS has_figure
     FROM claims AS c JOIN claim_originals AS o USING (claim_id)
     WHERE c.superseded_by IS NULL
-    GROUP BY c.incident_id
+),
+base AS (
+    SELECT incident_id, count(*) FILTER (WHERE is_report) AS reports,
+           coalesce(bool_or(is_report AND has_figure), false) AS reports_figure
+    FROM cur GROUP BY incident_id
+),
+publishers AS (
+    SELECT incident_id, original_publisher FROM cur WHERE counts GROUP BY incident_id, original_publisher
+),
+originals AS (
+    SELECT incident_id, count(*) AS independent_sources,
+           string_agg(original_publisher, '; ' ORDER BY original_publisher) AS originals
+    FROM publishers GROUP BY incident_id
+),
+per AS (
+    SELECT b.incident_id, b.reports, coalesce(o.independent_sources, 0) AS independent_sources,
+           o.originals, b.reports_figure
+    FROM base AS b LEFT JOIN originals AS o USING (incident_id)
 )
 SELECT incident_id, reports, independent_sources, originals, reports_figure,
        CASE WHEN reports = 0 THEN 'belligerent_only'
