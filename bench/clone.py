@@ -15,8 +15,9 @@ becomes CH-001012 in copy 1 of a package whose incidents go up to CH-000267): co
 package itself, and the copy an ID comes from can be read off it.
 
 What else must differ per copy so that every rule still passes: URLs (`url` and `*_url` fields
-get `?copy=k`, so source-duplicate-url sees distinct documents) and any other field marked
-unique (a ` (copy k)` suffix). The result must validate with 0 errors; `make bench` checks it.
+get `?copy=k`, so source-duplicate-url sees distinct documents), `external_id` (a ` (copy k)`
+suffix, so external-id-unrelated sees each copy's own source records) and any other field marked
+unique (the same suffix). The result must validate with 0 errors; `make bench` checks it.
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ def _write_copies(frame: pl.DataFrame, schema: dict, fields: dict, strides: dict
             exprs.append(_renumber(field, strides[fields[field]]).alias(field))
         elif field == "url" or field.endswith("_url"):
             exprs.append(_per_copy_url(field).alias(field))
-        elif constraints.get("unique"):
+        elif constraints.get("unique") or field == "external_id":
             if constraints.get("pattern"):
                 raise ValueError(f"{field} is unique and has a pattern: teach bench/clone.py to vary it per copy")
             suffix = pl.lit(" (copy ") + pl.col("__copy").cast(pl.Utf8) + pl.lit(")")

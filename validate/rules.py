@@ -239,6 +239,13 @@ _RULES = [
          "smaller, the two share only part of the deaths: make the relation 'overlaps'.",
          "A container's largest civilian toll is not below the smallest toll of an incident it contains.",
          "CH-000205 (16 killed) contains CH-000014 (29 killed)"),
+    Rule("external-id-unrelated", "tables", "The source record {value} is {expected}.",
+         "Record how the two incidents share their deaths in data/incident_relations.csv "
+         "(contains, overlaps, possible_duplicate or companion_entry), or merge the incidents.",
+         "Claims of two active incidents carry the same external_id (the same Airwars code or UCDP "
+         "GED event) only when a relation between the incidents says how they share deaths, so "
+         "that totals do not count those deaths twice.",
+         "CS1380 on claims of CH-000012 and CH-000040, with no relation between them"),
     # 6. release -----------------------------------------------------------------------------------
     Rule("version-format", "release", "The version '{value}' is not MAJOR.MINOR.PATCH.",
          "Use semantic versioning, for example 0.2.0.", "The package version is a semantic version.", "v0.2"),
