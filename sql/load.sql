@@ -137,7 +137,7 @@ COMMENT ON COLUMN "incidents"."injured_min" IS 'Lowest number of civilians injur
 COMMENT ON COLUMN "incidents"."injured_max" IS 'Highest number of civilians injured in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "incidents"."grade" IS 'How well the incident is documented, derived from its current (not superseded) claims by the methodology''s grade rule: how many independent sources report it and whether any gives a figure. It says nothing about what a belligerent said; see belligerent_position. Values: fair = Reports that rest on two or more independent original sources (not chained by cited_source_id or republished_from, different publishers; a compiled dataset such as UCDP GED and belligerents'' own statements not counted), at least one of them with a figure.; single_source = Reports that rest on one original source only, at least one of them with a figure: as yet uncorroborated by an independent source. That source may itself summarise several outlets (an Airwars page counts as one), and an imported dataset''s event alone (UCDP GED) is single_source too.; weak = Reported, but no report gives any figure of civilians killed or injured (''several'', ''dozens'').; belligerent_only = Known only from a belligerent''s own admission or denial: no report by anyone else is recorded..';
 COMMENT ON COLUMN "incidents"."belligerent_position" IS 'What the belligerent the incident is attributed to (actor_id, or the coalition it belongs to) said about civilian harm in it, from its latest current admission or denial claim. Blank when it has not spoken, or when no actor is attributed. Values: conceded = The belligerent conceded that it caused civilian harm (deaths or injuries) in the incident; the admission claim holds the figures it conceded.; denied = The belligerent denied causing civilian harm, or assessed the allegation as not credible or unsupported by evidence..';
-COMMENT ON COLUMN "incidents"."belligerent_position_date" IS 'The publication date of the source that reports the belligerent''s latest current statement (its published_on). Blank when belligerent_position is blank or that source is undated; the claim''s statement then says when, in words.';
+COMMENT ON COLUMN "incidents"."belligerent_position_date" IS 'When the belligerent made its latest current statement: the claim''s stated_on, else the published_on of the source that reports it. Blank when belligerent_position is blank or neither date is known; the claim''s statement then says when, in words.';
 COMMENT ON COLUMN "incidents"."summary" IS 'What happened, in the project''s own words, in one or two sentences. Required for active incidents.';
 COMMENT ON COLUMN "incidents"."notes" IS 'Caveats for researchers: uncertain dates, possible duplicates, disagreements between sources.';
 
@@ -149,6 +149,7 @@ CREATE TABLE "claims" (
     "claim_type" "claim_type" NOT NULL,
     "date_start" DATE,
     "date_end" DATE,
+    "stated_on" DATE,
     "place" VARCHAR,
     "means" "means",
     "actor_id" VARCHAR,
@@ -181,6 +182,7 @@ COMMENT ON COLUMN "claims"."cited_source_id" IS 'The source the document says it
 COMMENT ON COLUMN "claims"."claim_type" IS 'What kind of statement the claim is. Values: report = The source reports civilian harm in the incident.; admission = A belligerent concedes it caused civilian harm in the incident; the figures are what it conceded.; denial = A belligerent denies causing civilian harm or assesses the allegation as not credible..';
 COMMENT ON COLUMN "claims"."date_start" IS 'First day the source gives for the incident. Blank when the source gives no date.';
 COMMENT ON COLUMN "claims"."date_end" IS 'Last day the source gives for the incident; equal to date_start for a single day.';
+COMMENT ON COLUMN "claims"."stated_on" IS 'The date the source says the claimant made this statement: for an admission or denial, the day the belligerent published its assessment. A full date only: blank when the source does not give the day (a month alone, as in ''its April 2017 report'', is not a date; the statement keeps it in words).';
 COMMENT ON COLUMN "claims"."place" IS 'The place as the source names it, in its own spelling.';
 COMMENT ON COLUMN "claims"."means" IS 'How the source says the harm was caused. Blank when the source does not say. Values: airstrike = A strike from aircraft or drones.; artillery = Shelling, rockets or mortars fired from the ground.; air_or_artillery = Sources say either an airstrike or artillery, without settling which.; ground_fire = Small arms or other direct fire by ground forces.; explosive_device = A mine, booby trap, car bomb or other improvised explosive device.; execution = Deliberate killing of people in custody or under control of an armed group.; other = A means not listed here; the summary or statement says which.; unknown = The sources do not say how the harm was caused..';
 COMMENT ON COLUMN "claims"."actor_id" IS 'The actor the source blames. Blank when the source blames no one.';
@@ -335,7 +337,7 @@ DROP TABLE _check;
 DROP TABLE "_depth_incidents";
 DROP TABLE "_stage_incidents";
 
-CREATE TEMP TABLE "_stage_claims" AS SELECT * FROM read_csv('data/claims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'claim_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'claim_type': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'place': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'source_coding': 'VARCHAR', 'statement': 'VARCHAR', 'notes': 'VARCHAR', 'superseded_by': 'VARCHAR'});
+CREATE TEMP TABLE "_stage_claims" AS SELECT * FROM read_csv('data/claims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'claim_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'claim_type': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'stated_on': 'DATE', 'place': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'source_coding': 'VARCHAR', 'statement': 'VARCHAR', 'notes': 'VARCHAR', 'superseded_by': 'VARCHAR'});
 CREATE TEMP TABLE "_depth_claims" AS WITH RECURSIVE d(k, depth) AS (
     SELECT "claim_id", 0 FROM "_stage_claims" WHERE "superseded_by" IS NULL
     UNION ALL SELECT s."claim_id", d.depth + 1 FROM "_stage_claims" AS s JOIN d ON s."superseded_by" = d.k
@@ -857,17 +859,33 @@ COMMENT ON VIEW claim_originals IS 'Each claim with the original source it rests
 
 -- incident_grades: the documentation grade each incident's current claims give (civharm/grades.py).
 CREATE VIEW incident_grades AS
-WITH per AS (
-    SELECT c.incident_id,
-           count(*) FILTER (WHERE c.claim_type = 'report') AS reports,
-           count(DISTINCT o.original_publisher) FILTER (
-               WHERE c.claim_type = 'report' AND o.original_category <> 'dataset') AS independent_sources,
-           string_agg(DISTINCT o.original_publisher, '; ' ORDER BY o.original_publisher) FILTER (
-               WHERE c.claim_type = 'report' AND o.original_category <> 'dataset') AS originals,
-           coalesce(bool_or(c.claim_type = 'report' AND (c.civilians_killed_min IS NOT NULL OR c.civilians_killed_max IS NOT NULL OR c.children_killed_min IS NOT NULL OR c.children_killed_max IS NOT NULL OR c.women_killed_min IS NOT NULL OR c.women_killed_max IS NOT NULL OR c.injured_min IS NOT NULL OR c.injured_max IS NOT NULL)), false) AS reports_figure
+-- No DISTINCT aggregate: publishers are deduplicated by a GROUP BY first, so that every step is
+-- a plain hash aggregate DuckDB can spill to disk (a DISTINCT aggregate over millions of groups
+-- ran out of the validator's memory limit).
+WITH cur AS (
+    SELECT c.incident_id, c.claim_type = 'report' AS is_report,
+           c.claim_type = 'report' AND o.original_category <> 'dataset' AS counts,
+           o.original_publisher, (c.civilians_killed_min IS NOT NULL OR c.civilians_killed_max IS NOT NULL OR c.children_killed_min IS NOT NULL OR c.children_killed_max IS NOT NULL OR c.women_killed_min IS NOT NULL OR c.women_killed_max IS NOT NULL OR c.injured_min IS NOT NULL OR c.injured_max IS NOT NULL) AS has_figure
     FROM claims AS c JOIN claim_originals AS o USING (claim_id)
     WHERE c.superseded_by IS NULL
-    GROUP BY c.incident_id
+),
+base AS (
+    SELECT incident_id, count(*) FILTER (WHERE is_report) AS reports,
+           coalesce(bool_or(is_report AND has_figure), false) AS reports_figure
+    FROM cur GROUP BY incident_id
+),
+publishers AS (
+    SELECT incident_id, original_publisher FROM cur WHERE counts GROUP BY incident_id, original_publisher
+),
+originals AS (
+    SELECT incident_id, count(*) AS independent_sources,
+           string_agg(original_publisher, '; ' ORDER BY original_publisher) AS originals
+    FROM publishers GROUP BY incident_id
+),
+per AS (
+    SELECT b.incident_id, b.reports, coalesce(o.independent_sources, 0) AS independent_sources,
+           o.originals, b.reports_figure
+    FROM base AS b LEFT JOIN originals AS o USING (incident_id)
 )
 SELECT incident_id, reports, independent_sources, originals, reports_figure,
        CASE WHEN reports = 0 THEN 'belligerent_only'
@@ -883,15 +901,17 @@ SELECT incident_id, actor_id, position, as_of, claim_id
 FROM (
     SELECT c.incident_id, c.actor_id,
            CASE c.claim_type WHEN 'admission' THEN 'conceded' ELSE 'denied' END AS position,
-           max(s.published_on) OVER (PARTITION BY c.incident_id, c.actor_id) AS as_of,
+           -- when the belligerent spoke: the claim's stated_on, else its source's published_on
+           max(coalesce(c.stated_on, s.published_on)) OVER (PARTITION BY c.incident_id, c.actor_id) AS as_of,
            c.claim_id,
            row_number() OVER (PARTITION BY c.incident_id, c.actor_id
-                              ORDER BY s.published_on DESC NULLS LAST, c.claim_id DESC) AS n
+                              ORDER BY coalesce(c.stated_on, s.published_on) DESC NULLS LAST,
+                                       c.claim_id DESC) AS n
     FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
     WHERE c.claim_type IN ('admission', 'denial') AND c.superseded_by IS NULL AND c.actor_id IS NOT NULL
 )
 WHERE n = 1;
-COMMENT ON VIEW belligerent_positions IS 'Per incident and belligerent: its position (conceded or denied) from its latest current admission or denial, the date of the latest such statement''s source, and the claim it rests on.';
+COMMENT ON VIEW belligerent_positions IS 'Per incident and belligerent: its position (conceded or denied) from its latest current admission or denial, the date of the latest such statement (its stated_on, else its source''s published_on), and the claim it rests on.';
 
 -- incident_positions: the position of each incident's attributed actor, or of the nearest
 -- coalition it belongs to (actors.parent_id) where the actor itself has not spoken.

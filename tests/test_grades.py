@@ -87,6 +87,20 @@ def test_position_of_the_attributed_actor_or_its_coalition(con):
         "A-000002", "conceded", date(2017, 5, 26))
 
 
+def test_a_position_is_dated_when_the_belligerent_spoke(con):
+    # CH-000273: the Airwars page is undated, but it says a coalition official told Airwars on
+    # 16 February 2017 that the allegation was not credible (CL-000316's stated_on). The other
+    # Airwars positions give a month at most ("in July 2019"), so their dates stay blank.
+    assert one(con, "SELECT stated_on FROM claims WHERE claim_id = 'CL-000316'") == {"stated_on": date(2017, 2, 16)}
+    assert one(con, "SELECT belligerent_position, belligerent_position_date FROM incidents "
+                    "WHERE incident_id = 'CH-000273'") == {
+        "belligerent_position": "denied", "belligerent_position_date": date(2017, 2, 16)}
+    dated = dict(con.execute("SELECT incident_id, as_of FROM incident_positions "
+                             "WHERE as_of IS NOT NULL").fetchall())
+    assert dated == {"CH-000029": date(2017, 5, 26), "CH-000273": date(2017, 2, 16)}
+    assert con.execute("SELECT count(*) FROM incident_positions").fetchone() == (16,)
+
+
 def test_no_attributed_actor_no_position(con):
     # CH-000004: the coalition denied a report that blamed no one.
     assert one(con, "SELECT position FROM belligerent_positions WHERE incident_id = 'CH-000004'") == {
@@ -217,3 +231,32 @@ def test_the_latest_current_statement_sets_the_position(tmp_path: Path):
     con = civharm.connect(pkg)
     assert con.sql("SELECT position, as_of, claim_id FROM incident_positions").fetchall() == [
         ("conceded", date(2017, 5, 25), "CL-000002")]
+
+
+def test_the_day_the_belligerent_spoke_wins_over_its_sources_date(tmp_path: Path):
+    """A claim's stated_on dates and orders the position, ahead of its source's published_on."""
+    pkg = build_package(tmp_path / "pkg")
+    _, sources = read_rows(pkg, "sources")
+    review = {k: "" for k in sources[0]} | dict(
+        source_id="S-000005", source_type="military_statement", category="belligerent",
+        publisher="US Central Command", title="Review of civilian casualty allegations",
+        url="https://example.org/centcom-review", published_on="2018-01-10", language="en")
+    edit_rows(pkg, "sources", "source_id", {}, add=[review])
+    # Published in 2018, but it reports a denial made before the concession of 25 May 2017.
+    denial = dict(claim_id="CL-000004", incident_id="CH-000003", source_id="S-000005", claim_type="denial",
+                  actor_id="A-000002", stated_on="2017-04-01",
+                  statement="Says that on 1 April 2017 it had found no civilian harm.")
+    edit_rows(pkg, "claims", "claim_id", {}, add=[denial])
+    con = civharm.connect(pkg)
+    assert con.sql("SELECT position, as_of, claim_id FROM incident_positions").fetchall() == [
+        ("conceded", date(2017, 5, 25), "CL-000002")]
+    assert _problems(pkg) == []
+    # Stated after the concession: the denial is the position, dated the day it was made.
+    edit_rows(pkg, "claims", "claim_id", {"CL-000004": {"stated_on": "2017-06-02"}})
+    con = civharm.connect(pkg)
+    assert con.sql("SELECT position, as_of, claim_id FROM incident_positions").fetchall() == [
+        ("denied", date(2017, 6, 2), "CL-000004")]
+    check = run_module("civharm.grades", str(pkg), "--check")
+    assert check.stdout.splitlines() == [
+        "CH-000003: belligerent_position conceded -> denied",
+        "CH-000003: belligerent_position_date 2017-05-25 -> 2017-06-02"]
