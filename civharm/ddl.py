@@ -123,8 +123,8 @@ def views(stems: list[str], resources: list[Resource] = ()) -> list[str]:
            "COMMENT ON VIEW incident_claim_ranges IS 'Per incident, the smallest and largest figure its claims "
            "state (the range rule of the methodology).';\n",
            campaigns_view(resources)]
-    for view in view_files():
-        out.append(view.read_text().strip() + "\n")
+    for text in view_texts():
+        out.append(text.strip() + "\n")
     out.extend(grade_views_sql(stems))
     return out
 
@@ -145,9 +145,9 @@ def campaigns_view(resources: list[Resource]) -> str:
             "schemas/incidents.schema.json states them (the categories of campaign).';\n")
 
 
-def view_files() -> list[Path]:
-    """`sql/views/*.sql` in creation order: a file after the files whose views it reads (DuckDB
-    binds a view when it is created), otherwise by name."""
+def view_texts() -> list[str]:
+    """The text of `sql/views/*.sql` in creation order: a file after the files whose views it
+    reads (DuckDB binds a view when it is created), otherwise by name. Each file is read once."""
     files = sorted(VIEWS.glob("*.sql"))
     texts = {f: f.read_text() for f in files}
     creates = {f: set(re.findall(r"CREATE\s+VIEW\s+(\w+)", t, re.I)) for f, t in texts.items()}
@@ -159,7 +159,7 @@ def view_files() -> list[Path]:
         if not ready:
             raise ValueError(f"the views in {sorted(f.name for f in files if f not in out)} read each other in a cycle")
         out.append(ready[0])
-    return out
+    return [texts[f] for f in out]
 
 
 def _read_csv(r: Resource, root: Path | None) -> str:

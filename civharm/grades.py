@@ -31,11 +31,6 @@ The validator checks incidents against these views, and the DuckDB database show
 
 from __future__ import annotations
 
-#: Values the rules produce; the incidents schema lists and defines them (categories).
-GRADES = ("fair", "single_source", "weak", "belligerent_only")
-POSITIONS = ("conceded", "denied")
-
-
 def grade_views_sql(stems: list[str]) -> list[str]:
     """CREATE VIEW statements for claim_originals, incident_grades, belligerent_positions and
     incident_positions, in creation order. They need the tables and the source_chains view."""

@@ -36,7 +36,7 @@ BROKEN_DIR = FIXTURES_DIR / "broken"
 # Files in a broken fixture that describe it rather than belong to the package.
 FIXTURE_META = {"expected.json", "remove.txt"}
 
-RESOURCES = ("incidents", "sources", "claims", "tallies", "actors", "incident_relations")
+from civharm.package import RESOURCE_NAMES as RESOURCES  # noqa: E402
 
 VALIDATE_TIMEOUT = 300  # seconds; generous, a fixture validates in about a second
 

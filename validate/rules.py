@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from civharm.package import RESOURCE_NAMES
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -39,7 +41,7 @@ _RULES = [
          "Add '{column}' to datapackage.json; civharm requires it so the package can be cited.",
          "A property civharm needs (name, title, version, licenses, ...) is missing.", 'no "version"'),
     Rule("descriptor-resource-set", "descriptor", "{detail}",
-         "The package has exactly the resources incidents, sources, claims, tallies, actors and incident_relations.",
+         "The package has exactly the resources " + ", ".join(RESOURCE_NAMES[:-1]) + " and " + RESOURCE_NAMES[-1] + ".",
          "A resource is missing from the descriptor, or one is there that civharm does not know.",
          'no resource named "claims"'),
     Rule("resource-file-missing", "descriptor", "The resource's data file {value} does not exist.",

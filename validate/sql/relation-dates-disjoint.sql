@@ -7,5 +7,5 @@ SELECT 'incident_relations' AS resource, line, 'related_incident_id' AS "column"
        b_id || ' (' || strftime(b_start, '%Y-%m-%d') || ' to ' || strftime(b_end, '%Y-%m-%d') || ')' AS value,
        a_id || ' (' || strftime(a_start, '%Y-%m-%d') || ' to ' || strftime(a_end, '%Y-%m-%d') || ')' AS expected
 FROM relation_pairs
-WHERE a_id <> b_id AND relation <> 'possible_duplicate' AND a_status = 'active' AND b_status = 'active'
+WHERE relation <> 'possible_duplicate'
   AND a_campaign = b_campaign AND (b_start > a_end OR b_end < a_start)

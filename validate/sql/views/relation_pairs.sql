@@ -1,7 +1,9 @@
--- relation_pairs (validator only): one row per incident_relations line with both its incidents'
--- status, campaign, dates and figures, for the relation rules in validate/sql/. Rows with a
--- dangling incident id are left out (fk-dangling reports them).
-CREATE TEMP VIEW relation_pairs AS
+-- relation_pairs (validator only): one row per incident_relations line that joins two different
+-- ACTIVE incidents, with both incidents' campaign, dates and figures, for the relation rules in
+-- validate/sql/. A table, built once, since four rules read it. Rows with a dangling id
+-- (fk-dangling), a self relation (relation-self) or a tombstone (relation-incident-not-active)
+-- are left out: other rules report them.
+CREATE TEMP TABLE relation_pairs AS
 WITH ends AS (
     SELECT __line AS line, relation, incident_id AS id, true AS first FROM incident_relations
     UNION ALL
@@ -28,4 +30,4 @@ pairs AS (
     GROUP BY e.line, e.relation
     HAVING count(*) FILTER (WHERE e.first) = 1 AND count(*) FILTER (WHERE NOT e.first) = 1
 )
-SELECT * FROM pairs;
+SELECT * FROM pairs WHERE a_id <> b_id AND a_status = 'active' AND b_status = 'active';
