@@ -14,7 +14,7 @@
 
 # The Python 3.11 that creates .venv: make PYTHON=/usr/bin/python3.11 install
 PYTHON ?= python3
-# Extra arguments for `python -m validate`: make validate ARGS="--format json"
+# Extra arguments for `python -m civharm.validate`: make validate ARGS="--format json"
 ARGS ?=
 # Extra arguments for pytest: make test PYTEST_ARGS="-k claims -x"
 PYTEST_ARGS ?=
@@ -66,7 +66,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "Environment ready: $(VENV) ($$($(BIN)/python --version 2>&1))."
 
 validate: install ## Check the data package: all seven layers, every problem at once
-	$(BIN)/python -m validate $(ARGS)
+	$(BIN)/python -m civharm.validate $(ARGS)
 
 test: install ## Run the tests (pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -92,7 +92,7 @@ import-ucdp: install ## Import UCDP GED events: make import-ucdp GED=path [DRY_R
 
 # --- Speed -------------------------------------------------------------------------------------
 
-# make bench measures, on one package and each as a whole process: python -m validate, DuckDB
+# make bench measures, on one package and each as a whole process: python -m civharm.validate, DuckDB
 # reading every CSV (the floor no check can beat) and frictionless validate. It prints wall time,
 # peak RSS and the ratios, and records the run in build/bench/<time>-<shape>-<N>.json.
 #   SHAPE=synthetic  N short synthetic incidents (bench/synthesize.py)
@@ -103,7 +103,7 @@ SHAPE ?= synthetic
 N ?= 100000
 # Seconds after which frictionless validate is cut and reported as "more than" (0 skips it)
 FRICTIONLESS_CAP ?= 120
-# Seconds after which `python -m validate` is cut too (0: never)
+# Seconds after which `python -m civharm.validate` is cut too (0: never)
 VALIDATE_CAP ?= 0
 
 .PHONY: bench-compare
@@ -137,7 +137,7 @@ parquet: install ## Write build/parquet/<table>.parquet with version, licence an
 	$(BIN)/python -m civharm.db parquet
 
 sql-script: install ## Regenerate sql/load.sql (plain DuckDB CLI: duckdb -init sql/load.sql)
-	$(BIN)/python -m civharm.ddl
+	$(BIN)/python -m civharm.metadata.ddl
 
 # --- The documentation site ---------------------------------------------------------------
 

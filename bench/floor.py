@@ -1,6 +1,6 @@
 """The floor of `make bench`: DuckDB reading every CSV of a package as text and counting its rows.
 
-Run as its own process (`python -m bench.floor <package>`), like `python -m validate`, so both
+Run as its own process (`python -m bench.floor <package>`), like `python -m civharm.validate`, so both
 pay the same interpreter start and the ratio compares like with like. No check can cost less
 than reading the bytes once.
 """

@@ -2,7 +2,7 @@
 
 In one run, each as a whole process of its own (interpreter start included, as users run it):
 
-- `python -m validate <package>`: wall time, peak RSS, and its verdict: the package must be valid,
+- `python -m civharm.validate <package>`: wall time, peak RSS, and its verdict: the package must be valid,
   or the generator has a bug and the bench fails;
 - the floor: DuckDB reading every CSV of the same package (`python -m bench.floor`);
 - `frictionless validate` on the same package, killed at a cap and then reported as "more than".
@@ -181,8 +181,8 @@ def bench(shape: str, n: int, frictionless_cap: float, validate_cap: float) -> i
     floor = measure.run([py, "-m", "bench.floor", str(path)], out / f"{shape}-{n}-floor.txt", cwd=REPO)
     if floor.exit_code != 0:
         raise SystemExit(f"the DuckDB floor failed (exit {floor.exit_code}); see {floor.output}")
-    progress("python -m validate")
-    val = measure.run([py, "-m", "validate", str(path)], out / f"{shape}-{n}-validate.txt",
+    progress("python -m civharm.validate")
+    val = measure.run([py, "-m", "civharm.validate", str(path)], out / f"{shape}-{n}-validate.txt",
                       cap_s=validate_cap or None, cwd=REPO)
     if val.capped:
         verdict = f"cut at the cap ({validate_cap:g} s): validity unknown"
@@ -217,7 +217,7 @@ def bench(shape: str, n: int, frictionless_cap: float, validate_cap: float) -> i
     width = 46
     print(f"  {'process':{width}} {'wall':>18} {'peak RSS':>10}")
     print(f"  {'DuckDB floor (count(*) of every CSV)':{width}} {floor.wall_text():>18} {floor.peak_rss_mb:>7,.0f} MB")
-    print(f"  {'python -m validate':{width}} {val.wall_text():>18} {val.peak_rss_mb:>7,.0f} MB   {verdict}")
+    print(f"  {'python -m civharm.validate':{width}} {val.wall_text():>18} {val.peak_rss_mb:>7,.0f} MB   {verdict}")
     if fl:
         print(f"  {'frictionless validate':{width}} {fl.wall_text():>18} {fl.peak_rss_mb:>7,.0f} MB   {fl_note}")
     else:
@@ -228,7 +228,7 @@ def bench(shape: str, n: int, frictionless_cap: float, validate_cap: float) -> i
     print(f"\nrecord: {_show(target)}   (outputs: {_show(out)}/{shape}-{n}-*.txt)")
     if val.exit_code == 1:  # the validator's "invalid"
         head = Path(val.output).read_text(errors="replace").splitlines()[:30]
-        print("\n".join(["", "python -m validate says the generated package is INVALID (exit 1):", *head]),
+        print("\n".join(["", "python -m civharm.validate says the generated package is INVALID (exit 1):", *head]),
               file=sys.stderr)
         print(f"\nThe {shape} package must be valid by every rule: this is a bug in "
               f"bench/{'clone' if shape == 'real' else 'synthesize'}.py (or in the validator). "
@@ -237,7 +237,7 @@ def bench(shape: str, n: int, frictionless_cap: float, validate_cap: float) -> i
     if val.exit_code not in (0, None):  # 2: cannot run or internal error; negative: killed by a signal
         how = f"was killed by signal {-val.exit_code}" if val.exit_code < 0 else f"exited {val.exit_code}"
         tail = Path(val.output).read_text(errors="replace").splitlines()[-15:]
-        print("\n".join(["", f"python -m validate {how} without a verdict (out of memory?):", *tail]), file=sys.stderr)
+        print("\n".join(["", f"python -m civharm.validate {how} without a verdict (out of memory?):", *tail]), file=sys.stderr)
         return 1
     return 0
 
@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--frictionless-cap", type=float, default=120.0, metavar="SECONDS",
                    help="kill frictionless validate after this long and report 'more than' (default 120; 0 skips it)")
     p.add_argument("--validate-cap", type=float, default=0.0, metavar="SECONDS",
-                   help="kill python -m validate after this long (default 0: no cap)")
+                   help="kill python -m civharm.validate after this long (default 0: no cap)")
     p.add_argument("--compare", type=int, nargs="?", const=5, metavar="K",
                    help="print the last K records (default 5) side by side, and run nothing")
     a = p.parse_args(argv)

@@ -16,6 +16,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from .db import connect
+from .metadata.package import write_atomically
+
 START = "<!-- coverage:start -->"
 END = "<!-- coverage:end -->"
 ASPECTS = {"grade": "Grade (how well documented)", "belligerent_position": "What the belligerent said",
@@ -171,7 +174,6 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--write", metavar="FILE", help="replace the generated block in FILE")
     group.add_argument("--check", metavar="FILE", help="exit 1 if FILE's generated block is stale")
     args = parser.parse_args(argv)
-    from .db import connect
 
     con = connect(args.package)
     if not (args.write or args.check):
@@ -186,7 +188,6 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if new != text:
-        from .package import write_atomically
 
         write_atomically(path, new.encode("utf-8"))
         print(f"wrote the coverage block of {path}")

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-from .ddl import load_script, lit, q
-from .package import descriptor_path, load_json, load_resources
+from .metadata.ddl import load_script, lit, q
+from .metadata.package import descriptor_path, load_json, load_resources
+from .validate.engine import validate  # the same checks as make validate
 
 
 def connect(package: str | Path = ".", database: str | Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -44,7 +45,6 @@ def _load(con: duckdb.DuckDBPyConnection, desc: Path) -> None:
 
 
 def _validated(desc: Path) -> None:
-    from validate.engine import validate  # the same checks as make validate
 
     report = validate(desc)
     if report.errors:

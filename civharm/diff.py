@@ -44,10 +44,10 @@ from typing import Iterator
 
 import polars as pl
 
-from .cite import LABEL_FIELDS
-from .ids import LEDGER, has_tombstones, read_ledger
-from .package import Resource, descriptor_path, id_sort_key, load_json, load_resources
-from . import versions
+from .metadata.citation import LABEL_FIELDS
+from .metadata.ids import LEDGER, has_tombstones, read_ledger
+from .metadata.package import Resource, descriptor_path, id_sort_key, load_json, load_resources
+from .metadata import versions
 
 LEVELS = ("none", "patch", "minor", "major")
 MD_LIST = 30  # markdown: more added rows than this in one resource are given as ID ranges

@@ -16,7 +16,8 @@ import io
 import sys
 import unicodedata
 
-from .package import descriptor_path, id_sort_key, write_atomically
+from .metadata.package import descriptor_path, id_sort_key, write_atomically
+from .validate.descriptor import check
 
 
 class CannotFormat(Exception):
@@ -59,7 +60,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"civharm-fmt: no datapackage.json at {args.path}", file=sys.stderr)
         return 2
     # Only what the validator's descriptor layer accepts: valid schemas, paths inside the package.
-    from validate.descriptor import check
 
     _, resources, problems = check(desc.parent, desc.name, set())
     if problems:

@@ -37,10 +37,13 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from validate.release import SEMVER  # one definition of a version number
-
-from . import cite, ids, versions
-from .package import descriptor_path, load_json, load_resources, write_atomically
+from . import cite, diff as diffmod
+from .coverage import markdown
+from .db import build_db, build_parquet, connect
+from .metadata import ids, versions
+from .metadata.package import descriptor_path, load_json, load_resources, write_atomically
+from .validate.engine import validate  # the same checks as make validate
+from .validate.release import SEMVER  # one definition of a version number
 
 # Files that travel with the data in the zip, when the package has them.
 # sql/load.sql: so that a reader with only the DuckDB CLI can load the unpacked zip.
@@ -90,8 +93,6 @@ def zip_entries(root: Path, descriptor: dict) -> dict[str, bytes]:
 
 def coverage_text(root: Path, descriptor: dict) -> str:
     """COVERAGE.md: the totals (deduplicated and raw) and what the data holds, from the views."""
-    from .coverage import markdown
-    from .db import connect
 
     con = connect(root)
     try:
@@ -141,7 +142,6 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
     if not desc.is_file():
         raise ReleaseError(f"no datapackage.json at {package}")
     root = desc.parent
-    from validate.engine import validate  # the same checks as make validate
 
     report = validate(desc)
     if report.errors:
@@ -183,7 +183,6 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
     log(f"  sha256 {digest}  (also in {sums})")
     result: dict[str, Path | str] = {"zip": target, "sha256": digest}
     if not zip_only:
-        from .db import build_db, build_parquet
 
         parquet = build_parquet(desc, out / f"{name}-{version}-parquet")
         os.chmod(parquet, 0o755)  # built in a private temporary folder; a release is for everyone to read
@@ -309,7 +308,6 @@ def changelog_entry(text: str, version: str, date: str, body: str) -> str:
 
 def bump(package: str | Path, version: str, from_spec: str, date: str | None = None,
          dry_run: bool = False, log=print) -> dict[str, str]:
-    from . import diff as diffmod
 
     desc = descriptor_path(package)
     root = desc.parent

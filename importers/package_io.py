@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from civharm.fmt import canonical
-from civharm.package import ID_PATTERN, Resource, descriptor_path, id_sort_key, load_json, load_resources
+from civharm.metadata.ids import LEDGER, read_ledger
+from civharm.metadata.package import ID_PATTERN, Resource, descriptor_path, id_sort_key, load_json, load_resources
 
 
 class PackageError(Exception):
@@ -58,7 +59,6 @@ class Package:
 
 def released_ids(root: Path) -> list[str]:
     """Every ID the package's ledger (releases/ids.csv) says was released; none without a ledger."""
-    from civharm.ids import LEDGER, read_ledger
 
     path = root / LEDGER
     return read_ledger(path)["id"].drop_nulls().to_list() if path.is_file() else []

@@ -1,10 +1,10 @@
 """The range rule, applied: an incident's eight figure fields from the claims behind it.
 
 The methodology's rule (docs/methodology.md, "The range rule"; its exact wording is in the
-docstring of `civharm.ranges`): an incident's `_min` is the smallest `_min` its claims state and
+docstring of `civharm.metadata.ranges`): an incident's `_min` is the smallest `_min` its claims state and
 its `_max` the largest `_max`; blank (None) when no claim states one. Blank never means zero.
 
-The rule is written once, as SQL, in `civharm.ranges` (the validator checks incidents with it).
+The rule is written once, as SQL, in `civharm.metadata.ranges` (the validator checks incidents with it).
 The functions here evaluate that same SQL over claims given as dicts, so the importer sets
 incidents exactly as the validator will check them. They are pure: no files, no globals; the
 input is left as it is.
@@ -19,8 +19,8 @@ import pyarrow as pa
 
 from pathlib import Path
 
-from civharm.package import load_json
-from civharm.ranges import expected_ranges_sql, figure_stems
+from civharm.metadata.package import load_json
+from civharm.metadata.ranges import expected_ranges_sql, figure_stems
 
 #: The figures recorded as `_min`/`_max` pairs, read from the claims schema (the one place they are defined).
 FIGURE_STEMS = tuple(figure_stems([f["name"] for f in load_json(

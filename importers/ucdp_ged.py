@@ -71,11 +71,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from civharm.package import id_sort_key
+from civharm.metadata.package import id_sort_key
 from .package_io import (IdAllocator, Package, PackageError, dump_descriptor, load_package, released_ids,
                          write_atomically)
 from .ranges import FIGURE_STEMS, RANGE_FIELDS, ranges_by_incident
-from civharm.grades import DERIVED_FIELDS, derived_from_rows
+from civharm.metadata.grades import DERIVED_FIELDS, derived_from_rows
+from civharm.validate.engine import CannotRun, validate  # the importer edits only a valid package
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -1185,7 +1186,6 @@ def main(argv: list[str] | None = None) -> int:
                            f"({area.first}..{area.last}), the only one events in {args.admin1} can join")
         if args.max_km < 0:
             raise BadInput("--max-km must not be negative")
-        from validate.engine import CannotRun, validate  # the importer edits only a valid package
 
         try:
             report = validate(args.package)

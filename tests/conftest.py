@@ -36,7 +36,7 @@ BROKEN_DIR = FIXTURES_DIR / "broken"
 # Files in a broken fixture that describe it rather than belong to the package.
 FIXTURE_META = {"expected.json", "remove.txt"}
 
-from civharm.package import RESOURCE_NAMES as RESOURCES  # noqa: E402
+from civharm.metadata.package import RESOURCE_NAMES as RESOURCES  # noqa: E402
 
 VALIDATE_TIMEOUT = 300  # seconds; generous, a fixture validates in about a second
 
@@ -89,10 +89,10 @@ def tree_hashes(root: Path) -> dict[str, str]:
 
 
 def run_validate(path: Path | str, *args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess:
-    """Run the validator as a user would: `python -m validate PATH [args]` from the repo root."""
+    """Run the validator as a user would: `python -m civharm.validate PATH [args]` from the repo root."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     return subprocess.run(
-        [sys.executable, "-m", "validate", str(path), *args],
+        [sys.executable, "-m", "civharm.validate", str(path), *args],
         cwd=cwd,
         capture_output=True,
         text=True,

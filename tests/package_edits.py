@@ -116,8 +116,8 @@ def add_field(pkg: Path, name: str, field: dict, after: str, values: dict[str, s
 def released_package(dest: Path) -> Path:
     """The minimal package as a release would have it: CITATION.cff, CHANGELOG.md, the licence
     notices, README and an ID ledger recording every ID as released in 0.1.0."""
-    from civharm import ids
-    from civharm.package import load_json, load_resources
+    from civharm.metadata import ids
+    from civharm.metadata.package import load_json, load_resources
 
     pkg = build_package(dest)
     (pkg / "CITATION.cff").write_text(CITATION, encoding="utf-8")
@@ -131,7 +131,7 @@ def released_package(dest: Path) -> Path:
 
 
 def set_ledger_row(pkg: Path, identifier: str, **values: str) -> None:
-    from civharm.ids import LEDGER
+    from civharm.metadata.ids import LEDGER
 
     path = pkg / LEDGER
     with path.open(encoding="utf-8", newline="") as f:

@@ -24,7 +24,7 @@ def _read(path: Path) -> pl.DataFrame:
 
 def _validate(package: Path) -> subprocess.CompletedProcess:
     """What a user runs: the validator as a process, judged by its exit status."""
-    return subprocess.run([sys.executable, "-m", "validate", str(package)], capture_output=True, text=True, cwd=REPO)
+    return subprocess.run([sys.executable, "-m", "civharm.validate", str(package)], capture_output=True, text=True, cwd=REPO)
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +147,6 @@ def test_bench_run_writes_a_complete_record_and_compares(tmp_path, monkeypatch, 
     assert record["frictionless"]["note"] == "valid"
     assert record["ratios"]["validate_over_floor"]["bound"] == "exact"
     out = capsys.readouterr().out
-    assert "python -m validate" in out and "validate / floor" in out and record_file.name in out
+    assert "python -m civharm.validate" in out and "validate / floor" in out and record_file.name in out
     assert run.main(["--compare"]) == 0
     assert "real 300" in capsys.readouterr().out

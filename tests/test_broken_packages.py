@@ -34,7 +34,7 @@ from conftest import (
     reported_keys,
     run_validate,
 )
-from validate.rules import RULES  # the registry only, not the engine
+from civharm.validate.rules import RULES  # the registry only, not the engine
 
 FIXTURES = broken_fixture_names()
 PROBLEM_FIELDS = {"file", "line", "column", "value", "rule", "layer", "severity", "message", "hint"}

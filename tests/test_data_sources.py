@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import civharm
-from civharm.ranges import figure_stems
+from civharm.metadata.ranges import figure_stems
 
 REPO = Path(__file__).resolve().parents[1]
 URL = r"^https?://[^\s/?#]+"

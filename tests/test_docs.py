@@ -16,7 +16,7 @@ from docs_site import HOSTILE, REPO_ROOT, build_site, copy_package, pages, plant
 
 from civharm.docs.build import Build, DocsError, PageContext, expand
 from civharm.docs.html import json_attr
-from validate.rules import RULES
+from civharm.validate.rules import RULES
 
 COOKBOOK_SQL = """-- How many active incidents does each campaign have?
 -- A test recipe: the docs show this file verbatim, then its result.

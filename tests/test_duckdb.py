@@ -17,8 +17,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from civharm.ddl import load_script
-from civharm.package import load_json, load_resources
+from civharm.metadata.ddl import load_script
+from civharm.metadata.package import load_json, load_resources
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable

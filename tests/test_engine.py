@@ -93,8 +93,8 @@ def test_messages_carry_the_cell_values(faulty):
 def _pandera_problems(csv_path: Path, name: str) -> set[tuple[int, str, str]]:
     """What a user gets from the generated Pandera models on a polars frame of the file:
     (line, column, rule) of every cell and row problem, a broken cell silencing row rules."""
-    from validate.models import model, parse
-    from validate.row_rules import row_checks
+    from civharm.validate.models import model, parse
+    from civharm.validate.row_rules import row_checks
     import pandera.polars as pa
 
     schema = json.loads((SCHEMAS_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-from civharm.package import RESOURCE_NAMES as RESOURCES  # noqa: E402
+from civharm.metadata.package import RESOURCE_NAMES as RESOURCES  # noqa: E402
 
 
 def fmt(pkg: Path, *args: str) -> subprocess.CompletedProcess:

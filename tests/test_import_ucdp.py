@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from civharm.fmt import canonical
-from civharm.package import load_json, load_resources
+from civharm.metadata.package import load_json, load_resources
 from importers import ucdp_ged
 from importers.ranges import RANGE_FIELDS, incident_ranges, ranges_by_incident
 
@@ -102,7 +102,7 @@ def run_cli(*argv, cwd: Path = REPO) -> subprocess.CompletedProcess:
 
 
 def validate_json(root: Path) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "validate", str(root), "--format", "json"], cwd=REPO,
+    proc = subprocess.run([sys.executable, "-m", "civharm.validate", str(root), "--format", "json"], cwd=REPO,
                           capture_output=True, text=True, timeout=TIMEOUT,
                           env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
     assert "Traceback" not in proc.stderr, proc.stderr

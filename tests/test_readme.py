@@ -13,7 +13,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 def test_example_output_matches_the_package():
     """The sample `make validate` output names the version and row counts the package has now."""
-    out = subprocess.run([sys.executable, "-m", "validate", str(REPO)], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "civharm.validate", str(REPO)], capture_output=True, text=True,
                          cwd=REPO, timeout=120).stdout
     rows_line = next(line for line in out.splitlines() if " resources, " in line and " rows (" in line)
     title = next(line for line in out.splitlines() if line.startswith("civharm "))

@@ -39,14 +39,14 @@ def build_zip(pkg: Path, out: Path) -> str:
 def problems(pkg: Path) -> tuple[int, list[dict]]:
     """make validate's exit status and errors, run in this process (the CLI is run where the exit
     status itself is the point)."""
-    from validate.engine import validate
+    from civharm.validate.engine import validate
 
     report = validate(pkg)
     return report.exit_code, [p.as_dict() for p in report.sorted() if p.as_dict()["severity"] == "error"]
 
 
 def cli_problems(pkg: Path) -> tuple[int, list[dict]]:
-    """The same through `python -m validate --format json`, as make validate runs it."""
+    """The same through `python -m civharm.validate --format json`, as make validate runs it."""
     proc = run_validate(pkg, "--format", "json")
     report = json.loads(proc.stdout)
     return proc.returncode, [p for p in report["problems"] if p["severity"] == "error"]

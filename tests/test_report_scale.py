@@ -116,7 +116,7 @@ def test_json_lists_every_problem(many):
 @pytest.mark.parametrize("count", [0, 1, 3])
 def test_streamed_json_is_the_json_document(count):
     """write_json streams the same document json.dumps would build in one piece."""
-    from validate.report import Problem, Report
+    from civharm.validate.report import Problem, Report
 
     report = Report(package="p/datapackage.json", rows={"incidents": 3}, rules_run={"cell-enum"}, seconds=0.25)
     report.extend(Problem("cell-enum", "data/incidents.csv", line=n + 2, column="means", value='dr"one\n',

@@ -225,7 +225,7 @@ def test_tally_coverage_keeps_to_the_tallys_scope(made):
 
 
 def test_the_validator_notice_names_the_scope():
-    from validate.engine import validate
+    from civharm.validate.engine import validate
 
     report = validate(REPO_ROOT)
     notices = [p.as_dict() for p in report.sorted() if p.as_dict()["rule"] == "tally-coverage"]
@@ -249,9 +249,9 @@ def test_no_plan_compares_every_row_with_every_other(made_package):
     import duckdb
     import polars as pl
 
-    from civharm.ddl import views
-    from civharm.package import load_json, load_resources
-    from civharm.ranges import figure_stems
+    from civharm.metadata.ddl import views
+    from civharm.metadata.package import load_json, load_resources
+    from civharm.metadata.ranges import figure_stems
 
     resources = load_resources(made_package, load_json(made_package / "datapackage.json"))
     con = duckdb.connect()

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO_ROOT
 from package_edits import released_package, run_module
 
-from civharm import versions
+from civharm.metadata import versions
 
 
 def _has_commit(sha: str) -> bool:

@@ -17,7 +17,8 @@ from typing import Callable
 import duckdb
 from mkdocs.utils import get_relative_url
 
-from civharm.package import Resource, descriptor_path, load_json, load_resources
+from civharm.db import connect
+from civharm.metadata.package import Resource, descriptor_path, load_json, load_resources
 
 PACKAGE_ENV = "CIVHARM_PACKAGE"  # the package folder (or its datapackage.json) to document
 COOKBOOK_ENV = "CIVHARM_COOKBOOK"  # the folder of cookbook queries (default: sql/cookbook)
@@ -55,8 +56,6 @@ class Build:
     def con(self) -> duckdb.DuckDBPyConnection:
         """The package in DuckDB (tables and views), opened on first use."""
         if self._con is None:
-            from civharm.db import connect
-
             self._con = connect(self.package)
         return self._con
 

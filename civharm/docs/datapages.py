@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from civharm.coverage import markdown
+
 from .build import DOWNLOADS, PageContext
 from .html import anchor, attr, block, code, json_attr, link, table, text
 
@@ -104,7 +106,6 @@ def campaigns(ctx: PageContext) -> str:
 
 def coverage(ctx: PageContext) -> str:
     """What the data holds (civharm/coverage.py, the same text as the README's and the release's)."""
-    from civharm.coverage import markdown
 
     return "\n" + markdown(ctx.build.con, totals=False) + "\n"
 

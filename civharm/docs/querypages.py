@@ -12,6 +12,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from civharm.cite import how_to_cite_markdown
+from civharm.validate.engine import validate
+
 from .build import DocsError, PageContext
 from .html import anchor, block, code, table, text
 
@@ -85,7 +88,6 @@ def cookbook(ctx: PageContext) -> str:
 def validate_example(ctx: PageContext) -> str:
     """What `make validate` says about a claim with a mistake: a real run on a copy of the package
     with one bad row added (a source that does not exist, a minimum above its maximum)."""
-    from validate.engine import validate
 
     b = ctx.build
     claims = b.resource("claims")
@@ -124,7 +126,6 @@ def citation(ctx: PageContext) -> str:
     datapackage.json (civharm.cite); the descriptor's own fields for a package without CITATION.cff."""
     b = ctx.build
     if (b.package / "CITATION.cff").is_file():
-        from civharm.cite import how_to_cite_markdown
 
         return "\n" + how_to_cite_markdown(b.package, heading=False) + "\n"
     m = b.meta

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from validate.rules import LAYERS, RULES
+from civharm.validate.rules import LAYERS, RULES
 
 from .build import PageContext
 from .html import anchor, block, code, table, text

@@ -24,11 +24,11 @@ exact count of the rest; the summary line counts every problem. --format json li
 A run longer than {delay:g} s shows a progress line on stderr when stderr is a terminal.
 
 examples:
-  python -m validate                         the package in this folder
-  python -m validate path/to/package --format json | jq '.problems[] | .rule'
-  python -m validate --max-per-rule 5        at most 5 problems of each rule per file
-  python -m validate --all                   every problem (make validate ARGS="--all")
-  python -m validate --rules                 list every rule id with its message and fix
+  python -m civharm.validate                         the package in this folder
+  python -m civharm.validate path/to/package --format json | jq '.problems[] | .rule'
+  python -m civharm.validate --max-per-rule 5        at most 5 problems of each rule per file
+  python -m civharm.validate --all                   every problem (make validate ARGS="--all")
+  python -m civharm.validate --rules                 list every rule id with its message and fix
 """.format(layers=", ".join(LAYERS), cap=MAX_PER_RULE, delay=PROGRESS_DELAY)
 
 

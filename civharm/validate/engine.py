@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from civharm.ddl import q
-from civharm.package import descriptor_path
+from civharm.metadata.ddl import q
+from civharm.metadata.package import descriptor_path
 from . import cells, descriptor, hygiene, release, structure, tables
 from .report import Problem, Report
 

@@ -24,8 +24,8 @@ from typing import Callable
 import duckdb
 import polars as pl
 
-from civharm.ddl import lit, q
-from civharm.package import Resource
+from civharm.metadata.ddl import lit, q
+from civharm.metadata.package import Resource
 from .report import Problem
 
 LINE = "__line"  # the column that carries each row's line number through every layer

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import polars as pl
 
-from civharm.cite import CFF, ZENODO, Citation, CitationError, read_cff, zenodo
-from civharm.ids import COLUMNS, LEDGER, has_tombstones, ledgered, read_ledger
-from civharm.package import Resource
+from civharm.metadata.citation import CFF, ZENODO, Citation, CitationError, read_cff, zenodo
+from civharm.metadata.ids import COLUMNS, LEDGER, has_tombstones, ledgered, read_ledger
+from civharm.metadata.package import Resource
 from .report import Problem
 
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")

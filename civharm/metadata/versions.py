@@ -20,6 +20,8 @@ import io
 import re
 from pathlib import Path
 
+from .package import write_atomically
+
 LEDGER = "releases/versions.csv"
 COLUMNS = ["version", "released_on", "commit", "zip_sha256", "notes"]
 _VERSION = re.compile(r"^v?(\d+\.\d+\.\d+)$")
@@ -55,7 +57,6 @@ def record(root: str | Path, version: str, released_on: str, commit: str, zip_sh
     """Add a version's row (kept in version order); False when that exact row is there already.
     A version already recorded with another commit or hash is an error: a released version
     never changes."""
-    from .package import write_atomically  # the package layer; imported late to keep this module light
 
     rows = read(root)
     new = {"version": version, "released_on": released_on, "commit": commit, "zip_sha256": zip_sha256, "notes": ""}

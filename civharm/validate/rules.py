@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civharm.package import RESOURCE_NAMES
+from civharm.metadata.package import RESOURCE_NAMES
 
 
 @dataclass(frozen=True)

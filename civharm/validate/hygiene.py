@@ -11,7 +11,7 @@ import re
 
 import duckdb
 
-from civharm.ddl import lit, q
+from civharm.metadata.ddl import lit, q
 from .cells import _failing
 from .report import Problem
 from .structure import LINE, Table

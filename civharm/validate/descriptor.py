@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from frictionless import Package, Schema
 
-from civharm.package import RESOURCE_NAMES, Resource
+from civharm.metadata.package import RESOURCE_NAMES, Resource
 from .report import Problem
 
 REQUIRED = ("name", "title", "description", "version", "created", "licenses", "contributors",

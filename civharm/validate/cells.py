@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import duckdb
 
-from civharm.ddl import lit, q
+from civharm.metadata.ddl import lit, q
 from .models import FORMS, constraints
 from .report import Problem
 from .row_rules import row_checks

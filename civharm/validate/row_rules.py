@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import polars as pl
 
-from civharm.ddl import q
+from civharm.metadata.ddl import q
 
 Expr = pl.Expr
 

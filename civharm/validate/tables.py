@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from civharm.ddl import q, views
-from civharm.package import RESOURCE_NAMES
-from civharm.ranges import expected_ranges_sql, figure_stems
+from civharm.metadata.ddl import q, views
+from civharm.metadata.package import RESOURCE_NAMES
+from civharm.metadata.ranges import expected_ranges_sql, figure_stems
 from .report import Problem
 from .structure import BROKEN, LINE
 

@@ -12,10 +12,9 @@ from pathlib import Path
 
 from .package import Resource, descriptor_path, load_json, load_resources
 from .grades import grade_views_sql
+from .paths import REPO, VIEWS
 from .ranges import expected_ranges_sql, figure_stems
 
-REPO = Path(__file__).resolve().parents[1]
-VIEWS = REPO / "sql" / "views"
 TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
 SELF_REFERENCE_LEVELS = 8  # longest chain of merged_into / republished_from / parent_id loaded
 

@@ -1,0 +1,280 @@
+"""The citation metadata: CITATION.cff read once, and what is projected from it with the
+package's version (APA and BibTeX references, the Zenodo deposit record).
+
+CITATION.cff is the one place the citation metadata is written; the version comes from
+datapackage.json, which `make validate` keeps equal to CITATION.cff's. `make cite`
+(civharm.cite) prints it; the validator's release layer checks .zenodo.json against it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .package import descriptor_path, load_json
+
+CFF = "CITATION.cff"
+ZENODO = ".zenodo.json"
+EXAMPLE_ID = "CH-000002"
+KIND = {"incidents": "incident", "sources": "source", "claims": "claim", "tallies": "tally", "actors": "actor",
+        "incident_relations": "relation"}
+LABEL_FIELDS = ("summary", "title", "statement", "name", "note")
+LICENCE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+class CitationError(Exception):
+    """The citation metadata cannot be read (exit 2)."""
+
+
+def _plain(value):
+    """YAML values as JSON-like data: dates as ISO text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return value
+
+
+def read_cff(path: Path) -> dict:
+    """CITATION.cff as a dict (dates as YYYY-MM-DD text); CitationError when it is not YAML."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise CitationError(f"{path.name} cannot be read as YAML: {' '.join(str(e).split())}") from e
+    if not isinstance(data, dict):
+        raise CitationError(f"{path.name} is not a YAML mapping of keys to values")
+    return _plain(data)
+
+
+@dataclass
+class Citation:
+    root: Path
+    cff: dict
+    version: str
+    descriptor: dict
+
+    @property
+    def preferred(self) -> dict:
+        p = self.cff.get("preferred-citation")
+        return p if isinstance(p, dict) else self.cff
+
+    def get(self, key: str, default=None):
+        """A key of preferred-citation, falling back to the top level."""
+        value = self.preferred.get(key)
+        return self.cff.get(key, default) if value in (None, "", []) else value
+
+    @property
+    def title(self) -> str:
+        return str(self.get("title", self.descriptor.get("title", "civharm")))
+
+    @property
+    def authors(self) -> list[dict]:
+        return [a for a in self.get("authors", []) if isinstance(a, dict)]
+
+    @property
+    def date(self) -> str | None:
+        d = self.get("date-released")
+        return str(d) if d else None
+
+    @property
+    def year(self) -> str:
+        y = self.get("year")
+        return str(y) if y else (self.date or "")[:4] or "n.d."
+
+    @property
+    def url(self) -> str | None:
+        for key in ("doi", "url", "repository-code", "repository", "repository-artifact"):
+            value = self.get(key)
+            if value:
+                return f"https://doi.org/{value}" if key == "doi" else str(value)
+        return None
+
+    @property
+    def licence(self) -> str | None:
+        lic = self.get("license")
+        return " OR ".join(lic) if isinstance(lic, list) else lic
+
+    @property
+    def references(self) -> list[dict]:
+        return [r for r in self.cff.get("references") or [] if isinstance(r, dict)]
+
+
+def load(package: str | Path = ".") -> Citation:
+    desc = descriptor_path(package)
+    root = desc.parent
+    try:
+        meta = load_json(desc)
+    except (OSError, ValueError) as e:
+        raise CitationError(f"cannot read {desc}: {e}") from e
+    path = root / CFF
+    if not path.is_file():
+        raise CitationError(f"there is no {CFF} in {root}: the citation metadata lives there")
+    cff = read_cff(path)
+    version = str(meta.get("version") or cff.get("version") or "")
+    return Citation(root, cff, version, meta)
+
+
+# --- authors -------------------------------------------------------------------------------------
+
+def _initials(given: str) -> str:
+    parts = []
+    for word in given.split():
+        parts.append("-".join(p[0] + "." for p in word.split("-") if p))
+    return " ".join(parts)
+
+
+def _family(a: dict) -> str:
+    return " ".join(filter(None, [a.get("name-particle"), a.get("family-names")]))
+
+
+def apa_author(a: dict) -> str:
+    if a.get("name"):
+        return str(a["name"])
+    family, given = _family(a), a.get("given-names") or ""
+    out = f"{family}, {_initials(given)}" if given else family
+    return out + (f", {a['name-suffix']}" if a.get("name-suffix") else "")
+
+
+def apa_authors(authors: list[dict]) -> str:
+    names = [apa_author(a) for a in authors] or ["civharm contributors"]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + ", & " + names[-1]
+
+
+def bibtex_author(a: dict) -> str:
+    if a.get("name"):
+        return "{" + _tex(str(a["name"])) + "}"
+    family = _tex(_family(a))
+    given = _tex(a.get("given-names") or "")
+    return f"{family}, {given}" if given else family
+
+
+# --- formats --------------------------------------------------------------------------------------
+
+def _tex(text: str) -> str:
+    return re.sub(r"([&%#$_])", r"\\\1", text)
+
+
+def _end(text: str) -> str:
+    """Text followed by a full stop, unless it already ends with one."""
+    return text if text.endswith(".") else text + "."
+
+
+def apa(c: Citation, markdown: bool = False) -> str:
+    """APA 7 reference for the data set, version included."""
+    em = "*" if markdown else ""
+    out = f"{_end(apa_authors(c.authors))} ({c.year}). {em}{c.title}{em} (Version {c.version}) [Data set]."
+    return out + (f" {c.url}" if c.url else "")
+
+
+def bibtex_key(c: Citation) -> str:
+    return "civharm_v" + re.sub(r"[^0-9A-Za-z]+", "_", c.version)
+
+
+def bibtex(c: Citation) -> str:
+    fields = [("author", " and ".join(bibtex_author(a) for a in c.authors) or "{civharm contributors}"),
+              ("title", "{" + _tex(c.title) + "}"),
+              ("year", c.year),
+              ("version", c.version),
+              ("howpublished", f"Data set, version {c.version}")]
+    if c.url:
+        fields.append(("url", c.url))
+    note = []
+    if c.date:
+        note.append(f"Released {c.date}")
+    if c.licence:
+        note.append(f"licensed under {c.licence}")
+    if note:
+        fields.append(("note", _tex(", ".join(note))))
+    width = max(len(k) for k, _ in fields)
+    body = ",\n".join(f"  {k.ljust(width)} = {{{v}}}" for k, v in fields)
+    return f"@misc{{{bibtex_key(c)},\n{body}\n}}"
+
+
+def incident_form(version: str, identifier: str, kind: str = "incident") -> str:
+    return f"civharm v{version}, {kind} {identifier}"
+
+
+def reference_apa(ref: dict, markdown: bool = False) -> str:
+    """A CITATION.cff reference as an APA 7 reference."""
+    em = "*" if markdown else ""
+    authors = apa_authors([a for a in ref.get("authors") or [] if isinstance(a, dict)])
+    year = ref.get("year") or str(ref.get("date-released") or "")[:4] or "n.d."
+    title = str(ref.get("title", ""))
+    kind = ref.get("type")
+    link = f"https://doi.org/{ref['doi']}" if ref.get("doi") else ref.get("url")
+    head = f"{_end(authors)} ({year})."
+    if kind == "article":
+        where = f"{em}{ref.get('journal', '')}{em}"
+        if ref.get("volume"):
+            where += f", {em}{ref['volume']}{em}" + (f"({ref['issue']})" if ref.get("issue") else "")
+        if ref.get("start"):
+            where += f", {ref['start']}" + (f"–{ref['end']}" if ref.get("end") else "")
+        out = f"{head} {_end(title)} {where}."
+    else:
+        label = {"data": " [Data set]", "dataset": " [Data set]", "database": " [Database]"}.get(kind, "")
+        version = f" (Version {ref['version']})" if ref.get("version") else ""
+        out = f"{head} {em}{title}{em}{version}{label}."
+        inst = (ref.get("institution") or {}).get("name") if isinstance(ref.get("institution"), dict) else None
+        if inst:
+            out += f" {_end(inst)}"
+    return out + (f" {link}" if link else "")
+
+
+def zenodo(c: Citation) -> dict:
+    """Zenodo deposit metadata (.zenodo.json) from CITATION.cff and the package version."""
+    creators = []
+    for a in c.cff.get("authors") or []:
+        if a.get("name"):
+            person = {"name": str(a["name"])}
+        else:
+            person = {"name": ", ".join(filter(None, [_family(a), a.get("given-names")]))}
+        if a.get("affiliation"):
+            person["affiliation"] = a["affiliation"]
+        if a.get("orcid"):
+            person["orcid"] = str(a["orcid"]).rsplit("/", 1)[-1]
+        creators.append(person)
+    out: dict = {
+        "upload_type": "dataset",
+        "access_right": "open",
+        "title": str(c.cff.get("title", c.title)),
+        "version": c.version,
+    }
+    if c.cff.get("date-released"):
+        out["publication_date"] = str(c.cff["date-released"])
+    out["creators"] = creators
+    if c.cff.get("abstract"):
+        out["description"] = " ".join(str(c.cff["abstract"]).split())
+    if c.cff.get("keywords"):
+        out["keywords"] = [str(k) for k in c.cff["keywords"]]
+    lic = c.cff.get("license")
+    if isinstance(lic, str):
+        out["license"] = lic.lower()  # Zenodo takes the lowercase SPDX id
+    related = []
+    for key in ("repository-code", "repository", "url"):
+        if c.cff.get(key):
+            related.append({"identifier": str(c.cff[key]), "relation": "isSupplementTo"})
+    for r in c.references:
+        if r.get("doi"):
+            related.append({"identifier": f"https://doi.org/{r['doi']}", "relation": "references"})
+        elif r.get("url"):
+            related.append({"identifier": str(r["url"]), "relation": "references"})
+    if related:
+        out["related_identifiers"] = related
+    if c.references:
+        out["references"] = [reference_apa(r) for r in c.references]
+    out["notes"] = (f"Cite one incident with the version and its ID: {incident_form(c.version, EXAMPLE_ID)}. "
+                    "Incident IDs are stable across versions; merged and retracted incidents stay as tombstones.")
+    return out
+
+
+def zenodo_text(c: Citation) -> str:
+    return json.dumps(zenodo(c), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""civharm's validator: `python -m civharm.validate [PATH]` (make validate). See `civharm.validate.engine`."""

@@ -1,1 +1,0 @@
-"""civharm's validator: `python -m validate [PATH]` (make validate). See `validate.engine`."""
