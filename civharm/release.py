@@ -37,17 +37,17 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from . import cite, diff as diffmod
+from . import diff as diffmod
 from .coverage import markdown
 from .db import build_db, build_parquet, connect
-from .metadata import ids, versions
+from .metadata import citation, ids, versions
 from .metadata.package import descriptor_path, load_json, load_resources, write_atomically
 from .validate.engine import validate  # the same checks as make validate
 from .validate.release import SEMVER  # one definition of a version number
 
 # Files that travel with the data in the zip, when the package has them.
 # sql/load.sql: so that a reader with only the DuckDB CLI can load the unpacked zip.
-EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", cite.CFF, "CHANGELOG.md", ids.LEDGER, "sql/load.sql")
+EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", citation.CFF, "CHANGELOG.md", ids.LEDGER, "sql/load.sql")
 CHANGELOG = "CHANGELOG.md"
 COVERAGE = "COVERAGE.md"  # generated into the zip (coverage_text), never kept in the repository
 ZIP_MODE = 0o644
@@ -280,7 +280,7 @@ def set_cff(text: str, version: str, date: str) -> str:
         out.append(line)
     for needed in ("version", "date-released"):
         if needed not in seen:
-            raise ReleaseError(f"{cite.CFF} has no top-level '{needed}:' line to set")
+            raise ReleaseError(f"{citation.CFF} has no top-level '{needed}:' line to set")
     return "".join(out)
 
 
@@ -340,9 +340,9 @@ def bump(package: str | Path, version: str, from_spec: str, date: str | None = N
     files[desc.name] = json.dumps(new_meta, indent=2, ensure_ascii=False) + "\n"
 
     cff_text = None
-    if (root / cite.CFF).is_file():
-        cff_text = set_cff((root / cite.CFF).read_text(encoding="utf-8"), version, date)
-        files[cite.CFF] = cff_text
+    if (root / citation.CFF).is_file():
+        cff_text = set_cff((root / citation.CFF).read_text(encoding="utf-8"), version, date)
+        files[citation.CFF] = cff_text
 
     body = ["### Data", "",
             f"Changes to the data and schemas since {d.from_.version}, drafted by "
@@ -357,8 +357,8 @@ def bump(package: str | Path, version: str, from_spec: str, date: str | None = N
         files[ids.LEDGER] = ledger_text
 
     if cff_text is not None:
-        c = cite.Citation(root, cite._plain(yaml.safe_load(cff_text)), version, new_meta)
-        files[cite.ZENODO] = cite.zenodo_text(c)
+        c = citation.Citation(root, citation._plain(yaml.safe_load(cff_text)), version, new_meta)
+        files[citation.ZENODO] = citation.zenodo_text(c)
 
     changed = {rel: text for rel, text in files.items()
                if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != text}
@@ -407,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     except ReleaseError as e:
         print(f"civharm-release: {e}", file=sys.stderr)
         return 1
-    except cite.CitationError as e:
+    except citation.CitationError as e:
         print(f"civharm-release: {e}", file=sys.stderr)
         return 2
     return 0
