@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import duckdb
 
+from civharm.metadata import types
 from civharm.metadata.ddl import lit, q
 from .models import FORMS, constraints
 from .report import Problem
@@ -28,7 +29,6 @@ from .structure import BROKEN, LINE, Table
 
 _CELL_RULES = {r.id for r in RULES.values() if r.layer == "cells"}
 _ROW_RULES = {r.id for r in RULES.values() if r.layer == "rows"}
-_SQL_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
 
 
 def _text(v) -> str | None:
@@ -52,7 +52,7 @@ def _parse(kind: str, raw: str) -> str:
     if kind not in FORMS:
         return raw
     well_formed = f"regexp_matches({raw}, {lit(FORMS[kind][0])})"
-    value = f"({raw} = 'true')" if kind == "boolean" else f"TRY_CAST({raw} AS {_SQL_TYPES[kind]})"
+    value = f"({raw} = 'true')" if kind == "boolean" else f"TRY_CAST({raw} AS {types.TYPES[kind].duckdb})"
     return f"CASE WHEN {well_formed} THEN {value} END"
 
 

@@ -24,6 +24,7 @@ from typing import Callable
 import duckdb
 import polars as pl
 
+from civharm.metadata.csvfile import READ_CSV_CHECK
 from civharm.metadata.ddl import lit, q
 from civharm.metadata.package import Resource
 from .report import Problem
@@ -177,9 +178,7 @@ def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, column
     try:
         con.execute(
             f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(items)}, "
-            f"{padded} AS __padded FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
-            f"escape = '\"', strict_mode = true, null_padding = true, nullstr = '\x01', "
-            f"columns = {types})".replace("read_csv(?", f"read_csv({lit(str(path))}"))
+            f"{padded} AS __padded FROM read_csv({lit(str(path))}, {READ_CSV_CHECK}, columns = {types})")
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         return None
