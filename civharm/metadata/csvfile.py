@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from itertools import chain
 from typing import Iterable
 
 BOM = "\ufeff"
@@ -48,13 +49,16 @@ def dict_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text.removeprefix(BOM), newline=""), strict=True))
 
 
-def render(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+def lines(rows: Iterable[Iterable[object]]) -> str:
     """CSV text in the package's form: LF line ends, quotes only where a cell needs them."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows(rows)
+    csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerows(rows)
     return out.getvalue()
+
+
+def render(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    """A whole CSV file's text: the header, then the rows (see `lines`)."""
+    return lines(chain([header], rows))
 
 
 def render_dicts(header: list[str], rows: Iterable[dict]) -> str:
