@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from civharm.metadata import csvfile, types
+from civharm.metadata import csvfile, types, versions
 from civharm.metadata.connection import BadSetting, open_duckdb
 from civharm.metadata.ddl import load_script
 from civharm.metadata.package import load_json, load_resources
@@ -120,3 +120,11 @@ def test_open_duckdb_opens_a_file_read_only(tmp_path):
     assert ro.execute("FROM t").fetchall() == [(1,)]
     with pytest.raises(duckdb.Error):
         ro.execute("INSERT INTO t VALUES (2)")
+
+
+def test_a_ledger_the_csv_path_cannot_read_is_named(tmp_path):
+    """The strict reader turns a malformed version ledger into the ledger's own error."""
+    (tmp_path / "releases").mkdir()
+    (tmp_path / "releases" / "versions.csv").write_text('version,released_on,commit,zip_sha256,notes\n"0.1.0"x,,,,\n')
+    with pytest.raises(versions.VersionLedgerError, match="not a readable CSV"):
+        versions.read(tmp_path)

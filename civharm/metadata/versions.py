@@ -15,6 +15,7 @@ One row per version:
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -35,7 +36,10 @@ def read(root: str | Path = ".") -> dict[str, dict[str, str]]:
     path = Path(root) / LEDGER
     if not path.is_file():
         return {}
-    rows = csvfile.dict_rows(path.read_text(encoding="utf-8"))
+    try:
+        rows = csvfile.dict_rows(path.read_text(encoding="utf-8"))
+    except csv.Error as e:
+        raise VersionLedgerError(f"{LEDGER}: not a readable CSV ({e})") from e
     if rows and list(rows[0]) != COLUMNS:
         raise VersionLedgerError(f"{LEDGER}: the header must be {','.join(COLUMNS)}")
     out = {}
