@@ -78,6 +78,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_ADMIN1 = "Ar Raqqah governorate"
 DEFAULT_FROM, DEFAULT_TO = "2017-06-01", "2017-10-31"
 
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m importers.ucdp_ged",

@@ -7,6 +7,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+
 # --- The release and how it is credited -----------------------------------------------------------
 
 GED_VERSION = "19.1"
@@ -31,7 +32,9 @@ DESCRIPTOR_SOURCE = {
     "version": GED_VERSION,
 }
 
-# --- Mapping GED's places and codes onto the package's ---------------------------------------------
+
+# --- The places GED covers and its codes ---------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Area:
@@ -85,12 +88,17 @@ CODING_KEYS = (
 
 MONTHS = [calendar.month_name[m] for m in range(13)]  # 'C' locale names, whatever the user's locale
 
+
+# --- The importer's errors, and the Event one GED row becomes ------------------------------------
+
+
 class BadInput(Exception):
     """Exit 2: the input cannot be used; the message says why."""
 
 
 class Refused(Exception):
     """Exit 1: the import would be wrong, ambiguous or unreviewed; nothing is written."""
+
 
 @dataclass
 class Event:
@@ -114,6 +122,10 @@ class Event:
 
     def get(self, column: str) -> str:
         return " ".join(self.row.get(column, "").split())
+
+
+# --- GED's codes and places as the package's fields ---------------------------------------------
+
 
 def _strip_kind(name: str) -> tuple[str, bool]:
     """'Ar Raqqah town' -> ('Ar Raqqah', True); 'Rabia farm' -> ('Rabia farm', False)."""

@@ -18,6 +18,7 @@ MAX_DISTANCE_KM = 5.0
 FINE_PRECISION = ("point", "neighbourhood")
 EARTH_RADIUS_KM = 6371.0088
 
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance on a sphere of the Earth's mean radius."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

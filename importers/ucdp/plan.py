@@ -24,8 +24,10 @@ SCHEMA_VALUES = {
     "sources": {"source_type": ["dataset"], "category": ["dataset"]},
 }
 
+
 def _same_url(a: str, b: str) -> bool:
     return a.strip().rstrip("/") == b.strip().rstrip("/")
+
 
 @dataclass
 class Plan:

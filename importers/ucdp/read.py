@@ -16,6 +16,7 @@ from .ged import COUNTRY_BY_GW, GED_COLUMNS, BadInput, Event
 DEFAULT_CROSSWALK = Path(__file__).resolve().parents[1] / "ucdp_crosswalk.csv"
 CROSSWALK_COLUMNS = ("ged_id", "incident_id", "note")
 
+
 @dataclass
 class Selection:
     events: list[Event]
@@ -181,6 +182,7 @@ def _parse_event(row: dict[str, str], line: int, errors: list[str]) -> Event | N
         return None
     return Event(line, row, ged_id, dates[0], dates[1], civilians, lat, lon, COUNTRY_BY_GW[gw],
                  where_prec, date_prec, clarity, violence)
+
 
 # --- The crosswalk ---------------------------------------------------------------------------------
 

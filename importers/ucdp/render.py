@@ -17,6 +17,7 @@ CLAIM_OWNED = (
     *RANGE_FIELDS, "external_id", "external_url", "source_coding", "statement",
 )
 
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
