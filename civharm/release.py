@@ -41,6 +41,7 @@ from . import cite, diff as diffmod
 from .coverage import markdown
 from .db import build_db, build_parquet, connect
 from .metadata import ids, versions
+from .metadata.citation import yaml_plain
 from .metadata.package import descriptor_path, load_json, load_resources, write_atomically
 from .validate.engine import validate  # the same checks as make validate
 from .validate.release import SEMVER  # one definition of a version number
@@ -357,7 +358,7 @@ def bump(package: str | Path, version: str, from_spec: str, date: str | None = N
         files[ids.LEDGER] = ledger_text
 
     if cff_text is not None:
-        c = cite.Citation(root, cite._plain(yaml.safe_load(cff_text)), version, new_meta)
+        c = cite.Citation(root, yaml_plain(yaml.safe_load(cff_text)), version, new_meta)
         files[cite.ZENODO] = cite.zenodo_text(c)
 
     changed = {rel: text for rel, text in files.items()

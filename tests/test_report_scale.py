@@ -131,7 +131,7 @@ def _env() -> dict:
 
 
 def test_no_progress_line_when_stderr_is_not_a_terminal(many):
-    proc = subprocess.run([sys.executable, "-m", "validate", str(many)], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "civharm.validate", str(many)], capture_output=True, text=True,
                           cwd=REPO_ROOT, env=_env(), timeout=300)
     assert proc.returncode == 1
     assert proc.stderr == ""
@@ -141,7 +141,7 @@ def test_progress_line_on_a_terminal(many):
     """With stderr a terminal (and the delay set to 0), the step being checked is shown there;
     stdout, the report, carries none of it."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "validate", str(many)], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "civharm.validate", str(many)], stdout=subprocess.PIPE,
                             stderr=slave, cwd=REPO_ROOT, env=_env())
     os.close(slave)
     seen = b""
