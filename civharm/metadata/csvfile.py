@@ -23,10 +23,10 @@ BOM = "\ufeff"
 # are ISO.
 #
 # READ_CSV_CHECK (the validator's fast reader, validate/structure.py) reads a file nobody has
-# checked: every column as VARCHAR, one column more than the header, and padding on, so that a
-# short or long row is read instead of failing the read; an empty cell is '' (nullstr is a byte
-# no cell holds), so that NULL can only mean a cell DuckDB padded onto a short row, which then
-# goes to the exact reader for its line number.
+# checked: with padding on, so that a short or long row is read instead of failing the read (the
+# caller's `columns` are all VARCHAR, with one more than the header to catch a long row); an
+# empty cell is '' (nullstr is a byte no cell holds), so that NULL can only mean a cell DuckDB
+# padded onto a short row. Either sends the file to the exact reader, for line numbers.
 READ_CSV_LOAD = ("header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
                  "nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true")
 READ_CSV_CHECK = ("header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
