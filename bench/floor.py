@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-import duckdb
+from civharm.metadata.connection import open_duckdb
 
 
 def csv_paths(package: Path) -> list[Path]:
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         print("usage: python -m bench.floor <package folder>", file=sys.stderr)
         return 2
-    con = duckdb.connect()
+    con = open_duckdb()
     for path in csv_paths(Path(args[0])):
         (rows,) = con.execute("SELECT count(*) FROM read_csv(?, header = true, all_varchar = true)",
                               [str(path)]).fetchone()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from .metadata.connection import open_duckdb
 from .metadata.ddl import load_script, lit, q
 from .metadata.package import descriptor_path, load_json, load_resources
 from .validate.engine import validate  # the same checks as make validate
@@ -32,9 +33,9 @@ def connect(package: str | Path = ".", database: str | Path | None = None) -> du
         >>> con.sql("FROM official_vs_monitors").df()    # or .pl(), .fetchall()
     """
     if database is not None:
-        return duckdb.connect(str(database), read_only=True)
+        return open_duckdb(database, read_only=True)
     desc = descriptor_path(package)
-    con = duckdb.connect()
+    con = open_duckdb()
     _load(con, desc)
     return con
 
@@ -62,7 +63,7 @@ def build_db(desc: Path, target: Path) -> Path:
     os.close(fd)
     os.unlink(tmp)  # DuckDB creates the file itself
     try:
-        con = duckdb.connect(tmp)
+        con = open_duckdb(tmp)
         _load(con, desc)
         con.execute("CHECKPOINT")
         con.close()
@@ -89,7 +90,7 @@ def build_parquet(desc: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:
-        con = duckdb.connect()
+        con = open_duckdb()
         _load(con, desc)
         for res in load_resources(desc.parent, meta):
             order = ", ".join(map(q, res.primary_key)) or "ALL"

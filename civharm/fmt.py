@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import sys
 import unicodedata
 
+from .metadata import csvfile
 from .metadata.package import descriptor_path, id_sort_key, write_atomically
 from .validate.descriptor import check
 
@@ -26,9 +26,7 @@ class CannotFormat(Exception):
 
 def canonical(text: str, field_names: list[str], primary_key: list[str]) -> str:
     """The canonical form of one CSV's text."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    records = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True) if r]
+    records = csvfile.records(text)
     if not records:
         raise CannotFormat("the file is empty")
     header, rows = records[0], records[1:]
@@ -41,11 +39,7 @@ def canonical(text: str, field_names: list[str], primary_key: list[str]) -> str:
     rows = [[unicodedata.normalize("NFC", row[i]) for i in order] for row in rows]
     keys = [field_names.index(k) for k in primary_key]
     rows.sort(key=lambda r: [id_sort_key(r[k]) for k in keys])
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(field_names)
-    writer.writerows(rows)
-    return out.getvalue()
+    return csvfile.render(field_names, rows)
 
 
 

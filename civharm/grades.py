@@ -4,10 +4,9 @@ belligerent_position, belligerent_position_date) from the rule in civharm.metada
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 
 from .db import connect
+from .metadata import csvfile
 from .metadata.grades import DERIVED_FIELDS, derived
 from .metadata.package import descriptor_path, load_json, load_resources, write_atomically
 
@@ -25,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     res = next(r for r in load_resources(desc.parent, load_json(desc)) if r.name == "incidents")
     path = desc.parent / res.path
     text = path.read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    rows = csvfile.dict_rows(text)
     changes = []
     for row in rows:
         new = want.get(row["incident_id"])
@@ -39,11 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         print(c)
     if args.check or not changes:
         return 1 if changes and args.check else 0
-    out = io.StringIO()
-    writer = csv.DictWriter(out, res.field_names, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    write_atomically(path, out.getvalue().encode("utf-8"))
+    write_atomically(path, csvfile.render_dicts(res.field_names, rows).encode("utf-8"))
     print(f"rewrote {res.path}: {len(changes)} value(s)")
     return 0
 

@@ -357,7 +357,7 @@ def bump(package: str | Path, version: str, from_spec: str, date: str | None = N
         files[ids.LEDGER] = ledger_text
 
     if cff_text is not None:
-        c = citation.Citation(root, citation._plain(yaml.safe_load(cff_text)), version, new_meta)
+        c = citation.Citation(root, citation.yaml_plain(yaml.safe_load(cff_text)), version, new_meta)
         files[citation.ZENODO] = citation.zenodo_text(c)
 
     changed = {rel: text for rel, text in files.items()

@@ -8,7 +8,6 @@ byte-identical to what `make fmt` would make of it.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import tempfile
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from civharm.fmt import canonical
+from civharm.metadata import csvfile
 from civharm.metadata.ids import LEDGER, read_ledger
 from civharm.metadata.package import ID_PATTERN, Resource, descriptor_path, id_sort_key, load_json, load_resources
 
@@ -25,7 +25,9 @@ class PackageError(Exception):
 
 
 @dataclass
-class Table:
+class TableRows:
+    """One table held as rows of text for an importer to edit, and rendered back canonically
+    (not the validator's civharm.validate.structure.Table, a DuckDB table read for checking)."""
     resource: Resource
     path: Path
     rows: list[dict[str, str]]
@@ -38,11 +40,8 @@ class Table:
 
     def render(self) -> bytes:
         """The table in canonical form (schema column order, rows sorted by primary key)."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(self.fields)
-        writer.writerows([[row.get(f, "") for f in self.fields] for row in self.rows])
-        return canonical(out.getvalue(), self.fields, self.resource.primary_key).encode("utf-8")
+        text = csvfile.render(self.fields, ([row.get(f, "") for f in self.fields] for row in self.rows))
+        return canonical(text, self.fields, self.resource.primary_key).encode("utf-8")
 
 
 @dataclass
@@ -51,9 +50,9 @@ class Package:
     descriptor_path: Path
     descriptor: dict
     descriptor_bytes: bytes
-    tables: dict[str, Table] = field(default_factory=dict)
+    tables: dict[str, TableRows] = field(default_factory=dict)
 
-    def __getitem__(self, name: str) -> Table:
+    def __getitem__(self, name: str) -> TableRows:
         return self.tables[name]
 
 
@@ -88,10 +87,8 @@ def load_package(path: str | Path, names: tuple[str, ...]) -> Package:
             raise PackageError(f"cannot read {res.path}: {e.strerror or e}") from e
         except UnicodeDecodeError as e:
             raise PackageError(f"{res.path} is not UTF-8; run make validate") from e
-        if text.startswith("\ufeff"):
-            text = text[1:]
         try:
-            records = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True) if r]
+            records = csvfile.records(text)
         except csv.Error as e:
             raise PackageError(f"{res.path} is not a readable CSV ({e}); run make validate") from e
         if not records:
@@ -110,7 +107,7 @@ def load_package(path: str | Path, names: tuple[str, ...]) -> Package:
                 raise PackageError(f"{res.path}: record {n} has {len(rec)} cells, not {len(header)}; "
                                    "run make validate")
             rows.append(dict(zip(header, rec)))
-        pkg.tables[name] = Table(res, file, rows, data)
+        pkg.tables[name] = TableRows(res, file, rows, data)
     return pkg
 
 

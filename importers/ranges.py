@@ -13,13 +13,13 @@ input is left as it is.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-
-import duckdb
-import pyarrow as pa
-
 from pathlib import Path
 
+import pyarrow as pa
+
+from civharm.metadata.connection import open_duckdb
 from civharm.metadata.package import load_json
+from civharm.metadata.types import TYPES
 from civharm.metadata.ranges import expected_ranges_sql, figure_stems
 
 #: The figures recorded as `_min`/`_max` pairs, read from the claims schema (the one place they are defined).
@@ -56,10 +56,11 @@ def ranges_by_incident(claims: Iterable[Mapping]) -> dict[str, dict[str, int | N
             cols[f].append(_int(claim.get(f)))
     if not ids:
         return {}
-    table = pa.table({"incident_id": pa.array(ids, pa.string()),
-                      "superseded_by": pa.array(superseded, pa.string()),
-                      **{f: pa.array(v, pa.int64()) for f, v in cols.items()}})
-    con = duckdb.connect()
+    text, integer = TYPES["string"].arrow, TYPES["integer"].arrow
+    table = pa.table({"incident_id": pa.array(ids, text),
+                      "superseded_by": pa.array(superseded, text),
+                      **{f: pa.array(v, integer) for f, v in cols.items()}})
+    con = open_duckdb()
     try:
         con.register("claims", table)
         cur = con.execute(expected_ranges_sql(list(FIGURE_STEMS)))

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from civharm.metadata import types
 from civharm.metadata.ddl import load_script
 from civharm.metadata.package import load_json, load_resources
 
@@ -110,6 +111,10 @@ def test_parquet_keeps_every_value_and_carries_citation(tmp_path, resource):
     assert meta[b"civharm_version"] == version.encode()
     assert meta[b"license"] == b"CC-BY-4.0"
     assert f"version {version}".encode() in meta[b"citation"]
+    schema = pq.read_schema(out / f"{resource}.parquet")
+    for f in load_json(REPO / "schemas" / f"{resource}.schema.json")["fields"]:  # an enum is text
+        want = types.TYPES["string"] if (f.get("constraints") or {}).get("enum") else types.of(f)
+        assert schema.field(f["name"]).type == want.arrow, f["name"]
     con = duckdb.connect()
     back = tmp_path / f"{resource}.csv"
     con.execute(f"COPY (FROM '{out / (resource + '.parquet')}') TO '{back}' (HEADER, DATEFORMAT '%Y-%m-%d')")

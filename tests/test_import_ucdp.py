@@ -1,5 +1,5 @@
-"""The UCDP GED importer (importers/ucdp_ged.py) on a small GED-format fixture and, when it is
-present, on the real GED 19.1 Syria extract.
+"""The UCDP GED importer (importers/ucdp/, run by importers/ucdp_ged.py) on a small GED-format
+fixture and, when it is present, on the real GED 19.1 Syria extract.
 
 The fixture (tests/fixtures/ucdp/, see its README) has one event that the rule matches to an
 incident located finer than a locality, two events that need review (one candidate, but both at
@@ -26,6 +26,7 @@ import pytest
 from civharm.fmt import canonical
 from civharm.metadata.package import load_json, load_resources
 from importers import ucdp_ged
+from importers.ucdp import ged as ged_codes, match as ucdp_match, report as ucdp_report
 from importers.ranges import RANGE_FIELDS, incident_ranges, ranges_by_incident
 
 REPO = Path(__file__).resolve().parent.parent
@@ -339,7 +340,7 @@ def test_review_report_lists_every_event_with_distance_and_gap(pkg: Path, tmp_pa
     code, _, err = run(capsys, GED_FIXTURE, "--package", pkg, "--crosswalk", CROSSWALK, "--review", review)
     assert code == 0, err
     got = {r["ged_id"]: r for r in csv.DictReader(review.open(encoding="utf-8"))}
-    assert list(next(csv.reader(review.open(encoding="utf-8")))) == list(ucdp_ged.REVIEW_COLUMNS)
+    assert list(next(csv.reader(review.open(encoding="utf-8")))) == list(ucdp_report.REVIEW_COLUMNS)
     assert {k: (r["decision"], r["incident_id"]) for k, r in got.items()} == {
         "246089": ("crosswalk", "CH-000010"), "243178": ("matched", "CH-000003"),
         "247119": ("crosswalk", "CH-000001"), "247150": ("crosswalk", "CH-000002"),
@@ -355,7 +356,7 @@ def test_review_report_lists_every_event_with_distance_and_gap(pkg: Path, tmp_pa
     assert got["247205"]["candidates"] == "nearest: CH-000002 (0.00 km, 1 d)"
     nearest = got["990105"]["candidates"]
     assert nearest.startswith("nearest: CH-000002 (") and nearest.endswith(" km, 0 d)")
-    assert float(nearest.split("(")[1].split(" km")[0]) > ucdp_ged.MAX_DISTANCE_KM
+    assert float(nearest.split("(")[1].split(" km")[0]) > ucdp_match.MAX_DISTANCE_KM
     assert "crosswalk row 2" in got["246089"]["reason"] and "aggregate" in got["246089"]["reason"]
 
 
@@ -465,8 +466,8 @@ def test_foreign_csv_names_the_missing_columns(pkg: Path):
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "not a UCDP GED CSV" in proc.stderr
-    missing = [c for c in ucdp_ged.GED_COLUMNS if c not in ("latitude", "longitude")]
-    assert f"lacks {len(missing)} of the {len(ucdp_ged.GED_COLUMNS)} GED columns" in proc.stderr
+    missing = [c for c in ged_codes.GED_COLUMNS if c not in ("latitude", "longitude")]
+    assert f"lacks {len(missing)} of the {len(ged_codes.GED_COLUMNS)} GED columns" in proc.stderr
     for column in ("id", "deaths_civilians", "where_prec", "date_prec", "event_clarity", "adm_1"):
         assert column in proc.stderr
     assert "latitude" not in proc.stderr.split("needs:")[1]
@@ -542,13 +543,13 @@ def test_make_target_runs_the_importer():
 # --- mapping and the range rule ------------------------------------------------------------------
 
 
-def _event(**over) -> ucdp_ged.Event:
+def _event(**over) -> ged_codes.Event:
     row = {"where_coordinates": "Ar Raqqah town", "adm_2": "Ar Raqqah district", "adm_1": "Ar Raqqah Governorate"}
     row.update(over.pop("row", {}))
     base = dict(line=2, row=row, ged_id="1", start=date(2017, 8, 1), end=date(2017, 8, 1), civilians=1,
                 lat=35.95, lon=39.0, country="SYR", where_prec=1, date_prec=1, event_clarity=1, violence=2)
     base.update(over)
-    return ucdp_ged.Event(**base)
+    return ged_codes.Event(**base)
 
 
 @pytest.mark.parametrize("where_prec, place, expected", [
@@ -557,7 +558,7 @@ def _event(**over) -> ucdp_ged.Event:
     (5, "Euphrates river", "admin1"), (6, "Syria", "country"), (7, "Mediterranean", "country"),
 ])
 def test_location_precision_from_where_prec(where_prec, place, expected):
-    assert ucdp_ged.location_precision(_event(where_prec=where_prec, row={"where_coordinates": place})) == expected
+    assert ged_codes.location_precision(_event(where_prec=where_prec, row={"where_coordinates": place})) == expected
 
 
 @pytest.mark.parametrize("date_prec, start, end, expected", [
@@ -567,26 +568,26 @@ def test_location_precision_from_where_prec(where_prec, place, expected):
     (1, date(2017, 8, 1), date(2017, 8, 2), "range"),
 ])
 def test_date_precision_from_date_prec(date_prec, start, end, expected):
-    assert ucdp_ged.date_precision(_event(date_prec=date_prec, start=start, end=end)) == expected
+    assert ged_codes.date_precision(_event(date_prec=date_prec, start=start, end=end)) == expected
 
 
 def test_place_names():
-    assert ucdp_ged.admin2(_event()) == "Ar-Raqqa"
-    assert ucdp_ged.admin2(_event(row={"adm_2": "Ath Thawrah district"})) == "Ath-Thawrah"
-    assert ucdp_ged.locality_and_landmark(_event()) == ("Raqqa", "")
+    assert ged_codes.admin2(_event()) == "Ar-Raqqa"
+    assert ged_codes.admin2(_event(row={"adm_2": "Ath Thawrah district"})) == "Ath-Thawrah"
+    assert ged_codes.locality_and_landmark(_event()) == ("Raqqa", "")
     village = _event(row={"where_coordinates": "Kasrat Affan village"})
-    assert ucdp_ged.locality_and_landmark(village) == ("Kasrat Affan", "")
-    assert ucdp_ged.locality_and_landmark(_event(row={"where_coordinates": "Rabia farm"})) == ("", "Rabia farm")
-    assert ucdp_ged.locality_and_landmark(_event(where_prec=3)) == ("", "")
+    assert ged_codes.locality_and_landmark(village) == ("Kasrat Affan", "")
+    assert ged_codes.locality_and_landmark(_event(row={"where_coordinates": "Rabia farm"})) == ("", "Rabia farm")
+    assert ged_codes.locality_and_landmark(_event(where_prec=3)) == ("", "")
 
 
 def test_distance_and_date_gap():
-    assert ucdp_ged.distance_km(35.952829, 39.007879, 35.9528, 39.0079) < 0.01
-    assert 57.5 < ucdp_ged.distance_km(35.952829, 39.007879, 35.755203, 39.59835) < 57.7  # Raqqa - Maadan
+    assert ucdp_match.distance_km(35.952829, 39.007879, 35.9528, 39.0079) < 0.01
+    assert 57.5 < ucdp_match.distance_km(35.952829, 39.007879, 35.755203, 39.59835) < 57.7  # Raqqa - Maadan
     d = date
-    assert ucdp_ged.date_gap_days((d(2017, 8, 22), d(2017, 8, 22)), (d(2017, 8, 21), d(2017, 8, 21))) == 1
-    assert ucdp_ged.date_gap_days((d(2017, 6, 6), d(2017, 9, 1)), (d(2017, 8, 21), d(2017, 8, 21))) == 0
-    assert ucdp_ged.date_gap_days((d(2017, 8, 1), d(2017, 8, 2)), (d(2017, 8, 5), d(2017, 8, 9))) == 3
+    assert ucdp_match.date_gap_days((d(2017, 8, 22), d(2017, 8, 22)), (d(2017, 8, 21), d(2017, 8, 21))) == 1
+    assert ucdp_match.date_gap_days((d(2017, 6, 6), d(2017, 9, 1)), (d(2017, 8, 21), d(2017, 8, 21))) == 0
+    assert ucdp_match.date_gap_days((d(2017, 8, 1), d(2017, 8, 2)), (d(2017, 8, 5), d(2017, 8, 9))) == 3
 
 
 def _incident_row(inc_id: str, precision: str, lat: str = "35.9700", lon: str = "38.9200",
@@ -610,7 +611,7 @@ FARM = {"where_coordinates": "Rabia farm"}
 ])
 def test_one_candidate_matches_only_when_both_places_are_finer_than_a_locality(precision, where_prec, place, expected):
     ev = _event(where_prec=where_prec, lat=35.9666, lon=38.9166, row=place)
-    [d] = ucdp_ged.match([ev], [_incident_row("CH-000005", precision)], [], None, {}, ucdp_ged.MAX_DISTANCE_KM)
+    [d] = ucdp_match.match([ev], [_incident_row("CH-000005", precision)], [], None, {}, ucdp_match.MAX_DISTANCE_KM)
     assert d.kind == expected
     assert [c.incident_id for c in d.candidates] == ["CH-000005"]
     if expected == "matched":
@@ -622,24 +623,24 @@ def test_one_candidate_matches_only_when_both_places_are_finer_than_a_locality(p
 def test_fine_places_still_need_coordinates_and_the_distance():
     ev = _event(lat=35.9666, lon=38.9166, row=FARM)
     # an incident without coordinates: no distance could be measured, so a person decides
-    [d] = ucdp_ged.match([ev], [_incident_row("CH-000005", "point", lat="", lon="")], [], None, {}, 5.0)
+    [d] = ucdp_match.match([ev], [_incident_row("CH-000005", "point", lat="", lon="")], [], None, {}, 5.0)
     assert d.kind == "review" and "coordinates missing" in d.reason
     # more than 5 km away: no candidate at all, a new incident
-    [d] = ucdp_ged.match([ev], [_incident_row("CH-000005", "point", lat="35.9528", lon="39.0079")], [], None, {}, 5.0)
+    [d] = ucdp_match.match([ev], [_incident_row("CH-000005", "point", lat="35.9528", lon="39.0079")], [], None, {}, 5.0)
     assert d.kind == "new" and d.nearest.incident_id == "CH-000005" and d.nearest.distance_km > 5
 
 
 def test_the_rule_never_puts_two_events_on_one_incident():
     a = _event(ged_id="1", lat=35.9666, lon=38.9166, row=FARM)
     b = _event(ged_id="2", lat=35.9666, lon=38.9166, row=FARM)
-    ds = ucdp_ged.match([a, b], [_incident_row("CH-000005", "point")], [], None, {}, 5.0)
+    ds = ucdp_match.match([a, b], [_incident_row("CH-000005", "point")], [], None, {}, 5.0)
     assert [d.kind for d in ds] == ["ambiguous", "ambiguous"]
     assert "which event(s) 2 of this run also go to" in ds[0].reason
 
 
 def test_an_aggregate_with_a_candidate_is_ambiguous_even_at_fine_precision():
     ev = _event(lat=35.9666, lon=38.9166, row=FARM, event_clarity=2)
-    [d] = ucdp_ged.match([ev], [_incident_row("CH-000005", "point")], [], None, {}, 5.0)
+    [d] = ucdp_match.match([ev], [_incident_row("CH-000005", "point")], [], None, {}, 5.0)
     assert d.kind == "ambiguous" and "event_clarity 2" in d.reason
 
 

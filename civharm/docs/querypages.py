@@ -6,13 +6,13 @@ the citation for the package's version.
 
 from __future__ import annotations
 
-import csv
 import re
 import shutil
 import tempfile
 from pathlib import Path
 
 from civharm.cite import how_to_cite_markdown
+from civharm.metadata import csvfile
 from civharm.validate.engine import validate
 
 from .build import DocsError, PageContext
@@ -101,14 +101,13 @@ def validate_example(ctx: PageContext) -> str:
                 (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(b.package / rel, pkg / rel)
         path = pkg / claims.path
-        with path.open(encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
+        rows = csvfile.dict_rows(path.read_text(encoding="utf-8"))
         if not rows:
             return "\n*(This package has no claims to show an example with.)*\n"
         bad = dict(rows[0], claim_id="CL-999999", source_id="S-999999",
                    civilians_killed_min="30", civilians_killed_max="11")
         with path.open("a", encoding="utf-8", newline="") as f:
-            csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n").writerow(bad)
+            f.write(csvfile.lines([bad.values()]))
         report = validate(pkg)
     full = report.to_text()
     errors, _, notices = full.partition("\nNotices (reports, not errors)")

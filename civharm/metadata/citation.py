@@ -31,12 +31,12 @@ class CitationError(Exception):
     """The citation metadata cannot be read (exit 2)."""
 
 
-def _plain(value):
+def yaml_plain(value):
     """YAML values as JSON-like data: dates as ISO text."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): yaml_plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [yaml_plain(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return value
@@ -50,7 +50,7 @@ def read_cff(path: Path) -> dict:
         raise CitationError(f"{path.name} cannot be read as YAML: {' '.join(str(e).split())}") from e
     if not isinstance(data, dict):
         raise CitationError(f"{path.name} is not a YAML mapping of keys to values")
-    return _plain(data)
+    return yaml_plain(data)
 
 
 @dataclass

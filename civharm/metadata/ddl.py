@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import types
+from .csvfile import READ_CSV_LOAD
 from .package import Resource, descriptor_path, load_json, load_resources
 from .grades import grade_views_sql
 from .paths import REPO, VIEWS
 from .ranges import expected_ranges_sql, figure_stems
 
-TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
 SELF_REFERENCE_LEVELS = 8  # longest chain of merged_into / republished_from / parent_id loaded
 
 
@@ -89,7 +90,7 @@ def load_script(root: Path, descriptor: dict, absolute: bool = False) -> str:
     for r in resources:
         cols = []
         for f in r.fields:
-            kind = enums.get((r.name, f["name"]), (TYPES.get(f.get("type", "string"), "VARCHAR"),))[0]
+            kind = enums.get((r.name, f["name"]), (types.of(f).duckdb,))[0]
             kind = q(kind) if (r.name, f["name"]) in enums else kind
             c = f.get("constraints") or {}
             extra = " NOT NULL" if c.get("required") else ""
@@ -162,10 +163,9 @@ def view_texts() -> list[str]:
 
 
 def _read_csv(r: Resource, root: Path | None) -> str:
-    columns = ", ".join(f"{lit(f['name'])}: {lit(TYPES.get(f.get('type', 'string'), 'VARCHAR'))}" for f in r.fields)
+    columns = ", ".join(f"{lit(f['name'])}: {lit(types.of(f).duckdb)}" for f in r.fields)
     path = str(root.resolve() / r.path) if root is not None else r.path
-    return (f"read_csv({lit(path)}, header = true, auto_detect = false, delim = ',', quote = '\"', "
-            f"escape = '\"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {{{columns}}})")
+    return f"read_csv({lit(path)}, {READ_CSV_LOAD}, columns = {{{columns}}})"
 
 
 def _load(r: Resource, root: Path | None) -> list[str]:

@@ -31,9 +31,9 @@ The validator checks incidents against these views, and the DuckDB database show
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
 
+from .connection import open_duckdb
 from .paths import VIEWS
 from .ranges import figure_stems
 
@@ -150,7 +150,7 @@ def derived(con) -> dict[str, dict[str, str]]:
 def derived_from_rows(tables: dict[str, tuple[list[str], list[dict]]]) -> dict[str, dict[str, str]]:
     """The same as `derived`, for tables held as CSV text in memory (the UCDP importer's plan):
     name -> (field names, rows of strings). Needs incidents, claims, sources, actors, tallies."""
-    con = duckdb.connect()
+    con = open_duckdb()
     try:
         for name, (fields, rows) in tables.items():
             con.register(name, pa.table({f: pa.array([(r.get(f) or None) for r in rows], pa.string())

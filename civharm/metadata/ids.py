@@ -21,12 +21,11 @@ withdrawn_in, resolves_to (blank when its content went nowhere) and a reason.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import polars as pl
 
+from . import csvfile
 from .package import Resource, id_sort_key, write_atomically
 
 LEDGER = "releases/ids.csv"
@@ -68,12 +67,7 @@ def render(rows: list[dict], order: list[str]) -> str:
     """The ledger's canonical text: resources in descriptor order, IDs by number."""
     rank = {name: i for i, name in enumerate(order)}
     rows = sorted(rows, key=lambda r: (rank.get(r["resource"], len(rank)), r["resource"], id_sort_key(r["id"])))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow([r.get(c) or "" for c in COLUMNS])
-    return out.getvalue()
+    return csvfile.render(COLUMNS, ([r.get(c) or "" for c in COLUMNS] for r in rows))
 
 
 def updated(root: Path, resources: list[Resource], version: str) -> tuple[str, dict[str, int]]:
@@ -84,7 +78,7 @@ def updated(root: Path, resources: list[Resource], version: str) -> tuple[str, d
     rows: list[dict] = []
     if path.is_file():
         rows = [{c: v for c, v in r.items() if c in COLUMNS}
-                for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))]
+                for r in csvfile.dict_rows(path.read_text(encoding="utf-8"))]
     known = {r["id"] for r in rows}
     added: dict[str, int] = {}
     for res in resources:

@@ -16,10 +16,10 @@ One row per version:
 from __future__ import annotations
 
 import csv
-import io
 import re
 from pathlib import Path
 
+from . import csvfile
 from .package import write_atomically
 
 LEDGER = "releases/versions.csv"
@@ -36,7 +36,10 @@ def read(root: str | Path = ".") -> dict[str, dict[str, str]]:
     path = Path(root) / LEDGER
     if not path.is_file():
         return {}
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    try:
+        rows = csvfile.dict_rows(path.read_text(encoding="utf-8"))
+    except csv.Error as e:
+        raise VersionLedgerError(f"{LEDGER}: not a readable CSV ({e})") from e
     if rows and list(rows[0]) != COLUMNS:
         raise VersionLedgerError(f"{LEDGER}: the header must be {','.join(COLUMNS)}")
     out = {}
@@ -68,10 +71,7 @@ def record(root: str | Path, version: str, released_on: str, commit: str, zip_sh
             f"{version} is already recorded in {LEDGER} with commit {old['commit'][:10]} and zip "
             f"{old['zip_sha256'][:12] or '(none)'}; a released version never changes: bump the version instead")
     rows[version] = new
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, COLUMNS, lineterminator="\n")
-    w.writeheader()
-    for v in sorted(rows, key=lambda v: tuple(int(p) for p in v.split("."))):
-        w.writerow(rows[v])
-    write_atomically(Path(root) / LEDGER, buf.getvalue().encode("utf-8"))
+    in_order = sorted(rows, key=lambda v: tuple(int(p) for p in v.split(".")))
+    text = csvfile.render_dicts(COLUMNS, (rows[v] for v in in_order))
+    write_atomically(Path(root) / LEDGER, text.encode("utf-8"))
     return True

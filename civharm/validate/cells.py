@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import duckdb
 
+from civharm.metadata import types
 from civharm.metadata.ddl import lit, q
 from .models import FORMS, constraints
 from .report import Problem
@@ -28,7 +29,6 @@ from .structure import BROKEN, LINE, Table
 
 _CELL_RULES = {r.id for r in RULES.values() if r.layer == "cells"}
 _ROW_RULES = {r.id for r in RULES.values() if r.layer == "rows"}
-_SQL_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
 
 
 def _text(v) -> str | None:
@@ -52,7 +52,7 @@ def _parse(kind: str, raw: str) -> str:
     if kind not in FORMS:
         return raw
     well_formed = f"regexp_matches({raw}, {lit(FORMS[kind][0])})"
-    value = f"({raw} = 'true')" if kind == "boolean" else f"TRY_CAST({raw} AS {_SQL_TYPES[kind]})"
+    value = f"({raw} = 'true')" if kind == "boolean" else f"TRY_CAST({raw} AS {types.TYPES[kind].duckdb})"
     return f"CASE WHEN {well_formed} THEN {value} END"
 
 
@@ -68,7 +68,7 @@ def _breaks(check: str, arg, value: str) -> str:
     }[check]()
 
 
-def _failing(con: duckdb.DuckDBPyConnection, source: str, tests: list[str], columns: list[str]) -> list[tuple]:
+def failing_rows(con: duckdb.DuckDBPyConnection, source: str, tests: list[str], columns: list[str]) -> list[tuple]:
     """(codes, *columns) of the rows of `source` where any test is true; codes lists the index of
     each true test. One scan; only the failing rows come back to Python."""
     if not tests:
@@ -136,7 +136,7 @@ def check(con: duckdb.DuckDBPyConnection, table: Table, ran: set[str]) -> list[P
     bad: dict[str, list[int]] = {}  # column -> lines of its broken cells
     present = [f["name"] for f in fields]
     texts = [q(f["name"] + TEXT) if f.get("type", "string") in FORMS else q(f["name"]) for f in fields]
-    for codes, line, *values in _failing(con, f"{typed} AS t", tests, [LINE, *texts]):
+    for codes, line, *values in failing_rows(con, f"{typed} AS t", tests, [LINE, *texts]):
         raw = dict(zip(present, values))
         for code in codes:
             column, rule, expected = meaning[code]
@@ -149,7 +149,7 @@ def check(con: duckdb.DuckDBPyConnection, table: Table, ran: set[str]) -> list[P
 
     rules = row_checks(res.name, tuple(table.present))
     shown = sorted({c for r in rules for c in (r.value, r.expected) if c})
-    for codes, line, *values in _failing(con, typed, [f"NOT coalesce({r.sql}, true)" for r in rules],
+    for codes, line, *values in failing_rows(con, typed, [f"NOT coalesce({r.sql}, true)" for r in rules],
                                          [LINE, *map(q, shown)]):
         row = dict(zip(shown, values))
         for code in codes:

@@ -10,7 +10,7 @@ import sys
 from .engine import CannotRun, validate
 from .progress import PROGRESS_DELAY, progress_line
 from .rules import LAYERS, RULES
-from .structure import BadSetting
+from civharm.metadata.connection import BadSetting
 
 MAX_PER_RULE = 20  # problems of one rule in one file that the human report prints
 

@@ -5,7 +5,8 @@ read, a column missing from a header is not checked, but everything else still i
 
 One pass, out of core: each file is read once, into a DuckDB table, and every later layer is
 SQL over DuckDB's tables; only failing rows come back to Python. DuckDB holds at most
-structure.MEMORY_LIMIT and spills the rest to a temporary directory, removed at the end.
+MEMORY_LIMIT (civharm/metadata/connection.py) and spills the rest to a temporary directory,
+removed at the end.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from civharm.metadata.connection import open_duckdb
 from civharm.metadata.ddl import q
 from civharm.metadata.package import descriptor_path
 from . import cells, descriptor, hygiene, release, structure, tables
@@ -50,7 +52,7 @@ def validate(path: str | Path, progress: Callable[[str], None] | None = None) ->
         report.extend(release.check(root, rel, meta, resources, ran))
 
     with structure.spill_directory() as spill:
-        con = structure._connect(spill)
+        con = open_duckdb(spill=spill)
         try:
             _data(con, root, meta, resources, report, step)
         finally:

@@ -12,7 +12,7 @@ import re
 import duckdb
 
 from civharm.metadata.ddl import lit, q
-from .cells import _failing
+from .cells import failing_rows
 from .report import Problem
 from .structure import LINE, Table
 
@@ -52,7 +52,7 @@ def check(con: duckdb.DuckDBPyConnection, table: Table, ran: set[str]) -> list[P
         meaning.append(("text-not-nfc", f["name"]))
     names = [f["name"] for f in strings]
     out = []
-    for codes, line, *values in _failing(con, q(table.raw), tests, [LINE, *map(q, names)]):
+    for codes, line, *values in failing_rows(con, q(table.raw), tests, [LINE, *map(q, names)]):
         row = dict(zip(names, values))
         for code in codes:
             rule, column = meaning[code]

@@ -16,10 +16,10 @@ import json
 
 import polars as pl
 
+from civharm.metadata import types
 from .row_rules import row_checks
 from .structure import LINE
 
-DTYPES = {"string": pl.Utf8, "integer": pl.Int64, "number": pl.Float64, "date": pl.Date, "boolean": pl.Boolean}
 FORMS = {  # the text form of each typed value, and its name in messages
     "integer": (r"^[+-]?[0-9]+$", "integer"),
     "number": (r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$", "number"),
@@ -46,7 +46,7 @@ def parse(raw: pl.DataFrame, fields: list[dict]) -> tuple[pl.DataFrame, pl.DataF
         elif kind == "boolean":
             value = col == "true"
         else:
-            value = col.cast(DTYPES[kind], strict=False)
+            value = col.cast(types.of(f).polars, strict=False)
         value = pl.when(well_formed).then(value)
         typed.append(value.alias(name))
         bad = raw.select(pl.int_range(pl.len()).alias("row"), pl.col(LINE), col.alias("value"), value.alias("parsed"),
@@ -116,7 +116,7 @@ def _model(resource_name: str, schema_json: str, present: tuple[str, ...]):
         for number, (rule, _, expected) in enumerate(checks):
             lookup[(name, number)] = (rule, expected)
         columns[name] = pa.Column(
-            DTYPES.get(f.get("type", "string"), pl.Utf8),
+            types.of(f).polars,
             checks=[check for _, check, _ in checks],
             nullable=not c.get("required", False),
             # a one-field primary key's duplicates are reported by the table rule pk-duplicate

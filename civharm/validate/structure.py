@@ -13,8 +13,6 @@ goes to the exact reader, Python's csv module, which reports where each record s
 from __future__ import annotations
 
 import csv
-import io
-import os
 import re
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +22,8 @@ from typing import Callable
 import duckdb
 import polars as pl
 
+from civharm.metadata import csvfile
+from civharm.metadata.csvfile import READ_CSV_CHECK
 from civharm.metadata.ddl import lit, q
 from civharm.metadata.package import Resource
 from .report import Problem
@@ -39,30 +39,7 @@ _STRAY_QUOTE = re.compile(r'(?<=[^,\n\r"])"(?=[^,\n\r"])')
 _QUOTE_THEN_TEXT = re.compile(rb'"(?=[^,\n\r"])')
 
 
-# DuckDB's memory for a run: tables past it spill to a temporary directory, so a package larger
-# than memory still validates. CIVHARM_MEMORY_LIMIT overrides it (any DuckDB size: 2GB, 800MB).
-MEMORY_LIMIT = "512MB"
 _CHUNK = 1 << 24  # bytes read at a time by the pre-scan
-
-
-def _connect(spill: str | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that prints nothing (its progress bar would land in the report), with
-    a memory limit and, given a directory, spilling there."""
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
-    if spill is not None:
-        limit = os.environ.get("CIVHARM_MEMORY_LIMIT", MEMORY_LIMIT)
-        try:
-            con.execute(f"SET memory_limit = {lit(limit)}")
-        except duckdb.Error:
-            con.close()
-            raise BadSetting(f"CIVHARM_MEMORY_LIMIT={limit!r} is not a memory size DuckDB takes (e.g. 2GB, 800MB)")
-        con.execute(f"SET temp_directory = {lit(spill)}")
-    return con
-
-
-class BadSetting(Exception):
-    """A setting from the environment that validation cannot run with (exit 2)."""
 
 
 def spill_directory() -> tempfile.TemporaryDirectory:
@@ -177,9 +154,7 @@ def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, column
     try:
         con.execute(
             f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(items)}, "
-            f"{padded} AS __padded FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
-            f"escape = '\"', strict_mode = true, null_padding = true, nullstr = '\x01', "
-            f"columns = {types})".replace("read_csv(?", f"read_csv({lit(str(path))}"))
+            f"{padded} AS __padded FROM read_csv({lit(str(path))}, {READ_CSV_CHECK}, columns = {types})")
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         return None
@@ -207,7 +182,7 @@ def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, ran: se
     problems: list[Problem] = []
     text = _decode(data, rel, problems)
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csvfile.reader(text)
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
