@@ -45,8 +45,13 @@ def place(row: dict) -> str:
     return ", ".join(str(p) for p in parts if p) or str(row.get("admin1") or row.get("country") or "")
 
 
+def incident_href(ctx: PageContext, incident_id: str) -> str:
+    """The link from this page to an incident's own page (incidents/CH-000002/)."""
+    return ctx.href(f"{INCIDENTS_PAGE}{incident_id}/")
+
+
 def incident_link(ctx: PageContext, incident_id: str) -> str:
-    return f'<a href="{attr(ctx.href(INCIDENTS_PAGE + "#" + anchor(incident_id)))}">{code(incident_id)}</a>'
+    return f'<a href="{attr(incident_href(ctx, incident_id))}">{code(incident_id)}</a>'
 
 
 # --- Home ------------------------------------------------------------------------------------
@@ -238,49 +243,6 @@ def _claims_table(claims: list[dict]) -> str:
     return table(["Claim", "Source", "Type", "Published", "Figures", "Statement (our words)"], rows, "civharm-claims")
 
 
-def incident_list(ctx: PageContext) -> str:
-    """Every incident, tombstones included, with its claims: the range explained by its sources."""
-    b = ctx.build
-    claims = _claims_by_incident(ctx)
-    relations = relations_by_incident(ctx)
-    groups = _groups(ctx)
-    grades = b.labels("incidents", "grade")
-    positions = b.labels("incidents", "belligerent_position")
-    out = []
-    for i in b.rows("""SELECT i.*, CAST(i.status AS VARCHAR) AS status, CAST(i.campaign AS VARCHAR) AS campaign,
-                              CAST(i.grade AS VARCHAR) AS grade, CAST(i.means AS VARCHAR) AS means,
-                              CAST(i.belligerent_position AS VARCHAR) AS belligerent_position,
-                              CAST(i.attribution AS VARCHAR) AS attribution, a.name AS actor
-                       FROM incidents AS i LEFT JOIN actors AS a ON a.actor_id = i.actor_id
-                       ORDER BY i.incident_id"""):
-        iid = i["incident_id"]
-        title = f"{iid} · {place(i)} · {i['date_start']}" + ("" if i["date_end"] == i["date_start"] else f" – {i['date_end']}")
-        facts = [("Status", text(i["status"]) + (f" into {incident_link(ctx, i['merged_into'])}" if i["merged_into"] else "")
-                  + (f": {text(i['status_reason'])}" if i["status_reason"] else "")),
-                 ("Campaign", code(i["campaign"])),
-                 ("Means", text(i["means"])),
-                 ("Attributed to", text(i["actor"] or "unknown") + f" ({text(i['attribution'])})"),
-                 ("Civilians killed", text(figure_range(i["civilians_killed_min"], i["civilians_killed_max"]) or "not stated")),
-                 ("Children / women killed", text(figure_range(i["children_killed_min"], i["children_killed_max"]) or "–")
-                  + " / " + text(figure_range(i["women_killed_min"], i["women_killed_max"]) or "–")),
-                 ("Injured", text(figure_range(i["injured_min"], i["injured_max"]) or "–")),
-                 ("Grade", f'<span class="civharm-grade" style="--grade: {attr(GRADE_COLOURS.get(i["grade"], "#555"))}">'
-                  f'{text(i["grade"])}</span> {text(grades.get(i["grade"], ""))}'),
-                 ("Belligerent's position", (f'{text(i["belligerent_position"])}'
-                  + (f' (as reported on {text(i["belligerent_position_date"])})' if i["belligerent_position_date"] else "")
-                  + f' {text(positions.get(i["belligerent_position"], ""))}') if i["belligerent_position"]
-                  else "none recorded")]
-        dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
-        parts = [f'<h3 id="{attr(anchor(iid))}">{text(title)}</h3>',
-                 f'<p class="civharm-summary">{text(i["summary"])}</p>' if i["summary"] else "",
-                 f'<dl class="civharm-facts">{dl}</dl>',
-                 _relations_html(ctx, relations[iid], groups.get(iid)) if relations.get(iid) else "",
-                 f'<p class="civharm-notes"><strong>Notes.</strong> {text(i["notes"])}</p>' if i["notes"] else "",
-                 _claims_table(claims[iid]) if claims.get(iid) else "<p>No claims.</p>"]
-        out.append(f'<div class="civharm-incident" data-incident="{attr(iid)}">' + "".join(parts) + "</div>")
-    return block(f'<div class="civharm-incidents">{"".join(out)}</div>')
-
-
 # --- Pictures --------------------------------------------------------------------------------
 
 
@@ -385,9 +347,9 @@ def map_data(ctx: PageContext) -> list[dict]:
         r["date_start"], r["date_end"] = r["date_start"].isoformat(), r["date_end"].isoformat()
         r["killed"] = figure_range(r.pop("civilians_killed_min"), r.pop("civilians_killed_max")) or "not stated"
         r["place"] = place(r)
-        r["href"] = ctx.href(INCIDENTS_PAGE + "#" + anchor(r["incident_id"]))
+        r["href"] = incident_href(ctx, r["incident_id"])
         r["relations"] = [{"phrase": x["phrase"], "incident_id": x["other_id"],
-                           "href": ctx.href(INCIDENTS_PAGE + "#" + anchor(x["other_id"]))}
+                           "href": incident_href(ctx, x["other_id"])}
                           for x in relations.get(r["incident_id"], [])]
     return rows
 

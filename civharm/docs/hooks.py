@@ -2,7 +2,8 @@
 every build, never committed.
 
 - on_config: find the package ($CIVHARM_PACKAGE, else the repository) and read its descriptor;
-- on_files: ship the package's files (descriptor, schemas, CSVs, licence) under downloads/;
+- on_files: ship the package's files (descriptor, schemas, CSVs, licence) under downloads/, and
+  add one generated page per incident (incidents/CH-000002/, civharm/docs/incidentpages.py);
 - on_page_markdown: replace each `<!-- civharm:NAME -->` marker with generated content;
 - on_serve: `make serve` rebuilds when the data, schemas or cookbook change.
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from civharm.docs import datapages, dictionary, querypages, rulespage
+from civharm.docs import datapages, dictionary, incidentpages, querypages, rulespage
 from civharm.docs.build import Build, DocsError, PageContext, expand
 
 GENERATORS = {
@@ -24,7 +25,7 @@ GENERATORS = {
     "campaigns": datapages.campaigns,
     "coverage": datapages.coverage,
     "downloads": datapages.downloads,
-    "incidents": datapages.incident_list,
+    "incidents": incidentpages.incident_index,
     "timeline": datapages.timeline,
     "official-vs-monitors": datapages.official_vs_monitors,
     "map": datapages.incident_map,
@@ -59,6 +60,11 @@ def on_config(config):
 def on_files(files, config):
     for uri, path in _build.download_files():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
+    try:
+        for uri, markdown in incidentpages.pages(_build):  # incidents/CH-000002/: one page per incident
+            files.append(File.generated(config, uri, content=markdown))
+    except DocsError as e:
+        raise PluginError(f"civharm docs, incident pages: {e}") from e
     return files
 
 
