@@ -213,7 +213,7 @@ def _relations_html(ctx: PageContext, relations: list[dict], group: dict | None)
                   f'incident{"s" if group["group_size"] > 2 else ""} count as '
                   f'<strong>{text(figure_range(group["group_min"], group["group_max"]))}</strong> civilians killed '
                   f'together (raw sum {text(figure_range(group["group_raw_min"], group["group_raw_max"]))}).</p>')
-    return (f'<div class="civharm-relations"><p><strong>Related incidents.</strong></p><ul>{"".join(items)}</ul>'
+    return (f'<div class="civharm-relations"><ul>{"".join(items)}</ul>'
             f'{totals}</div>')
 
 

@@ -49,14 +49,14 @@ class History:
         """(version, what happened to the incident in it), oldest first, ending with this build."""
         out, before, before_claims = [], None, None
         steps = [(v, self.rows[v].get(incident_id), self.claims[v].get(incident_id, "")) for v in self.versions]
-        steps.append((f"{version} (this build)", current, current_claims))
+        steps.append((f"this build (version {version})", current, current_claims))
         for v, row, claims in steps:
             if row is None and before is None:
                 continue
             if row is None:
                 out.append((v, "not in this version"))
             elif before is None:
-                out.append((v, "first released" if "this build" not in v else "new, not yet in a recorded release"))
+                out.append((v, "first released" if not v.startswith("this build") else "new, not yet in a recorded release"))
             else:
                 changed = [k for k in row if k in before and row[k] != before[k]]
                 what = []
@@ -286,7 +286,7 @@ def incident_page(build: Build, i: dict) -> str:
                 (f' {text(i["status_reason"])}' if i["status_reason"] else "") + "</p></div>")
     claims = d.claims.get(iid, [])
     parts = [
-        "---", "search:", "  boost: 2", "---", "",
+        "---", "hide:", "  - toc", "search:", "  boost: 2", "---", "",
         f"# {text(title(i))} {{#{anchor(iid)}}}", "",
         block(f'<div class="civharm-incident" data-incident="{attr(iid)}">{tomb}'
               + (f'<p class="civharm-summary">{text(i["summary"])}</p>' if i["summary"] else "")

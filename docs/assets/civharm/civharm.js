@@ -192,9 +192,92 @@
       });
   }
 
+
+  // The incident index: sort by a column heading, filter by campaign, grade, month, source, text.
+  // Rows keep their values in data-* attributes (escaped by the build); nothing here writes HTML.
+  function incidentIndex(root) {
+    var tbody = root.querySelector("tbody");
+    var rows = Array.prototype.slice.call(tbody.rows);
+    var count = root.querySelector(".civharm-count");
+    var controls = root.querySelectorAll("[data-filter]");
+    function apply() {
+      var want = {};
+      controls.forEach(function (c) { want[c.getAttribute("data-filter")] = c.type === "checkbox" ? c.checked : c.value; });
+      var words = (want.text || "").toLowerCase().trim();
+      var shown = 0;
+      rows.forEach(function (r) {
+        var d = r.dataset;
+        var ok = (!want.campaign || d.campaign === want.campaign) && (!want.grade || d.grade === want.grade) &&
+                 (!want.month || d.month === want.month) &&
+                 (!want.sources || d.sources.indexOf("|" + want.sources + "|") >= 0) &&
+                 (want.tombstones || d.status === "active") &&
+                 (!words || r.textContent.toLowerCase().indexOf(words) >= 0);
+        r.hidden = !ok;
+        if (ok) shown++;
+      });
+      count.textContent = shown + " of " + rows.length + " incidents";
+    }
+    controls.forEach(function (c) { c.addEventListener(c.type === "search" ? "input" : "change", apply); });
+    root.querySelectorAll("th[data-sortable]").forEach(function (th, col) {
+      var kind = th.getAttribute("data-sortable");
+      if (!kind) return;
+      th.tabIndex = 0;
+      th.setAttribute("role", "button");
+      th.title = "Sort by this column";
+      function sort() {
+        var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        root.querySelectorAll("th[aria-sort]").forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+        function key(r) {
+          var cell = r.cells[th.cellIndex];
+          var v = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
+          return kind === "number" ? (v === "" ? -1 : Number(v)) : v;
+        }
+        rows.sort(function (a, b) {
+          var x = key(a), y = key(b);
+          if (x < y) return -dir;
+          if (x > y) return dir;
+          return a.dataset.id < b.dataset.id ? -1 : 1;  // ties in ID order
+        });
+        rows.forEach(function (r) { tbody.appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    });
+    apply();
+    root.setAttribute("data-ready", "true");
+  }
+
+  // Opened from disk (file://), a link to a folder ("incidents/") shows the folder, not its page:
+  // such links are sent to the folder's index.html instead, and a note says how to serve the site.
+  function fromDisk() {
+    if (location.protocol !== "file:") return;
+    document.documentElement.classList.add("civharm-file");
+    document.addEventListener("click", function (e) {
+      var a = e.target.closest ? e.target.closest("a[href]") : null;
+      if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey) return;
+      var u = new URL(a.href, location.href);
+      if (u.protocol === "file:" && u.pathname.slice(-1) === "/") {
+        e.preventDefault();
+        u.pathname += "index.html";
+        location.href = u.href;
+      }
+    }, true);
+    var note = document.createElement("div");
+    note.className = "civharm-disk-note";
+    note.setAttribute("role", "note");
+    note.textContent = "You opened this site from disk. Pages, search, the pictures and the map work; the SQL page " +
+      "needs the site served: run  make serve  in the repository, or  python -m http.server -d site  beside the " +
+      "site folder, and open http://127.0.0.1:8000/.";
+    var main = document.querySelector(".md-content__inner") || document.body;
+    main.insertBefore(note, main.firstChild);
+  }
+
   var DRAW = { timeline: timeline, official: official };
 
   function drawAll() {
+    fromDisk();
+    document.querySelectorAll(".civharm-index").forEach(incidentIndex);
     document.querySelectorAll(".civharm-chart[data-chart]").forEach(function (el) {
       DRAW[el.getAttribute("data-chart")](el);
       el.setAttribute("data-drawn", "true");
