@@ -17,7 +17,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from civharm.docs import datapages, dictionary, incidentpages, querypages, rulespage
+from civharm.docs import datapages, dictionary, incidentpages, querypages, rulespage, sqlpage
 from civharm.docs.build import Build, DocsError, PageContext, expand
 
 GENERATORS = {
@@ -41,6 +41,7 @@ GENERATORS = {
     "cookbook": querypages.cookbook,
     "validate-example": querypages.validate_example,
     "citation": querypages.citation,
+    "sql-console": sqlpage.sql_console,
 }
 
 _build: Build | None = None
@@ -61,10 +62,12 @@ def on_files(files, config):
     for uri, path in _build.download_files():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
     try:
+        for uri, path in sqlpage.site_files(_build):  # the Parquet files and DuckDB-WASM for the SQL page
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
         for uri, markdown in incidentpages.pages(_build):  # incidents/CH-000002/: one page per incident
             files.append(File.generated(config, uri, content=markdown))
     except DocsError as e:
-        raise PluginError(f"civharm docs, incident pages: {e}") from e
+        raise PluginError(f"civharm docs: {e}") from e
     return files
 
 
@@ -76,6 +79,7 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_post_build(config):
+    sqlpage.cleanup(_build)  # the Parquet files were copied into the site
     _build.close()  # the next build (make serve) opens a fresh connection on the changed data
 
 
