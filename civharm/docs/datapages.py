@@ -354,6 +354,28 @@ def map_data(ctx: PageContext) -> list[dict]:
     return rows
 
 
+# Precisions whose coordinates are the place's own (a strike's location); the others are the centre
+# of the area named (a neighbourhood, a town, a district), drawn as rings, not dots.
+EXACT_PRECISIONS = {"point"}
+WORLD_SCRIPT = "assets/vendor/world-atlas/countries-50m.js"  # the outlines as a script (hooks.on_files)
+
+
+def place_labels(rows: list[dict]) -> list[dict]:
+    """Place names for the map, from the data itself: each locality (town or city) at the
+    coordinates its incidents give for it (the most common), with how many incidents it has."""
+    by: dict[str, dict[tuple, int]] = {}
+    for r in rows:
+        if r["locality"] and r["latitude"] is not None and r["location_precision"] == "locality":
+            spot = (round(r["latitude"], 4), round(r["longitude"], 4))
+            by.setdefault(r["locality"], {}).setdefault(spot, 0)
+            by[r["locality"]][spot] += 1
+    out = []
+    for name, spots in sorted(by.items()):
+        (lat, lon), _ = max(spots.items(), key=lambda kv: kv[1])
+        out.append({"name": name, "latitude": lat, "longitude": lon, "incidents": sum(spots.values())})
+    return out
+
+
 def incident_map(ctx: PageContext) -> str:
     b = ctx.build
     rows = map_data(ctx)
@@ -364,18 +386,33 @@ def incident_map(ctx: PageContext) -> str:
                      f'{text(labels.get(g, ""))}</li>' for g in grades)
     placed = [r for r in rows if r["latitude"] is not None and r["longitude"] is not None]
     unplaced = [r for r in rows if r not in placed]
+    for r in placed:
+        r["exact"] = r["location_precision"] in EXACT_PRECISIONS
+    exact = sum(r["exact"] for r in placed)
+    precisions = {}
+    for r in placed:
+        precisions[r["location_precision"]] = precisions.get(r["location_precision"], 0) + 1
+    shares = ", ".join(f"{_n(n)} {text(p)}" for p, n in sorted(precisions.items(), key=lambda kv: -kv[1]))
+    legend += ('<li><span class="civharm-swatch civharm-swatch-ring"></span>ring: placed at the centre of the town, '
+               'neighbourhood or district named, not at the strike</li>'
+               '<li><span class="civharm-swatch civharm-swatch-dot"></span>filled dot: the strike\'s own location '
+               '(<code>location_precision</code> point)</li>')
     world = ctx.href("assets/vendor/world-atlas/countries-50m.json")
-    config = {"colours": colours, "world": world}
+    config = {"colours": colours, "world": world, "places": place_labels(placed)}
     missing = ("<p>All active incidents have coordinates.</p>" if not unplaced else
                "<p>Incidents without coordinates, not on the map:</p>"
                + table(["Incident", "Date", "Place", "Civilians killed", "Grade"],
                        [[incident_link(ctx, r["incident_id"]), text(r["date_start"]), text(r["place"]), text(r["killed"]),
                          text(r["grade"])] for r in unplaced]))
     return block(
+        f'<script src="{attr(ctx.href(WORLD_SCRIPT))}"></script>'
         '<figure class="civharm-picture" id="incident-map-figure">'
-        f'<figcaption>{len(placed)} active incidents by documentation grade; click a marker for the incident. Numbers are '
-        'clusters of nearby incidents: click to spread them. Most coordinates are the centre of a town or '
-        'neighbourhood (see <code>location_precision</code>). Country outlines: Natural Earth.</figcaption>'
+        f'<figcaption>{len(placed)} active incidents by documentation grade. <strong>Most are placed at the centre of '
+        f'the town or neighbourhood their sources name, not where a strike hit</strong>: only {_n(exact)} '
+        f'{"has" if exact == 1 else "have"} the strike\'s own coordinates (precision: {shares}). Such incidents are '
+        'drawn as rings, stacked on their town\'s centre: a number is a cluster of incidents at or near one place; '
+        'click it for the list. Town names are the localities of the data. Country outlines: Natural Earth.'
+        '</figcaption>'
         f'<div class="civharm-map" data-config="{json_attr(config)}" data-incidents="{json_attr(placed)}"></div>'
         f'<ul class="civharm-legend">{legend}</ul>{missing}</figure>')
 

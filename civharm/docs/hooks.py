@@ -61,6 +61,11 @@ def on_config(config):
 def on_files(files, config):
     for uri, path in _build.download_files():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
+    # The map's country outlines as a script, which a page opened from disk can load (file://
+    # forbids fetching the JSON); the same Natural Earth file, wrapped.
+    world = Path(config.docs_dir) / "assets" / "vendor" / "world-atlas" / "countries-50m.json"
+    files.append(File.generated(config, datapages.WORLD_SCRIPT, content="window.CIVHARM_WORLD = "
+                                + world.read_text(encoding="utf-8").strip() + ";\n"))
     try:
         for uri, path in sqlpage.site_files(_build):  # the Parquet files and DuckDB-WASM for the SQL page
             files.append(File.generated(config, uri, abs_src_path=str(path)))
@@ -80,7 +85,20 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_post_build(config):
     sqlpage.cleanup(_build)  # the Parquet files were copied into the site
-    _build.close()  # the next build (make serve) opens a fresh connection on the changed data
+    _build.close()
+    offline_search_index(Path(config.site_dir))
+
+
+def offline_search_index(site: Path) -> None:
+    """search/search_index.js, the search index as a script: opened from disk (file://), Material
+    loads it with a <script> instead of fetching search_index.json, which file:// forbids; the
+    vendored iframe-worker shim (mkdocs.yml extra.polyfills) runs the search worker there. This is
+    what Material's own offline plugin does, without its other changes (it turns off directory
+    URLs, so every page's address would change, and loads the shim from a CDN)."""
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        (site / "search" / "search_index.js").write_text("var __index = " + index.read_text(encoding="utf-8"),
+                                                         encoding="utf-8")  # the next build (make serve) opens a fresh connection on the changed data
 
 
 def on_serve(server, config, builder):

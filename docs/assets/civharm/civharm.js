@@ -142,15 +142,42 @@
     return box;
   }
 
+  // A cluster's incidents as a list in a popup: ID (linked), date, place, deaths, grade.
+  function clusterList(markers) {
+    var box = document.createElement("div");
+    box.className = "civharm-cluster-list";
+    var head = document.createElement("strong");
+    head.textContent = markers.length + " incidents here";
+    box.appendChild(head);
+    var ul = document.createElement("ul");
+    markers.map(function (m) { return m.civharm; })
+      .sort(function (a, b) { return a.incident_id < b.incident_id ? -1 : 1; })
+      .forEach(function (i) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = i.href;
+        a.textContent = i.incident_id;
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(" " + i.date_start + ", " + i.place + ": " + i.killed +
+                                               " killed, " + i.grade + (i.exact ? "" : " (placed at " +
+                                               (i.location_precision || "area") + " centre)")));
+        ul.appendChild(li);
+      });
+    box.appendChild(ul);
+    return box;
+  }
+
   function map(el) {
     var cfg = json(el, "config");
     var incidents = json(el, "incidents");
     var m = L.map(el, { zoomSnap: 0.5, minZoom: 3, maxZoom: 17 });
     m.attributionControl.setPrefix(false);
-    m.attributionControl.addAttribution("Country outlines: Natural Earth");
-    // Clusters are neutral grey, so that colour on the map only ever means the grade.
+    m.attributionControl.addAttribution("Country outlines: Natural Earth; place names: civharm's localities");
+    // Clusters are neutral grey, so that colour on the map only ever means the grade. A click on a
+    // cluster lists its incidents: most share their town's centre, so zooming would not part them.
     var cluster = L.markerClusterGroup({
       showCoverageOnHover: false,
+      zoomToBoundsOnClick: false,
       maxClusterRadius: 24,
       iconCreateFunction: function (c) {
         var n = document.createElement("span");
@@ -159,39 +186,79 @@
         return L.divIcon({ className: "civharm-marker", html: n, iconSize: [30, 30] });
       }
     });
+    cluster.on("clusterclick", function (e) {
+      L.popup({ maxWidth: 420, className: "civharm-cluster-popup" })
+        .setLatLng(e.layer.getLatLng())
+        .setContent(clusterList(e.layer.getAllChildMarkers()))
+        .openOn(m);
+    });
     var markers = {};
     incidents.forEach(function (i) {
       var dot = document.createElement("span");
-      dot.className = "civharm-dot";
-      dot.style.background = cfg.colours[i.grade] || "#555555";
+      dot.className = i.exact ? "civharm-dot" : "civharm-dot civharm-ring";
+      dot.style[i.exact ? "background" : "borderColor"] = cfg.colours[i.grade] || "#555555";
       var marker = L.marker([i.latitude, i.longitude], {
         icon: L.divIcon({ className: "civharm-marker", html: dot, iconSize: [16, 16] }),
-        title: i.incident_id + ", " + i.date_start + ", " + i.grade,
+        title: i.incident_id + ", " + i.date_start + ", " + i.grade + (i.exact ? "" : ", placed at the " +
+               (i.location_precision || "area") + " centre"),
         alt: i.incident_id
       });
+      marker.civharm = i;
       marker.bindPopup(function () { return popup(i); }, { maxWidth: 320 });
       markers[i.incident_id] = marker;
       cluster.addLayer(marker);
     });
     m.addLayer(cluster);
+    // Town names from the data, drawn under the markers.
+    // Zoomed out, only the towns with many incidents are named, so that names do not pile up.
+    var names = L.layerGroup().addTo(m);
+    function placeNames() {
+      var z = m.getZoom();
+      var least = z >= 12 ? 1 : z >= 11 ? 2 : z >= 10 ? 3 : 10;
+      names.clearLayers();
+      (cfg.places || []).forEach(function (p) {
+        if (p.incidents < least) return;
+        var label = document.createElement("span");
+        label.className = "civharm-place";
+        label.textContent = p.name;
+        names.addLayer(L.marker([p.latitude, p.longitude], {
+          icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null, iconAnchor: [-14, 8] }),
+          interactive: false, keyboard: false, zIndexOffset: -1000
+        }));
+      });
+    }
+    m.on("zoomend", placeNames);
     if (incidents.length) {
       m.fitBounds(L.latLngBounds(incidents.map(function (i) { return [i.latitude, i.longitude]; })).pad(0.3),
                   { maxZoom: 11 });
     } else {
       m.setView([35.5, 41], 6);
     }
+    placeNames();
     L.control.scale({ imperial: false }).addTo(m);
-    el.civharm = { map: m, cluster: cluster, markers: markers };
-    return fetch(cfg.world)
-      .then(function (r) { return r.json(); })
-      .then(function (topo) {
-        L.geoJSON(topojson.feature(topo, topo.objects.countries), {
-          interactive: false,
-          style: { color: "#8a8a8a", weight: 1, fillColor: "#f3efe6", fillOpacity: 1 }
-        }).addTo(m).bringToBack();
+    el.civharm = { map: m, cluster: cluster, markers: markers, places: names };
+    function outlines(topo) {
+      var countries = topojson.feature(topo, topo.objects.countries);
+      L.geoJSON(countries, {
+        interactive: false,
+        style: { color: "#8a8a8a", weight: 1, fillColor: "#f3efe6", fillOpacity: 1 }
+      }).addTo(m).bringToBack();
+      var view = m.getBounds().pad(1);
+      countries.features.forEach(function (f) {  // country names, for the countries around the incidents
+        var centre = L.geoJSON(f).getBounds().getCenter();
+        if (!f.properties || !f.properties.name || !view.contains(centre)) return;
+        var label = document.createElement("span");
+        label.className = "civharm-country";
+        label.textContent = f.properties.name;
+        L.marker(centre, { icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null }),
+                           interactive: false, keyboard: false, zIndexOffset: -2000 }).addTo(m);
       });
+    }
+    // The outlines come with the page as a script (window.CIVHARM_WORLD), which works from disk too;
+    // the JSON is fetched only if that script is missing.
+    if (window.CIVHARM_WORLD) return Promise.resolve(outlines(window.CIVHARM_WORLD));
+    return fetch(cfg.world).then(function (r) { return r.json(); }).then(outlines);
   }
-
 
   // The incident index: sort by a column heading, filter by campaign, grade, month, source, text.
   // Rows keep their values in data-* attributes (escaped by the build); nothing here writes HTML.
