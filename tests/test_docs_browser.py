@@ -292,12 +292,21 @@ def test_a_relation_links_to_the_related_incident(watched, shots):
 
 
 def test_map_shows_places_precision_and_cluster_lists(site, watched, shots):
-    """Town names on the map, incidents placed at a town's centre drawn as rings (not as strikes),
-    and a click on a cluster lists its incidents with links to their pages."""
+    """Towns and rivers on the map (Natural Earth zoomed out, the data's localities zoomed in),
+    incidents placed at a town's centre drawn as rings (not as strikes), and a click on a cluster
+    lists its incidents with links to their pages."""
     page = watched.goto("/pictures/")
     page.wait_for_selector(".civharm-map[data-drawn=true]")
-    names = page.locator(".civharm-map .civharm-place").all_inner_texts()
-    assert {"Raqqa", "Mosul"} <= set(names), names
+    towns = page.locator(".civharm-map .civharm-ne-place").all_inner_texts()
+    assert {"Ar Raqqah", "Mosul", "Dayr az Zawr"} <= set(towns), towns
+    assert page.locator(".civharm-map path.civharm-river").count() >= 2
+    assert {"Euphrates", "Tigris"} <= set(page.locator(".civharm-map .civharm-river-name").all_inner_texts())
+    page.evaluate("() => document.querySelector('.civharm-map').civharm.map.setView([35.95, 39.01], 12, {animate: false})")
+    page.wait_for_function("document.querySelectorAll('.civharm-map .civharm-place').length > 0")
+    assert "Raqqa" in page.locator(".civharm-map .civharm-place").all_inner_texts()
+    assert page.locator(".civharm-map .civharm-ne-place").count() == 0
+    page.evaluate("() => { const m = document.querySelector('.civharm-map').civharm;"
+                  " m.map.fitBounds(m.cluster.getBounds(), {animate: false}); }")
     caption = page.locator("#incident-map-figure figcaption").inner_text()
     assert "not where a strike hit" in caption
     page.evaluate("() => document.querySelector('.civharm-map').civharm.cluster.refreshClusters()")

@@ -358,6 +358,7 @@ def map_data(ctx: PageContext) -> list[dict]:
 # of the area named (a neighbourhood, a town, a district), drawn as rings, not dots.
 EXACT_PRECISIONS = {"point"}
 WORLD_SCRIPT = "assets/vendor/world-atlas/countries-50m.js"  # the outlines as a script (hooks.on_files)
+NATURAL_EARTH = "assets/vendor/natural-earth/raqqa-mosul.js"  # rivers and towns (civharm/docs/naturalearth.py)
 
 
 def place_labels(rows: list[dict]) -> list[dict]:
@@ -396,7 +397,8 @@ def incident_map(ctx: PageContext) -> str:
     legend += ('<li><span class="civharm-swatch civharm-swatch-ring"></span>ring: placed at the centre of the town, '
                'neighbourhood or district named, not at the strike</li>'
                '<li><span class="civharm-swatch civharm-swatch-dot"></span>filled dot: the strike\'s own location '
-               '(<code>location_precision</code> point)</li>')
+               '(<code>location_precision</code> point)</li>'
+               '<li><span class="civharm-swatch civharm-swatch-river"></span>rivers: the Euphrates and the Tigris</li>')
     world = ctx.href("assets/vendor/world-atlas/countries-50m.json")
     config = {"colours": colours, "world": world, "places": place_labels(placed)}
     missing = ("<p>All active incidents have coordinates.</p>" if not unplaced else
@@ -406,12 +408,14 @@ def incident_map(ctx: PageContext) -> str:
                          text(r["grade"])] for r in unplaced]))
     return block(
         f'<script src="{attr(ctx.href(WORLD_SCRIPT))}"></script>'
+        f'<script src="{attr(ctx.href(NATURAL_EARTH))}"></script>'
         '<figure class="civharm-picture" id="incident-map-figure">'
         f'<figcaption>{len(placed)} active incidents by documentation grade. <strong>Most are placed at the centre of '
         f'the town or neighbourhood their sources name, not where a strike hit</strong>: only {_n(exact)} '
         f'{"has" if exact == 1 else "have"} the strike\'s own coordinates (precision: {shares}). Such incidents are '
         'drawn as rings, stacked on their town\'s centre: a number is a cluster of incidents at or near one place; '
-        'click it for the list. Town names are the localities of the data. Country outlines: Natural Earth.'
+        'click it for the list. Zoomed out, the towns, rivers and outlines are Natural Earth\'s; zoomed in, the '
+        'names are the localities of the data.'
         '</figcaption>'
         f'<div class="civharm-map" data-config="{json_attr(config)}" data-incidents="{json_attr(placed)}"></div>'
         f'<ul class="civharm-legend">{legend}</ul>{missing}</figure>')

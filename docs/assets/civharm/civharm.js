@@ -172,7 +172,7 @@
     var incidents = json(el, "incidents");
     var m = L.map(el, { zoomSnap: 0.5, minZoom: 3, maxZoom: 17 });
     m.attributionControl.setPrefix(false);
-    m.attributionControl.addAttribution("Country outlines: Natural Earth; place names: civharm's localities");
+    m.attributionControl.addAttribution("Outlines, rivers, towns: Natural Earth; incident places: civharm's localities");
     // Clusters are neutral grey, so that colour on the map only ever means the grade. A click on a
     // cluster lists its incidents: most share their town's centre, so zooming would not part them.
     var cluster = L.markerClusterGroup({
@@ -210,12 +210,29 @@
     });
     m.addLayer(cluster);
     // Town names from the data, drawn under the markers.
-    // Zoomed out, only the towns with many incidents are named, so that names do not pile up.
+    // Place names. Zoomed out (below 10): Natural Earth's towns and cities (the reference layer,
+    // window.CIVHARM_NATURAL_EARTH). Zoomed in: the localities of the data, the towns with the most
+    // incidents first, so that names do not pile up.
+    var ne = window.CIVHARM_NATURAL_EARTH || { rivers: { features: [] }, places: { features: [] } };
     var names = L.layerGroup().addTo(m);
     function placeNames() {
       var z = m.getZoom();
-      var least = z >= 12 ? 1 : z >= 11 ? 2 : z >= 10 ? 3 : 10;
       names.clearLayers();
+      if (z < 10) {
+        ne.places.features.forEach(function (f) {
+          if (f.properties.scalerank > (z >= 8 ? 9 : 7)) return;
+          var label = document.createElement("span");
+          label.className = "civharm-ne-place";
+          label.textContent = f.properties.name;
+          var c = f.geometry.coordinates;
+          names.addLayer(L.marker([c[1], c[0]], {
+            icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null, iconAnchor: [4, 8] }),
+            interactive: false, keyboard: false, zIndexOffset: -1000
+          }));
+        });
+        return;
+      }
+      var least = z >= 12 ? 1 : z >= 11 ? 2 : 3;
       (cfg.places || []).forEach(function (p) {
         if (p.incidents < least) return;
         var label = document.createElement("span");
@@ -243,6 +260,21 @@
         interactive: false,
         style: { color: "#8a8a8a", weight: 1, fillColor: "#f3efe6", fillOpacity: 1 }
       }).addTo(m).bringToBack();
+      L.geoJSON(ne.rivers, { interactive: false, style: { color: "#5b9bd5", weight: 2, opacity: 0.9, className: "civharm-river" } })
+        .addTo(m);
+      var RIVERS = { "Al Furat": "Euphrates", "Tigris": "Tigris" };  // one label each, on its longest stretch
+      ne.rivers.features.forEach(function (f) {
+        var name = RIVERS[f.properties.name];
+        if (!name) return;
+        delete RIVERS[f.properties.name];
+        var part = f.geometry.coordinates.reduce(function (a, b) { return b.length > a.length ? b : a; });
+        var c = part[Math.floor(part.length * 0.7)];
+        var label = document.createElement("span");
+        label.className = "civharm-river-name";
+        label.textContent = name;
+        L.marker([c[1], c[0]], { icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null, iconAnchor: [-6, -6] }),
+                                 interactive: false, keyboard: false, zIndexOffset: -1500 }).addTo(m);
+      });
       var view = m.getBounds().pad(1);
       countries.features.forEach(function (f) {  // country names, for the countries around the incidents
         var centre = L.geoJSON(f).getBounds().getCenter();
