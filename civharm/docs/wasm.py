@@ -110,9 +110,13 @@ def ensure(repo: Path) -> Path:
                                              if not line.startswith(b"//# sourceMappingURL="))
                     (stage / target).write_bytes(content)
         (stage / STAMP).write_text(f"{DUCKDB_WASM[0]}@{DUCKDB_WASM[1]} {ARROW[0]}@{ARROW[1]}\n", encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        stage.rename(out)
+        if out.exists():  # an incomplete earlier fetch
+            shutil.rmtree(out, ignore_errors=True)
+        try:
+            stage.rename(out)
+        except OSError:  # another build finished the same fetch meanwhile
+            if not (out / STAMP).is_file():
+                raise
     return out
 
 
