@@ -356,3 +356,13 @@ def test_sql_page_offers_the_cookbook_and_ships_duckdb_wasm(site):
     assert (site / "assets" / "vendor" / "duckdb-wasm" / "LICENSE-duckdb-wasm.txt").is_file()
     for name in schemas():
         assert (site / "downloads" / "parquet" / f"{name}.parquet").is_file(), name
+
+
+def test_a_duckdb_wasm_tarball_with_another_hash_is_refused(tmp_path):
+    """The SQL page's DuckDB-WASM is fetched by pinned version and sha512 (civharm/docs/wasm.py):
+    a tarball whose hash is not the pinned one never reaches the site."""
+    from civharm.docs import wasm
+
+    name, version, _ = wasm.ARROW
+    with pytest.raises(DocsError, match="refused"):
+        wasm._pack(name, version, "sha512-" + "A" * 86 + "==", tmp_path)
