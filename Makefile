@@ -145,7 +145,13 @@ sql-script: install ## Regenerate sql/load.sql (plain DuckDB CLI: duckdb -init s
 # NO_MKDOCS_2_WARNING silences Material's banner about its successor.
 MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs
 
-.PHONY: docs serve
+.PHONY: docs serve docs-wasm
+
+# The SQL page's DuckDB-WASM: pinned npm packages fetched with npm pack, sha512-checked, cached in
+# build/duckdb-wasm-<version>/ (civharm/docs/wasm.py says why it is not committed). The docs build
+# does this by itself the first time; this target does it ahead (for a machine that goes offline).
+docs-wasm: install ## Fetch and check the SQL page's pinned DuckDB-WASM into build/ (the docs build does it once by itself)
+	$(BIN)/python -m civharm.docs.wasm
 
 docs: install ## Build the documentation site into site/ (mkdocs build --strict; pages generated from the data)
 	$(MKDOCS) build --strict

@@ -50,6 +50,23 @@ def plant_hostile_summary(package: Path) -> str:
     return target["incident_id"]
 
 
+def plant_tombstone(package: Path) -> tuple[str, str]:
+    """Turn the last incident into a tombstone merged into the one before it (the real data has no
+    merged incident yet); returns (tombstone id, target id)."""
+    path = package / "data" / "incidents.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    tomb, target = rows[-1], rows[-2]
+    tomb.update(status="merged", merged_into=target["incident_id"],
+                status_reason="A test tombstone: the same event as its target.")
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return tomb["incident_id"], target["incident_id"]
+
+
 def build_site(dest: Path, package: Path | None = None, cookbook: Path | None = None) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` into dest, for `package` (default: the repository's own)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from docs_site import HOSTILE, REPO_ROOT, build_site, copy_package, pages, plant_hostile_summary
+from docs_site import HOSTILE, REPO_ROOT, build_site, copy_package, pages, plant_hostile_summary, plant_tombstone
 
 from civharm.docs.build import Build, DocsError, PageContext, expand
 from civharm.docs.html import json_attr
@@ -44,6 +44,7 @@ def variant(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("docs-variant")
     package = copy_package(tmp / "package")
     hostile_id = plant_hostile_summary(package)
+    tombstone = plant_tombstone(package)
     cookbook = tmp / "cookbook"
     cookbook.mkdir()
     (cookbook / "incidents_per_campaign.sql").write_text(COOKBOOK_SQL, encoding="utf-8")
@@ -56,7 +57,8 @@ def variant(tmp_path_factory):
     field["description"] = "A changed description, to see it on the data dictionary page."
     schema_path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     built(build_site(tmp / "b", package, cookbook))
-    return {"a": tmp / "a", "b": tmp / "b", "old": old, "new": field["description"], "hostile_id": hostile_id}
+    return {"a": tmp / "a", "b": tmp / "b", "old": old, "new": field["description"], "hostile_id": hostile_id,
+            "tombstone": tombstone}
 
 
 def page(site: Path, name: str) -> str:
@@ -70,7 +72,8 @@ def schemas() -> dict[str, dict]:
 
 def test_the_site_has_every_page(site):
     expected = {"/", "/getting-started/", "/data-dictionary/", "/incidents/", "/pictures/", "/methodology/",
-                "/querying/", "/validation-rules/", "/contributing/", "/changelog/", "/cite/"}
+                "/querying/", "/sql/", "/validation-rules/", "/contributing/", "/changelog/", "/cite/",
+                "/incidents/CH-000002/"}
     assert expected <= set(pages(site))
 
 
@@ -120,7 +123,8 @@ def test_a_changed_schema_description_changes_the_dictionary_and_nothing_else(va
     assert new in page(b, "data-dictionary") and old not in page(b, "data-dictionary")
     changed = sorted(p.relative_to(a).as_posix() for p in a.rglob("*.html")
                      if p.read_bytes() != (b / p.relative_to(a)).read_bytes())
-    assert changed == ["data-dictionary/index.html"]
+    # the SQL page carries make db's load script, whose column comments are the descriptions
+    assert changed == ["data-dictionary/index.html", "sql/index.html"]
 
 
 def test_validation_rules_page_lists_every_rule(site):
@@ -144,8 +148,8 @@ def test_cookbook_shows_the_file_verbatim_with_its_result(variant):
 def test_hostile_value_is_escaped_everywhere(variant):
     for p in variant["a"].rglob("*.html"):
         assert "<script>window.__pwned" not in p.read_text(encoding="utf-8"), p
-    incidents = page(variant["a"], "incidents")
-    assert html.escape(HOSTILE, quote=True) in incidents
+    incident = page(variant["a"], f"incidents/{variant['hostile_id']}")
+    assert html.escape(HOSTILE, quote=True) in incident
     pictures = page(variant["a"], "pictures")
     assert "&lt;\\/script&gt;" in pictures  # inside the map's JSON: </ escaped, then HTML-escaped
 
@@ -195,11 +199,10 @@ def test_json_for_pages_cannot_close_a_tag():
     assert html.unescape(out) == '{"summary": "<\\/script><b a=\\"x\\">&"}'
 
 
-def incident_html(text: str, incident_id: str) -> str:
-    """One incident's block on the incident list page."""
-    start = text.index(f'<div class="civharm-incident" data-incident="{incident_id}">')
-    end = text.find('<div class="civharm-incident" ', start + 1)
-    return text[start:end if end > 0 else None]
+def incident_html(site: Path, incident_id: str) -> str:
+    """The content of one incident's own page (incidents/CH-000002/), without the site's nav."""
+    text = page(site, f"incidents/{incident_id}")
+    return text[text.index('<article'):text.index('</article>')]
 
 
 def visible(fragment: str) -> str:
@@ -220,69 +223,115 @@ def db_rows(sql: str) -> list[tuple]:
 def test_incident_list_shows_relations_both_ways(site):
     """CH-000054 (UCDP's 9-10 June day total) says it contains CH-000006 and CH-000007, CH-000006
     says it is contained in CH-000054, each linking to the other incident, with the relation's note."""
-    text = page(site, "incidents")
-    ch54, ch6 = incident_html(text, "CH-000054"), incident_html(text, "CH-000006")
+    ch54, ch6 = incident_html(site, "CH-000054"), incident_html(site, "CH-000006")
     seen54, seen6 = visible(ch54), visible(ch6)
-    assert "Related incidents." in seen54 and "Related incidents." in seen6
+    assert "Related incidents" in seen54 and "Related incidents" in seen6
     assert re.search(r"Contains CH-000006 \(Sina'a \(al Mukhtalata\), Raqqa, 2017-06-09, 8 killed\)\. UCDP's event 243039", seen54)
     assert "Contains CH-000007 (western neighbourhoods, Raqqa, 2017-06-09, 15–17 killed)." in seen54
     assert "Contained in CH-000054 (Raqqa, 2017-06-09 – 2017-06-10, 49 killed)." in seen6
     assert '<li data-relation="contains" data-related="CH-000006">' in ch54
-    assert 'href="./#CH-000006"><code>CH-000006</code></a>' in ch54  # the same page, that incident
-    assert 'href="./#CH-000054"><code>CH-000054</code></a>' in ch6
-    assert 'id="CH-000006"' in text and 'id="CH-000054"' in text  # the links land on a heading
+    assert 'href="../CH-000006/"><code>CH-000006</code></a>' in ch54  # that incident's own page
+    assert 'href="../CH-000054/"><code>CH-000054</code></a>' in ch6
     group = db_rows("SELECT group_size, group_min, group_max, group_raw_min, group_raw_max "
                     "FROM incident_contributions WHERE incident_id = 'CH-000054'")[0]
     assert group == (3, 49, 49, 72, 74)
     for seen in (seen54, seen6):
         assert ("In the deduplicated totals this incident and 2 related incidents count as 49 civilians killed "
                 "together (raw sum 72–74).") in seen
-    seen30 = visible(incident_html(text, "CH-000030"))
+    seen30 = visible(incident_html(site, "CH-000030"))
     assert "Companion entry of CH-000029 (al-Jadida (Mosul al-Jadida), Mosul, 2017-03-17, 105–141 killed)." in seen30
-    assert "Has as companion entry CH-000030" in visible(incident_html(text, "CH-000029"))
-    assert "Possible duplicate of CH-000008" in visible(incident_html(text, "CH-000065"))
-    assert "Possible duplicate of CH-000065" in visible(incident_html(text, "CH-000008"))
+    assert "Has as companion entry CH-000030" in visible(incident_html(site, "CH-000029"))
+    assert "Possible duplicate of CH-000008" in visible(incident_html(site, "CH-000065"))
+    assert "Possible duplicate of CH-000065" in visible(incident_html(site, "CH-000008"))
 
 
 def test_every_relation_shows_on_both_incidents_with_its_note(site):
-    text = page(site, "incidents")
     relations = db_rows("SELECT incident_id, related_incident_id, CAST(relation AS VARCHAR), note FROM incident_relations")
     assert len(relations) >= 20
     for a, b, relation, note in relations:
         for this, other in ((a, b), (b, a)):
-            block = incident_html(text, this)
+            block = incident_html(site, this)
             assert f'<li data-relation="{relation}" data-related="{other}">' in block, (this, relation, other)
             assert html.escape(note, quote=True) in block, (this, other)
     unrelated = db_rows("SELECT incident_id FROM incidents WHERE incident_id NOT IN "
                         "(SELECT incident_id FROM incident_relations UNION SELECT related_incident_id FROM incident_relations) "
                         "ORDER BY incident_id LIMIT 1")[0][0]
-    assert "civharm-relations" not in incident_html(text, unrelated)
+    assert "civharm-relations" not in incident_html(site, unrelated)
 
 
 def test_superseded_claim_is_marked_and_links_its_revision(site):
     """CL-000046 (the coalition's first concession of 3 in the Fayyad home strike) is revised by
     CL-000047: it stays listed, struck through, with 'superseded by CL-000047' linking to that claim."""
     assert db_rows("SELECT superseded_by FROM claims WHERE claim_id = 'CL-000046'") == [("CL-000047",)]
-    block = incident_html(page(site, "incidents"), "CH-000026")
+    block = incident_html(site, "CH-000026")
     row = next(r for r in block.split("<tr>") if 'id="CL-000046"' in r)
     assert '<span class="civharm-superseded"><span id="CL-000046"><code>CL-000046</code></span></span>' in row
     assert 'superseded by <a href="#CL-000047"><code>CL-000047</code></a>; it no longer sets the range' in row
     assert "superseded by" in visible(row) and "killed 3" in visible(row)
     revised = next(r for r in block.split("<tr>") if 'id="CL-000047"' in r)
     assert "superseded" not in revised and "killed 16" in visible(revised)
-    assert page(site, "incidents").count("civharm-superseded-by") == db_rows(
+    assert sum(p.read_text(encoding="utf-8").count("civharm-superseded-by")
+               for p in (site / "incidents").glob("CH-*/index.html")) == db_rows(
         "SELECT count(*) FROM claims WHERE superseded_by IS NOT NULL")[0][0]
 
 
-def test_incident_list_is_in_id_order(site):
-    ids = re.findall(r'<div class="civharm-incident" data-incident="([^"]+)">', page(site, "incidents"))
+def test_incident_index_lists_every_incident_in_id_order_with_its_page(site):
+    text = page(site, "incidents")
+    ids = re.findall(r'<tr data-id="([^"]+)"', text)
     assert ids == sorted(ids) and len(ids) == db_rows("SELECT count(*) FROM incidents")[0][0]
+    for iid in ids:
+        assert f'<a href="{iid}/"><code>{iid}</code></a>' in text, iid
+        assert (site / "incidents" / iid / "index.html").is_file(), iid
+
+
+def test_an_incident_page_shows_every_claim_with_its_source(site):
+    """CH-000002's page: its figures and grade, each of its claims with the source's link."""
+    seen = visible(incident_html(site, "CH-000002"))
+    (lo, hi, grade), = db_rows("SELECT civilians_killed_min, civilians_killed_max, CAST(grade AS VARCHAR) "
+                               "FROM incidents WHERE incident_id = 'CH-000002'")
+    assert f"Civilians killed {lo}–{hi}" in seen and f"Grade {grade}" in seen
+    claims = db_rows("SELECT c.claim_id, s.url FROM claims c JOIN sources s USING (source_id) "
+                     "WHERE c.incident_id = 'CH-000002' ORDER BY c.claim_id")
+    assert f"Claims ({len(claims)})" in seen
+    body = incident_html(site, "CH-000002")
+    for claim_id, url in claims:
+        assert f'id="{claim_id}"' in body and f'href="{html.escape(url, quote=True)}"' in body, claim_id
+    assert "civharm v0.2.0, incident CH-000002" in seen  # cite this incident
+
+
+def test_a_tombstone_page_resolves_to_its_target(variant):
+    iid, target = variant["tombstone"]
+    body = incident_html(variant["a"], iid)
+    assert "is a tombstone: it was merged into" in visible(body)
+    assert f'href="../{target}/"' in body
+    assert f"civharm v0.2.0, incident {target}" in visible(body)  # cite the target
+    assert f'data-status="merged"' in page(variant["a"], "incidents")
+
+
+def test_incident_history_comes_from_the_recorded_versions(site):
+    """Each recorded version is read from its commit with git; where the commit is missing the page says so."""
+    import subprocess
+
+    from civharm import versions
+
+    seen = visible(incident_html(site, "CH-000002")).replace(" :", ":")
+    for version, row in versions.read(REPO_ROOT).items():
+        present = subprocess.run(["git", "-C", str(REPO_ROOT), "cat-file", "-e", row["commit"] + "^{commit}"],
+                                 capture_output=True).returncode == 0
+        if present:
+            assert f"{version}:" in seen, version
+        else:
+            assert f"{version} (commit {row['commit'][:10]} is not in this clone)" in seen
+    first = min(versions.read(REPO_ROOT), key=lambda v: tuple(map(int, v.split("."))))
+    if f"{first}:" in seen:
+        assert f"{first}: first released" in seen  # CH-000002 is the founding article's incident
+    assert "this build (version 0.2.0):" in seen
 
 
 def test_official_table_names_related_incidents(site):
     """al-Jadida's monitors' figures sit in its companion entry: the table says so beside 'no figure'."""
     text = page(site, "pictures")
-    row = next(r for r in text.split("<tr>") if "#CH-000029" in r and "105–141" in r)
+    row = next(r for r in text.split("<tr>") if "/CH-000029/" in r and "105–141" in r)
     assert "Has as companion entry CH-000030 (125–370 killed)" in visible(row)
 
 
@@ -290,4 +339,30 @@ def test_map_data_carries_relations(site):
     text = page(site, "pictures")
     data = json.loads(html.unescape(re.search(r'data-incidents="([^"]*)"', text).group(1)))
     ch6 = next(r for r in data if r["incident_id"] == "CH-000006")
-    assert ch6["relations"] == [{"phrase": "Contained in", "incident_id": "CH-000054", "href": "../incidents/#CH-000054"}]
+    assert ch6["relations"] == [{"phrase": "Contained in", "incident_id": "CH-000054", "href": "../incidents/CH-000054/"}]
+    assert ch6["href"] == "../incidents/CH-000006/" and ch6["exact"] is (ch6["location_precision"] == "point")
+
+
+def test_sql_page_offers_the_cookbook_and_ships_duckdb_wasm(site):
+    text = page(site, "sql")
+    config = json.loads(html.unescape(re.search(r'data-config="([^"]*)"', text).group(1)))
+    examples = json.loads(html.unescape(re.search(r'data-examples="([^"]*)"', text).group(1)))
+    cookbook = sorted((REPO_ROOT / "sql" / "cookbook").glob("*.sql"))
+    assert [e["file"] for e in examples] == [p.name for p in cookbook]
+    assert [e["sql"] for e in examples] == [p.read_text(encoding="utf-8") for p in cookbook]
+    for href in [config["worker"], config["wasm"], *(f["href"] for f in config["files"])]:
+        assert not re.match(r"^(https?:)?//", href), href  # this site's own files
+        assert (site / "sql" / href).resolve().is_file(), href
+    assert (site / "assets" / "vendor" / "duckdb-wasm" / "LICENSE-duckdb-wasm.txt").is_file()
+    for name in schemas():
+        assert (site / "downloads" / "parquet" / f"{name}.parquet").is_file(), name
+
+
+def test_a_duckdb_wasm_tarball_with_another_hash_is_refused(tmp_path):
+    """The SQL page's DuckDB-WASM is fetched by pinned version and sha512 (civharm/docs/wasm.py):
+    a tarball whose hash is not the pinned one never reaches the site."""
+    from civharm.docs import wasm
+
+    name, version, _ = wasm.ARROW
+    with pytest.raises(DocsError, match="refused"):
+        wasm._pack(name, version, "sha512-" + "A" * 86 + "==", tmp_path)

@@ -47,8 +47,13 @@ def place(row: dict) -> str:
     return ", ".join(str(p) for p in parts if p) or str(row.get("admin1") or row.get("country") or "")
 
 
+def incident_href(ctx: PageContext, incident_id: str) -> str:
+    """The link from this page to an incident's own page (incidents/CH-000002/)."""
+    return ctx.href(f"{INCIDENTS_PAGE}{incident_id}/")
+
+
 def incident_link(ctx: PageContext, incident_id: str) -> str:
-    return f'<a href="{attr(ctx.href(INCIDENTS_PAGE + "#" + anchor(incident_id)))}">{code(incident_id)}</a>'
+    return f'<a href="{attr(incident_href(ctx, incident_id))}">{code(incident_id)}</a>'
 
 
 # --- Home ------------------------------------------------------------------------------------
@@ -209,7 +214,7 @@ def _relations_html(ctx: PageContext, relations: list[dict], group: dict | None)
                   f'incident{"s" if group["group_size"] > 2 else ""} count as '
                   f'<strong>{text(figure_range(group["group_min"], group["group_max"]))}</strong> civilians killed '
                   f'together (raw sum {text(figure_range(group["group_raw_min"], group["group_raw_max"]))}).</p>')
-    return (f'<div class="civharm-relations"><p><strong>Related incidents.</strong></p><ul>{"".join(items)}</ul>'
+    return (f'<div class="civharm-relations"><ul>{"".join(items)}</ul>'
             f'{totals}</div>')
 
 
@@ -237,49 +242,6 @@ def _claims_table(claims: list[dict]) -> str:
         rows.append([claim, source, kind, text(c["published_on"] or ""),
                      text("; ".join(figures) or "no figure"), text(c["statement"])])
     return table(["Claim", "Source", "Type", "Published", "Figures", "Statement (our words)"], rows, "civharm-claims")
-
-
-def incident_list(ctx: PageContext) -> str:
-    """Every incident, tombstones included, with its claims: the range explained by its sources."""
-    b = ctx.build
-    claims = _claims_by_incident(ctx)
-    relations = relations_by_incident(ctx)
-    groups = _groups(ctx)
-    grades = b.labels("incidents", "grade")
-    positions = b.labels("incidents", "belligerent_position")
-    out = []
-    for i in b.rows("""SELECT i.*, CAST(i.status AS VARCHAR) AS status, CAST(i.campaign AS VARCHAR) AS campaign,
-                              CAST(i.grade AS VARCHAR) AS grade, CAST(i.means AS VARCHAR) AS means,
-                              CAST(i.belligerent_position AS VARCHAR) AS belligerent_position,
-                              CAST(i.attribution AS VARCHAR) AS attribution, a.name AS actor
-                       FROM incidents AS i LEFT JOIN actors AS a ON a.actor_id = i.actor_id
-                       ORDER BY i.incident_id"""):
-        iid = i["incident_id"]
-        title = f"{iid} · {place(i)} · {i['date_start']}" + ("" if i["date_end"] == i["date_start"] else f" – {i['date_end']}")
-        facts = [("Status", text(i["status"]) + (f" into {incident_link(ctx, i['merged_into'])}" if i["merged_into"] else "")
-                  + (f": {text(i['status_reason'])}" if i["status_reason"] else "")),
-                 ("Campaign", code(i["campaign"])),
-                 ("Means", text(i["means"])),
-                 ("Attributed to", text(i["actor"] or "unknown") + f" ({text(i['attribution'])})"),
-                 ("Civilians killed", text(figure_range(i["civilians_killed_min"], i["civilians_killed_max"]) or "not stated")),
-                 ("Children / women killed", text(figure_range(i["children_killed_min"], i["children_killed_max"]) or "–")
-                  + " / " + text(figure_range(i["women_killed_min"], i["women_killed_max"]) or "–")),
-                 ("Injured", text(figure_range(i["injured_min"], i["injured_max"]) or "–")),
-                 ("Grade", f'<span class="civharm-grade" style="--grade: {attr(GRADE_COLOURS.get(i["grade"], "#555"))}">'
-                  f'{text(i["grade"])}</span> {text(grades.get(i["grade"], ""))}'),
-                 ("Belligerent's position", (f'{text(i["belligerent_position"])}'
-                  + (f' (as reported on {text(i["belligerent_position_date"])})' if i["belligerent_position_date"] else "")
-                  + f' {text(positions.get(i["belligerent_position"], ""))}') if i["belligerent_position"]
-                  else "none recorded")]
-        dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
-        parts = [f'<h3 id="{attr(anchor(iid))}">{text(title)}</h3>',
-                 f'<p class="civharm-summary">{text(i["summary"])}</p>' if i["summary"] else "",
-                 f'<dl class="civharm-facts">{dl}</dl>',
-                 _relations_html(ctx, relations[iid], groups.get(iid)) if relations.get(iid) else "",
-                 f'<p class="civharm-notes"><strong>Notes.</strong> {text(i["notes"])}</p>' if i["notes"] else "",
-                 _claims_table(claims[iid]) if claims.get(iid) else "<p>No claims.</p>"]
-        out.append(f'<div class="civharm-incident" data-incident="{attr(iid)}">' + "".join(parts) + "</div>")
-    return block(f'<div class="civharm-incidents">{"".join(out)}</div>')
 
 
 # --- Pictures --------------------------------------------------------------------------------
@@ -386,11 +348,34 @@ def map_data(ctx: PageContext) -> list[dict]:
         r["date_start"], r["date_end"] = r["date_start"].isoformat(), r["date_end"].isoformat()
         r["killed"] = figure_range(r.pop("civilians_killed_min"), r.pop("civilians_killed_max")) or "not stated"
         r["place"] = place(r)
-        r["href"] = ctx.href(INCIDENTS_PAGE + "#" + anchor(r["incident_id"]))
+        r["href"] = incident_href(ctx, r["incident_id"])
         r["relations"] = [{"phrase": x["phrase"], "incident_id": x["other_id"],
-                           "href": ctx.href(INCIDENTS_PAGE + "#" + anchor(x["other_id"]))}
+                           "href": incident_href(ctx, x["other_id"])}
                           for x in relations.get(r["incident_id"], [])]
     return rows
+
+
+# Precisions whose coordinates are the place's own (a strike's location); the others are the centre
+# of the area named (a neighbourhood, a town, a district), drawn as rings, not dots.
+EXACT_PRECISIONS = {"point"}
+WORLD_SCRIPT = "assets/vendor/world-atlas/countries-50m.js"  # the outlines as a script (hooks.on_files)
+NATURAL_EARTH = "assets/vendor/natural-earth/raqqa-mosul.js"  # rivers and towns (civharm/docs/naturalearth.py)
+
+
+def place_labels(rows: list[dict]) -> list[dict]:
+    """Place names for the map, from the data itself: each locality (town or city) at the
+    coordinates its incidents give for it (the most common), with how many incidents it has."""
+    by: dict[str, dict[tuple, int]] = {}
+    for r in rows:
+        if r["locality"] and r["latitude"] is not None and r["location_precision"] == "locality":
+            spot = (round(r["latitude"], 4), round(r["longitude"], 4))
+            by.setdefault(r["locality"], {}).setdefault(spot, 0)
+            by[r["locality"]][spot] += 1
+    out = []
+    for name, spots in sorted(by.items()):
+        (lat, lon), _ = max(spots.items(), key=lambda kv: kv[1])
+        out.append({"name": name, "latitude": lat, "longitude": lon, "incidents": sum(spots.values())})
+    return out
 
 
 def incident_map(ctx: PageContext) -> str:
@@ -403,18 +388,36 @@ def incident_map(ctx: PageContext) -> str:
                      f'{text(labels.get(g, ""))}</li>' for g in grades)
     placed = [r for r in rows if r["latitude"] is not None and r["longitude"] is not None]
     unplaced = [r for r in rows if r not in placed]
+    for r in placed:
+        r["exact"] = r["location_precision"] in EXACT_PRECISIONS
+    exact = sum(r["exact"] for r in placed)
+    precisions = {}
+    for r in placed:
+        precisions[r["location_precision"]] = precisions.get(r["location_precision"], 0) + 1
+    shares = ", ".join(f"{_n(n)} {text(p)}" for p, n in sorted(precisions.items(), key=lambda kv: -kv[1]))
+    legend += ('<li><span class="civharm-swatch civharm-swatch-ring"></span>ring: placed at the centre of the town, '
+               'neighbourhood or district named, not at the strike</li>'
+               '<li><span class="civharm-swatch civharm-swatch-dot"></span>filled dot: the strike\'s own location '
+               '(<code>location_precision</code> point)</li>'
+               '<li><span class="civharm-swatch civharm-swatch-river"></span>rivers: the Euphrates and the Tigris</li>')
     world = ctx.href("assets/vendor/world-atlas/countries-50m.json")
-    config = {"colours": colours, "world": world}
+    config = {"colours": colours, "world": world, "places": place_labels(placed)}
     missing = ("<p>All active incidents have coordinates.</p>" if not unplaced else
                "<p>Incidents without coordinates, not on the map:</p>"
                + table(["Incident", "Date", "Place", "Civilians killed", "Grade"],
                        [[incident_link(ctx, r["incident_id"]), text(r["date_start"]), text(r["place"]), text(r["killed"]),
                          text(r["grade"])] for r in unplaced]))
     return block(
+        f'<script src="{attr(ctx.href(WORLD_SCRIPT))}"></script>'
+        f'<script src="{attr(ctx.href(NATURAL_EARTH))}"></script>'
         '<figure class="civharm-picture" id="incident-map-figure">'
-        f'<figcaption>{len(placed)} active incidents by documentation grade; click a marker for the incident. Numbers are '
-        'clusters of nearby incidents: click to spread them. Most coordinates are the centre of a town or '
-        'neighbourhood (see <code>location_precision</code>). Country outlines: Natural Earth.</figcaption>'
+        f'<figcaption>{len(placed)} active incidents by documentation grade. <strong>Most are placed at the centre of '
+        f'the town or neighbourhood their sources name, not where a strike hit</strong>: only {_n(exact)} '
+        f'{"has" if exact == 1 else "have"} the strike\'s own coordinates (precision: {shares}). Such incidents are '
+        'drawn as rings, stacked on their town\'s centre: a number is a cluster of incidents at or near one place; '
+        'click it for the list. Zoomed out, the towns, rivers and outlines are Natural Earth\'s; zoomed in, the '
+        'names are the localities of the data.'
+        '</figcaption>'
         f'<div class="civharm-map" data-config="{json_attr(config)}" data-incidents="{json_attr(placed)}"></div>'
         f'<ul class="civharm-legend">{legend}</ul>{missing}</figure>')
 

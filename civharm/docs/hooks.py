@@ -2,7 +2,8 @@
 every build, never committed.
 
 - on_config: find the package ($CIVHARM_PACKAGE, else the repository) and read its descriptor;
-- on_files: ship the package's files (descriptor, schemas, CSVs, licence) under downloads/;
+- on_files: ship the package's files (descriptor, schemas, CSVs, licence) under downloads/, and
+  add one generated page per incident (incidents/CH-000002/, civharm/docs/incidentpages.py);
 - on_page_markdown: replace each `<!-- civharm:NAME -->` marker with generated content;
 - on_serve: `make serve` rebuilds when the data, schemas or cookbook change.
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from civharm.docs import datapages, dictionary, querypages, rulespage
+from civharm.docs import datapages, dictionary, incidentpages, querypages, rulespage, sqlpage
 from civharm.docs.build import Build, DocsError, PageContext, expand
 
 GENERATORS = {
@@ -24,7 +25,7 @@ GENERATORS = {
     "campaigns": datapages.campaigns,
     "coverage": datapages.coverage,
     "downloads": datapages.downloads,
-    "incidents": datapages.incident_list,
+    "incidents": incidentpages.incident_index,
     "timeline": datapages.timeline,
     "official-vs-monitors": datapages.official_vs_monitors,
     "map": datapages.incident_map,
@@ -40,6 +41,7 @@ GENERATORS = {
     "cookbook": querypages.cookbook,
     "validate-example": querypages.validate_example,
     "citation": querypages.citation,
+    "sql-console": sqlpage.sql_console,
 }
 
 _build: Build | None = None
@@ -59,6 +61,18 @@ def on_config(config):
 def on_files(files, config):
     for uri, path in _build.download_files():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
+    # The map's country outlines as a script, which a page opened from disk can load (file://
+    # forbids fetching the JSON); the same Natural Earth file, wrapped.
+    world = Path(config.docs_dir) / "assets" / "vendor" / "world-atlas" / "countries-50m.json"
+    files.append(File.generated(config, datapages.WORLD_SCRIPT, content="window.CIVHARM_WORLD = "
+                                + world.read_text(encoding="utf-8").strip() + ";\n"))
+    try:
+        for uri, path in sqlpage.site_files(_build):  # the Parquet files and DuckDB-WASM for the SQL page
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        for uri, markdown in incidentpages.pages(_build):  # incidents/CH-000002/: one page per incident
+            files.append(File.generated(config, uri, content=markdown))
+    except DocsError as e:
+        raise PluginError(f"civharm docs: {e}") from e
     return files
 
 
@@ -70,7 +84,21 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_post_build(config):
-    _build.close()  # the next build (make serve) opens a fresh connection on the changed data
+    sqlpage.cleanup(_build)  # the Parquet files were copied into the site
+    _build.close()
+    offline_search_index(Path(config.site_dir))
+
+
+def offline_search_index(site: Path) -> None:
+    """search/search_index.js, the search index as a script: opened from disk (file://), Material
+    loads it with a <script> instead of fetching search_index.json, which file:// forbids; the
+    vendored iframe-worker shim (mkdocs.yml extra.polyfills) runs the search worker there. This is
+    what Material's own offline plugin does, without its other changes (it turns off directory
+    URLs, so every page's address would change, and loads the shim from a CDN)."""
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        (site / "search" / "search_index.js").write_text("var __index = " + index.read_text(encoding="utf-8"),
+                                                         encoding="utf-8")  # the next build (make serve) opens a fresh connection on the changed data
 
 
 def on_serve(server, config, builder):

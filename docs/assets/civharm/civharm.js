@@ -142,15 +142,42 @@
     return box;
   }
 
+  // A cluster's incidents as a list in a popup: ID (linked), date, place, deaths, grade.
+  function clusterList(markers) {
+    var box = document.createElement("div");
+    box.className = "civharm-cluster-list";
+    var head = document.createElement("strong");
+    head.textContent = markers.length + " incidents here";
+    box.appendChild(head);
+    var ul = document.createElement("ul");
+    markers.map(function (m) { return m.civharm; })
+      .sort(function (a, b) { return a.incident_id < b.incident_id ? -1 : 1; })
+      .forEach(function (i) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = i.href;
+        a.textContent = i.incident_id;
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(" " + i.date_start + ", " + i.place + ": " + i.killed +
+                                               " killed, " + i.grade + (i.exact ? "" : " (placed at " +
+                                               (i.location_precision || "area") + " centre)")));
+        ul.appendChild(li);
+      });
+    box.appendChild(ul);
+    return box;
+  }
+
   function map(el) {
     var cfg = json(el, "config");
     var incidents = json(el, "incidents");
     var m = L.map(el, { zoomSnap: 0.5, minZoom: 3, maxZoom: 17 });
     m.attributionControl.setPrefix(false);
-    m.attributionControl.addAttribution("Country outlines: Natural Earth");
-    // Clusters are neutral grey, so that colour on the map only ever means the grade.
+    m.attributionControl.addAttribution("Outlines, rivers, towns: Natural Earth; incident places: civharm's localities");
+    // Clusters are neutral grey, so that colour on the map only ever means the grade. A click on a
+    // cluster lists its incidents: most share their town's centre, so zooming would not part them.
     var cluster = L.markerClusterGroup({
       showCoverageOnHover: false,
+      zoomToBoundsOnClick: false,
       maxClusterRadius: 24,
       iconCreateFunction: function (c) {
         var n = document.createElement("span");
@@ -159,42 +186,197 @@
         return L.divIcon({ className: "civharm-marker", html: n, iconSize: [30, 30] });
       }
     });
+    cluster.on("clusterclick", function (e) {
+      L.popup({ maxWidth: 420, className: "civharm-cluster-popup" })
+        .setLatLng(e.layer.getLatLng())
+        .setContent(clusterList(e.layer.getAllChildMarkers()))
+        .openOn(m);
+    });
     var markers = {};
     incidents.forEach(function (i) {
       var dot = document.createElement("span");
-      dot.className = "civharm-dot";
-      dot.style.background = cfg.colours[i.grade] || "#555555";
+      dot.className = i.exact ? "civharm-dot" : "civharm-dot civharm-ring";
+      dot.style[i.exact ? "background" : "borderColor"] = cfg.colours[i.grade] || "#555555";
       var marker = L.marker([i.latitude, i.longitude], {
         icon: L.divIcon({ className: "civharm-marker", html: dot, iconSize: [16, 16] }),
-        title: i.incident_id + ", " + i.date_start + ", " + i.grade,
+        title: i.incident_id + ", " + i.date_start + ", " + i.grade + (i.exact ? "" : ", placed at the " +
+               (i.location_precision || "area") + " centre"),
         alt: i.incident_id
       });
+      marker.civharm = i;
       marker.bindPopup(function () { return popup(i); }, { maxWidth: 320 });
       markers[i.incident_id] = marker;
       cluster.addLayer(marker);
     });
     m.addLayer(cluster);
+    // Town names from the data, drawn under the markers.
+    // Place names. Zoomed out (below 10): Natural Earth's towns and cities (the reference layer,
+    // window.CIVHARM_NATURAL_EARTH). Zoomed in: the localities of the data, the towns with the most
+    // incidents first, so that names do not pile up.
+    var ne = window.CIVHARM_NATURAL_EARTH || { rivers: { features: [] }, places: { features: [] } };
+    var names = L.layerGroup().addTo(m);
+    function placeNames() {
+      var z = m.getZoom();
+      names.clearLayers();
+      if (z < 10) {
+        ne.places.features.forEach(function (f) {
+          if (f.properties.scalerank > (z >= 8 ? 9 : 7)) return;
+          var label = document.createElement("span");
+          label.className = "civharm-ne-place";
+          label.textContent = f.properties.name;
+          var c = f.geometry.coordinates;
+          names.addLayer(L.marker([c[1], c[0]], {
+            icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null, iconAnchor: [4, 8] }),
+            interactive: false, keyboard: false, zIndexOffset: -1000
+          }));
+        });
+        return;
+      }
+      var least = z >= 12 ? 1 : z >= 11 ? 2 : 3;
+      (cfg.places || []).forEach(function (p) {
+        if (p.incidents < least) return;
+        var label = document.createElement("span");
+        label.className = "civharm-place";
+        label.textContent = p.name;
+        names.addLayer(L.marker([p.latitude, p.longitude], {
+          icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null, iconAnchor: [-14, 8] }),
+          interactive: false, keyboard: false, zIndexOffset: -1000
+        }));
+      });
+    }
+    m.on("zoomend", placeNames);
     if (incidents.length) {
       m.fitBounds(L.latLngBounds(incidents.map(function (i) { return [i.latitude, i.longitude]; })).pad(0.3),
                   { maxZoom: 11 });
     } else {
       m.setView([35.5, 41], 6);
     }
+    placeNames();
     L.control.scale({ imperial: false }).addTo(m);
-    el.civharm = { map: m, cluster: cluster, markers: markers };
-    return fetch(cfg.world)
-      .then(function (r) { return r.json(); })
-      .then(function (topo) {
-        L.geoJSON(topojson.feature(topo, topo.objects.countries), {
-          interactive: false,
-          style: { color: "#8a8a8a", weight: 1, fillColor: "#f3efe6", fillOpacity: 1 }
-        }).addTo(m).bringToBack();
+    el.civharm = { map: m, cluster: cluster, markers: markers, places: names };
+    function outlines(topo) {
+      var countries = topojson.feature(topo, topo.objects.countries);
+      L.geoJSON(countries, {
+        interactive: false,
+        style: { color: "#8a8a8a", weight: 1, fillColor: "#f3efe6", fillOpacity: 1 }
+      }).addTo(m).bringToBack();
+      L.geoJSON(ne.rivers, { interactive: false, style: { color: "#5b9bd5", weight: 2, opacity: 0.9, className: "civharm-river" } })
+        .addTo(m);
+      var RIVERS = { "Al Furat": "Euphrates", "Tigris": "Tigris" };  // one label each, on its longest stretch
+      ne.rivers.features.forEach(function (f) {
+        var name = RIVERS[f.properties.name];
+        if (!name) return;
+        delete RIVERS[f.properties.name];
+        var part = f.geometry.coordinates.reduce(function (a, b) { return b.length > a.length ? b : a; });
+        var c = part[Math.floor(part.length * 0.7)];
+        var label = document.createElement("span");
+        label.className = "civharm-river-name";
+        label.textContent = name;
+        L.marker([c[1], c[0]], { icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null, iconAnchor: [-6, -6] }),
+                                 interactive: false, keyboard: false, zIndexOffset: -1500 }).addTo(m);
       });
+      var view = m.getBounds().pad(1);
+      countries.features.forEach(function (f) {  // country names, for the countries around the incidents
+        var centre = L.geoJSON(f).getBounds().getCenter();
+        if (!f.properties || !f.properties.name || !view.contains(centre)) return;
+        var label = document.createElement("span");
+        label.className = "civharm-country";
+        label.textContent = f.properties.name;
+        L.marker(centre, { icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null }),
+                           interactive: false, keyboard: false, zIndexOffset: -2000 }).addTo(m);
+      });
+    }
+    // The outlines come with the page as a script (window.CIVHARM_WORLD), which works from disk too;
+    // the JSON is fetched only if that script is missing.
+    if (window.CIVHARM_WORLD) return Promise.resolve(outlines(window.CIVHARM_WORLD));
+    return fetch(cfg.world).then(function (r) { return r.json(); }).then(outlines);
+  }
+
+  // The incident index: sort by a column heading, filter by campaign, grade, month, source, text.
+  // Rows keep their values in data-* attributes (escaped by the build); nothing here writes HTML.
+  function incidentIndex(root) {
+    var tbody = root.querySelector("tbody");
+    var rows = Array.prototype.slice.call(tbody.rows);
+    var count = root.querySelector(".civharm-count");
+    var controls = root.querySelectorAll("[data-filter]");
+    function apply() {
+      var want = {};
+      controls.forEach(function (c) { want[c.getAttribute("data-filter")] = c.type === "checkbox" ? c.checked : c.value; });
+      var words = (want.text || "").toLowerCase().trim();
+      var shown = 0;
+      rows.forEach(function (r) {
+        var d = r.dataset;
+        var ok = (!want.campaign || d.campaign === want.campaign) && (!want.grade || d.grade === want.grade) &&
+                 (!want.month || d.month === want.month) &&
+                 (!want.sources || d.sources.indexOf("|" + want.sources + "|") >= 0) &&
+                 (want.tombstones || d.status === "active") &&
+                 (!words || r.textContent.toLowerCase().indexOf(words) >= 0);
+        r.hidden = !ok;
+        if (ok) shown++;
+      });
+      count.textContent = shown + " of " + rows.length + " incidents";
+    }
+    controls.forEach(function (c) { c.addEventListener(c.type === "search" ? "input" : "change", apply); });
+    root.querySelectorAll("th[data-sortable]").forEach(function (th, col) {
+      var kind = th.getAttribute("data-sortable");
+      if (!kind) return;
+      th.tabIndex = 0;
+      th.setAttribute("role", "button");
+      th.title = "Sort by this column";
+      function sort() {
+        var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        root.querySelectorAll("th[aria-sort]").forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+        function key(r) {
+          var cell = r.cells[th.cellIndex];
+          var v = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
+          return kind === "number" ? (v === "" ? -1 : Number(v)) : v;
+        }
+        rows.sort(function (a, b) {
+          var x = key(a), y = key(b);
+          if (x < y) return -dir;
+          if (x > y) return dir;
+          return a.dataset.id < b.dataset.id ? -1 : 1;  // ties in ID order
+        });
+        rows.forEach(function (r) { tbody.appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    });
+    apply();
+    root.setAttribute("data-ready", "true");
+  }
+
+  // Opened from disk (file://), a link to a folder ("incidents/") shows the folder, not its page:
+  // such links are sent to the folder's index.html instead, and a note says how to serve the site.
+  function fromDisk() {
+    if (location.protocol !== "file:") return;
+    document.documentElement.classList.add("civharm-file");
+    document.addEventListener("click", function (e) {
+      var a = e.target.closest ? e.target.closest("a[href]") : null;
+      if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey) return;
+      var u = new URL(a.href, location.href);
+      if (u.protocol === "file:" && u.pathname.slice(-1) === "/") {
+        e.preventDefault();
+        u.pathname += "index.html";
+        location.href = u.href;
+      }
+    }, true);
+    var note = document.createElement("div");
+    note.className = "civharm-disk-note";
+    note.setAttribute("role", "note");
+    note.textContent = "You opened this site from disk. Pages, search, the pictures and the map work; the SQL page " +
+      "needs the site served: run  make serve  in the repository, or  python -m http.server -d site  beside the " +
+      "site folder, and open http://127.0.0.1:8000/.";
+    var main = document.querySelector(".md-content__inner") || document.body;
+    main.insertBefore(note, main.firstChild);
   }
 
   var DRAW = { timeline: timeline, official: official };
 
   function drawAll() {
+    fromDisk();
+    document.querySelectorAll(".civharm-index").forEach(incidentIndex);
     document.querySelectorAll(".civharm-chart[data-chart]").forEach(function (el) {
       DRAW[el.getAttribute("data-chart")](el);
       el.setAttribute("data-drawn", "true");
