@@ -312,7 +312,7 @@ def test_incident_history_comes_from_the_recorded_versions(site):
     """Each recorded version is read from its commit with git; where the commit is missing the page says so."""
     import subprocess
 
-    from civharm import versions
+    from civharm.metadata import versions
 
     seen = visible(incident_html(site, "CH-000002")).replace(" :", ":")
     for version, row in versions.read(REPO_ROOT).items():

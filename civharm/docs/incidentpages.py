@@ -21,7 +21,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from civharm.metadata import versions as ledger  # the version ledger (releases/versions.csv)
+from civharm.metadata.citation import CitationError, apa, incident_form, load
+
 from .build import Build, PageContext
+from .datapages import (GRADE_COLOURS, _claims_by_incident, _claims_table, _groups, _relations_html, figure_range,
+                        place, relations_by_incident)
 from .html import anchor, attr, block, code, link, table, text
 
 FOLDER = "incidents"  # incidents/<ID>/ is an incident's page
@@ -87,7 +92,6 @@ def read_history(repo: Path, incidents_path: str, claims_path: str) -> History:
     """The recorded versions' incident and claim rows, from git. A version whose commit this
     clone lacks (a shallow clone, a copy without .git) is listed in `missing` instead, and the
     pages say so: the history is then partial, never silently wrong."""
-    from civharm import versions as ledger  # the version ledger (releases/versions.csv)
 
     h = History()
     try:
@@ -131,19 +135,16 @@ class IncidentData:
 
     @cached_property
     def claims(self) -> dict[str, list[dict]]:
-        from .datapages import _claims_by_incident
 
         return _claims_by_incident(PageContext(self.build, ""))
 
     @cached_property
     def relations(self) -> dict[str, list[dict]]:
-        from .datapages import relations_by_incident
 
         return relations_by_incident(PageContext(self.build, ""))
 
     @cached_property
     def groups(self) -> dict[str, dict]:
-        from .datapages import _groups
 
         return _groups(PageContext(self.build, ""))
 
@@ -164,7 +165,6 @@ class IncidentData:
 
     @cached_property
     def citation(self):
-        from civharm.cite import CitationError, load
 
         try:
             return load(self.build.package)
@@ -187,7 +187,6 @@ def _link(ctx: PageContext, incident_id: str) -> str:
 
 
 def title(i: dict) -> str:
-    from .datapages import place
 
     when = f"{i['date_start']}" + ("" if i["date_end"] == i["date_start"] else f" – {i['date_end']}")
     return f"{i['incident_id']} · {place(i)} · {when}"
@@ -201,7 +200,6 @@ PRECISION_NOTE = {
 
 
 def _facts(ctx: PageContext, i: dict) -> str:
-    from .datapages import GRADE_COLOURS, figure_range
 
     b = ctx.build
     grades = b.labels("incidents", "grade")
@@ -248,7 +246,6 @@ def _history_html(d: IncidentData, i: dict) -> str:
 
 
 def _cite_html(d: IncidentData, i: dict) -> str:
-    from civharm.cite import incident_form
 
     c = d.citation
     version = d.build.meta.get("version", "")
@@ -261,7 +258,6 @@ def _cite_html(d: IncidentData, i: dict) -> str:
     if i["status"] == "retracted":
         out.insert(0, "<p>This incident is retracted; if you cite it, say that it is retracted in this version.</p>")
     if c is not None:
-        from civharm.cite import apa
 
         out.append(f"<p>with the data set: {text(apa(c))}</p>")
     out.append(f'<p><small>The same text: <code>make cite ID={text(i["incident_id"])}</code>.</small></p>')
@@ -270,7 +266,6 @@ def _cite_html(d: IncidentData, i: dict) -> str:
 
 def incident_page(build: Build, i: dict) -> str:
     """The Markdown of one incident's page (raw HTML blocks under Markdown headings)."""
-    from .datapages import _claims_table, _relations_html
 
     d = data_for(build)
     iid = i["incident_id"]
@@ -318,7 +313,6 @@ def pages(build: Build) -> list[tuple[str, str]]:
 
 def incident_index(ctx: PageContext) -> str:
     """All incidents as one table in ID order, with the values the filters read in data-*."""
-    from .datapages import figure_range, place
 
     d = data_for(ctx.build)
     rows, campaigns, grades, months, publishers = [], set(), set(), set(), set()

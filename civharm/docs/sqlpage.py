@@ -1,7 +1,7 @@
 """The SQL page (docs/sql.md): DuckDB-WASM in the reader's browser over the package's data, with the
 cookbook's queries as examples, results as a table and a CSV download.
 
-The browser runs the very load script `make db` runs (civharm.ddl.load_script: the same types,
+The browser runs the very load script `make db` runs (civharm.metadata.ddl.load_script: the same types,
 tables, comments and views), on the package's CSVs that the site ships under downloads/. Why CSV
 and not the Parquet files: DuckDB-WASM 1.32.0 does not build Parquet in; it downloads the parquet
 extension from DuckDB's extension server at first use, a request to another host that this site
@@ -19,9 +19,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from civharm.db import build_parquet
+from civharm.metadata.ddl import load_script
+from civharm.metadata.package import descriptor_path
+
 from .build import DOWNLOADS, Build, DocsError, PageContext
 from .html import attr, block, json_attr
 from . import wasm
+from .querypages import _title
 
 PARQUET = f"{DOWNLOADS}/parquet"  # where the Parquet files live inside the site
 
@@ -29,15 +34,12 @@ PARQUET = f"{DOWNLOADS}/parquet"  # where the Parquet files live inside the site
 def browser_script(build: Build) -> str:
     """`make db`'s load script, with paths relative to the package (data/incidents.csv, ...): the
     page registers each CSV under that name in DuckDB-WASM's virtual file system."""
-    from civharm.ddl import load_script
 
     return load_script(build.package, build.meta, absolute=False)
 
 
 def write_parquet(build: Build) -> Path:
     """The package's Parquet files, in a fresh temporary folder (one per build)."""
-    from civharm.db import build_parquet
-    from civharm.package import descriptor_path
 
     old = getattr(build, "_parquet_tmp", None)
     if old is not None:
@@ -68,7 +70,6 @@ def site_files(build: Build) -> list[tuple[str, Path]]:
 
 def examples(build: Build) -> list[dict]:
     """The cookbook's queries: file name, question (first comment line) and the SQL verbatim."""
-    from .querypages import _title
 
     files = sorted(build.cookbook.glob("*.sql")) if build.cookbook.is_dir() else []
     out = []
