@@ -23,6 +23,9 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 # Touched after a complete install; when it is older than the lock, .venv is updated.
 STAMP := $(VENV)/.installed
+# Machine-readable output (make validate ARGS="--format json", make diff FORMAT=json) is the only
+# thing those targets print on stdout: their recipes are silent (@) and the install step's
+# messages go to stderr, so `make validate ARGS="--format json" | jq .` works even on a first run.
 # `$(PYTHON) $(IS_PY311)` fails unless that Python is 3.11 (pyproject.toml's requires-python).
 IS_PY311 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'
 
@@ -44,29 +47,29 @@ install: $(STAMP) ## Set up .venv from requirements.lock (automatic; reruns when
 # pyproject.toml; a failed install leaves no stamp, so the next command tries again.
 $(STAMP): requirements.lock pyproject.toml
 	@if [ -f $@ ]; then \
-	  echo "Updating .venv: $? changed since the last install…"; \
+	  echo "Updating .venv: $? changed since the last install…" >&2; \
 	else \
-	  echo "Setting up .venv from requirements.lock (first run only)…"; \
+	  echo "Setting up .venv from requirements.lock (first run only)…" >&2; \
 	fi
 	@if [ ! -x $(BIN)/python ]; then \
 	  $(PYTHON) $(IS_PY311) 2>/dev/null || { \
 	    echo "civharm needs Python 3.11, but '$(PYTHON)' is: $$($(PYTHON) --version 2>&1)." >&2; \
 	    echo "Install Python 3.11, or point make at it: make PYTHON=/path/to/python3.11 ..." >&2; \
 	    exit 2; }; \
-	  $(PYTHON) -m venv $(VENV); \
+	  $(PYTHON) -m venv $(VENV) >&2; \
 	fi
 	@$(BIN)/python $(IS_PY311) || { \
 	  echo "$(VENV) was made with $$($(BIN)/python --version 2>&1), not Python 3.11: run 'make clean', then try again." >&2; \
 	  exit 2; }
-	@echo "  pip install -r requirements.lock"
-	@$(BIN)/python -m pip install --quiet -r requirements.lock
-	@echo "  pip install --no-deps -e .   (the civharm and validate packages, editable)"
-	@$(BIN)/python -m pip install --quiet --no-deps -e .
+	@echo "  pip install -r requirements.lock" >&2
+	@$(BIN)/python -m pip install --quiet -r requirements.lock >&2
+	@echo "  pip install --no-deps -e .   (the civharm and validate packages, editable)" >&2
+	@$(BIN)/python -m pip install --quiet --no-deps -e . >&2
 	@touch $@
-	@echo "Environment ready: $(VENV) ($$($(BIN)/python --version 2>&1))."
+	@echo "Environment ready: $(VENV) ($$($(BIN)/python --version 2>&1))." >&2
 
 validate: install ## Check the data package: all seven layers, every problem at once
-	$(BIN)/python -m civharm.validate $(ARGS)
+	@$(BIN)/python -m civharm.validate $(ARGS)
 
 test: install ## Run the tests (pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
