@@ -186,8 +186,8 @@ bump: install ## Set a new version and date everywhere and draft its changelog: 
 	  exit 2; fi
 	$(BIN)/python -m civharm.release bump "$(VERSION)" --from "$(FROM)" $(if $(DATE),--date "$(DATE)")
 
-release: install ## Build dist/civharm-<version>.zip (reproducible), its Parquet files and DuckDB database
-	$(BIN)/python -m civharm.release build
+release: install ## Build dist/civharm-<version>.zip, its wheel, Parquet and DuckDB; VERSION=<released> rebuilds that one from its commit
+	@$(BIN)/python -m civharm.release build $(if $(VERSION),--version "$(VERSION)")
 
 verify-release: install ## Rebuild a released version from the commit releases/versions.csv records and compare its sha256: make verify-release VERSION=0.2.0
 	@if [ -z "$(VERSION)" ]; then \
