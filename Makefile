@@ -23,6 +23,11 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 # Touched after a complete install; when it is older than the lock, .venv is updated.
 STAMP := $(VENV)/.installed
+# cffconvert pins jsonschema<4, which conflicts with frictionless 5, so it has its own
+# environment, .venv-cff, from requirements-cff.lock (set up by the first command that needs it:
+# cff-check, cite, test, docs). Defined here, before the rules that name it as a prerequisite.
+CFF_VENV  := .venv-cff
+CFF_STAMP := $(CFF_VENV)/.installed
 # Machine-readable output (make validate ARGS="--format json", make diff FORMAT=json) is the only
 # thing those targets print on stdout: their recipes are silent (@) and the install step's
 # messages go to stderr, so `make validate ARGS="--format json" | jq .` works even on a first run.
@@ -71,7 +76,7 @@ $(STAMP): requirements.lock pyproject.toml
 validate: install ## Check the data package: all seven layers, every problem at once
 	@$(BIN)/python -m civharm.validate $(ARGS)
 
-test: install ## Run the tests (pytest)
+test: install $(CFF_STAMP) ## Run the tests (pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 fmt: install ## Rewrite data/*.csv in canonical form
@@ -150,10 +155,10 @@ MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs
 
 .PHONY: docs serve
 
-docs: install ## Build the documentation site into site/ (mkdocs build --strict; pages generated from the data)
+docs: install $(CFF_STAMP) ## Build the documentation site into site/ (mkdocs build --strict; pages generated from the data)
 	$(MKDOCS) build --strict
 
-serve: install ## Serve the documentation on http://127.0.0.1:8000, rebuilt when docs, data or schemas change
+serve: install $(CFF_STAMP) ## Serve the documentation on http://127.0.0.1:8000, rebuilt when docs, data or schemas change
 	$(MKDOCS) serve --strict --dev-addr 127.0.0.1:8000
 
 # --- Versions, releases and citation (docs/versions.md) -------------------------------------
@@ -167,10 +172,6 @@ FORMAT ?= text
 VERSION ?=
 DATE ?=
 ID ?=
-# cffconvert pins jsonschema<4, which conflicts with frictionless 5, so it has its own
-# environment, .venv-cff, from requirements-cff.lock (set up by the first make cff-check).
-CFF_VENV  := .venv-cff
-CFF_STAMP := $(CFF_VENV)/.installed
 
 .PHONY: diff bump release verify-release cite zenodo cff-check
 
@@ -195,7 +196,7 @@ verify-release: install ## Rebuild a released version from the commit releases/v
 	  exit 2; fi
 	@$(BIN)/python -m civharm.release verify "$(VERSION)"
 
-cite: install ## Print BibTeX, APA and the form to cite one incident (make cite ID=CH-000002)
+cite: install $(CFF_STAMP) ## Print BibTeX and APA (rendered by cffconvert) and the form to cite one incident (make cite ID=CH-000002)
 	@$(BIN)/python -m civharm.cite $(if $(ID),--id "$(ID)")
 
 zenodo: install ## Regenerate .zenodo.json from CITATION.cff and datapackage.json
@@ -205,9 +206,9 @@ cff-check: $(CFF_STAMP) ## Validate CITATION.cff with cffconvert (its own enviro
 	$(CFF_VENV)/bin/cffconvert --validate --infile CITATION.cff
 
 $(CFF_STAMP): requirements-cff.lock
-	@echo "Setting up $(CFF_VENV) for cffconvert from requirements-cff.lock…"
-	@if [ ! -x $(CFF_VENV)/bin/python ]; then $(PYTHON) -m venv $(CFF_VENV); fi
-	@$(CFF_VENV)/bin/python -m pip install --quiet -r requirements-cff.lock
+	@echo "Setting up $(CFF_VENV) for cffconvert from requirements-cff.lock…" >&2
+	@if [ ! -x $(CFF_VENV)/bin/python ]; then $(PYTHON) -m venv $(CFF_VENV) >&2; fi
+	@$(CFF_VENV)/bin/python -m pip install --quiet -r requirements-cff.lock >&2
 	@touch $@
 
 # `lock` installs pyproject.toml's direct dependencies (with the test extra) into a
