@@ -4,8 +4,11 @@ rebuilds byte for byte in any clone, with or without git tags."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -47,13 +50,23 @@ def test_an_unknown_version_is_a_clear_error():
     assert "'9.9.9' is neither a released version (releases/versions.csv)" in proc.stderr
 
 
-def test_0_2_0_rebuilds_byte_for_byte_from_its_commit(tmp_path):
-    """make release VERSION=0.2.0: the published zip (flat, as 0.2.0's own code built it) comes
-    back byte for byte from the recorded commit, into dist/."""
+def test_0_2_0_rebuilds_byte_for_byte_from_its_commit_in_a_fresh_clone(tmp_path):
+    """make release VERSION=0.2.0 in a fresh clone without tags: the published zip (flat, as
+    0.2.0's own code built it) comes back byte for byte from the recorded commit, into dist/;
+    and make diff FROM=0.1.0 resolves there too."""
     row = LEDGER["0.2.0"]
     if not _has_commit(row["commit"]):
         pytest.skip("this clone lacks 0.2.0's commit (a shallow clone): git fetch --unshallow")
-    proc = run_module("civharm.release", "build", "--version", "0.2.0", "--out", str(tmp_path))
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--no-tags", str(REPO_ROOT), str(clone)], check=True)
+    assert subprocess.run(["git", "tag"], cwd=clone, capture_output=True, text=True).stdout == ""
+    env = {**os.environ, "PYTHONPATH": str(clone)}  # the clone's own code
+    run = lambda *a: subprocess.run([sys.executable, "-m", *a], cwd=clone, capture_output=True, text=True,  # noqa: E731
+                                    timeout=600, env=env)
+    diff = run("civharm.diff", "0.1.0", "--format", "json")
+    assert diff.returncode == 0, diff.stderr
+    assert json.loads(diff.stdout)["from"]["version"] == "0.1.0"
+    proc = run("civharm.release", "build", "--version", "0.2.0", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == (f"0.2.0: commit {row['commit'][:10]} rebuilds civharm-0.2.0.zip byte "
                                            f"for byte (sha256 {row['zip_sha256']})")
