@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from .metadata.ddl import column_comment, load_script, q
 from .metadata.package import Resource, descriptor_path, load_json, load_resources
 from .metadata.paths import DEFAULT_PACKAGE
+from .metadata.versions import LEDGER as VERSIONS_LEDGER
 from .validate.engine import validate  # the same checks as make validate
 
 
@@ -168,8 +169,12 @@ def build_db(desc: Path, target: Path) -> Path:
 
 
 def citation(meta: dict) -> str:
+    """The citation a Parquet file or frame carries: version, release date and where its bytes are
+    (the wheel has no cffconvert, so this short form comes from datapackage.json)."""
+    released = f" Released {meta['created'][:10]}." if meta.get("created") else ""
     return (f"{', '.join(c.get('title', '') for c in meta.get('contributors', []))} ({meta.get('created', '')[:4]}). "
-            f"{meta.get('title', meta.get('name'))}, version {meta.get('version')}. {meta.get('homepage', '')}").strip()
+            f"{meta.get('title', meta.get('name'))}, version {meta.get('version')}.{released} "
+            f"Its commit and zip sha256: {VERSIONS_LEDGER}. {meta.get('homepage', '')}").strip()
 
 
 def build_parquet(desc: Path, target: Path) -> Path:

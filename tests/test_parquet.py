@@ -56,7 +56,7 @@ def test_pyarrow_reads_types_descriptions_and_citation(parquet):
             assert pa.types.is_dictionary(schema.field(name).type), name
         meta = schema.metadata
         assert meta[b"civharm_version"] == VERSION.encode()
-        assert VERSION.encode() in meta[b"citation"]
+        assert VERSION.encode() in meta[b"citation"] and b"releases/versions.csv" in meta[b"citation"]
         assert meta[b"license"] == b"CC-BY-4.0"
     # the enum's meanings travel with the column
     status = pq.read_schema(parquet / "incidents.parquet").field("status").metadata[b"description"].decode()
