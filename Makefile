@@ -23,6 +23,14 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 # Touched after a complete install; when it is older than the lock, .venv is updated.
 STAMP := $(VENV)/.installed
+# cffconvert pins jsonschema<4, which conflicts with frictionless 5, so it has its own
+# environment, .venv-cff, from requirements-cff.lock (set up by the first command that needs it:
+# cff-check, cite, test, docs). Defined here, before the rules that name it as a prerequisite.
+CFF_VENV  := .venv-cff
+CFF_STAMP := $(CFF_VENV)/.installed
+# Machine-readable output (make validate ARGS="--format json", make diff FORMAT=json) is the only
+# thing those targets print on stdout: their recipes are silent (@) and the install step's
+# messages go to stderr, so `make validate ARGS="--format json" | jq .` works even on a first run.
 # `$(PYTHON) $(IS_PY311)` fails unless that Python is 3.11 (pyproject.toml's requires-python).
 IS_PY311 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'
 
@@ -44,31 +52,31 @@ install: $(STAMP) ## Set up .venv from requirements.lock (automatic; reruns when
 # pyproject.toml; a failed install leaves no stamp, so the next command tries again.
 $(STAMP): requirements.lock pyproject.toml
 	@if [ -f $@ ]; then \
-	  echo "Updating .venv: $? changed since the last install…"; \
+	  echo "Updating .venv: $? changed since the last install…" >&2; \
 	else \
-	  echo "Setting up .venv from requirements.lock (first run only)…"; \
+	  echo "Setting up .venv from requirements.lock (first run only)…" >&2; \
 	fi
 	@if [ ! -x $(BIN)/python ]; then \
 	  $(PYTHON) $(IS_PY311) 2>/dev/null || { \
 	    echo "civharm needs Python 3.11, but '$(PYTHON)' is: $$($(PYTHON) --version 2>&1)." >&2; \
 	    echo "Install Python 3.11, or point make at it: make PYTHON=/path/to/python3.11 ..." >&2; \
 	    exit 2; }; \
-	  $(PYTHON) -m venv $(VENV); \
+	  $(PYTHON) -m venv $(VENV) >&2; \
 	fi
 	@$(BIN)/python $(IS_PY311) || { \
 	  echo "$(VENV) was made with $$($(BIN)/python --version 2>&1), not Python 3.11: run 'make clean', then try again." >&2; \
 	  exit 2; }
-	@echo "  pip install -r requirements.lock"
-	@$(BIN)/python -m pip install --quiet -r requirements.lock
-	@echo "  pip install --no-deps -e .   (the civharm and validate packages, editable)"
-	@$(BIN)/python -m pip install --quiet --no-deps -e .
+	@echo "  pip install -r requirements.lock" >&2
+	@$(BIN)/python -m pip install --quiet -r requirements.lock >&2
+	@echo "  pip install --no-deps -e .   (the civharm and validate packages, editable)" >&2
+	@$(BIN)/python -m pip install --quiet --no-deps -e . >&2
 	@touch $@
-	@echo "Environment ready: $(VENV) ($$($(BIN)/python --version 2>&1))."
+	@echo "Environment ready: $(VENV) ($$($(BIN)/python --version 2>&1))." >&2
 
 validate: install ## Check the data package: all seven layers, every problem at once
-	$(BIN)/python -m civharm.validate $(ARGS)
+	@$(BIN)/python -m civharm.validate $(ARGS)
 
-test: install ## Run the tests (pytest)
+test: install $(CFF_STAMP) ## Run the tests (pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 fmt: install ## Rewrite data/*.csv in canonical form
@@ -153,10 +161,10 @@ MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs
 docs-wasm: install ## Fetch and check the SQL page's pinned DuckDB-WASM into build/ (the docs build does it once by itself)
 	$(BIN)/python -m civharm.docs.wasm
 
-docs: install ## Build the documentation site into site/ (mkdocs build --strict; pages generated from the data)
+docs: install $(CFF_STAMP) ## Build the documentation site into site/ (mkdocs build --strict; pages generated from the data)
 	$(MKDOCS) build --strict
 
-serve: install ## Serve the documentation on http://127.0.0.1:8000, rebuilt when docs, data or schemas change
+serve: install $(CFF_STAMP) ## Serve the documentation on http://127.0.0.1:8000, rebuilt when docs, data or schemas change
 	$(MKDOCS) serve --strict --dev-addr 127.0.0.1:8000
 
 # --- Versions, releases and citation (docs/versions.md) -------------------------------------
@@ -170,10 +178,6 @@ FORMAT ?= text
 VERSION ?=
 DATE ?=
 ID ?=
-# cffconvert pins jsonschema<4, which conflicts with frictionless 5, so it has its own
-# environment, .venv-cff, from requirements-cff.lock (set up by the first make cff-check).
-CFF_VENV  := .venv-cff
-CFF_STAMP := $(CFF_VENV)/.installed
 
 .PHONY: diff bump release verify-release cite zenodo cff-check
 
@@ -189,8 +193,8 @@ bump: install ## Set a new version and date everywhere and draft its changelog: 
 	  exit 2; fi
 	$(BIN)/python -m civharm.release bump "$(VERSION)" --from "$(FROM)" $(if $(DATE),--date "$(DATE)")
 
-release: install ## Build dist/civharm-<version>.zip (reproducible), its Parquet files and DuckDB database
-	$(BIN)/python -m civharm.release build
+release: install ## Build dist/civharm-<version>.zip, its wheel, Parquet and DuckDB; VERSION=<released> rebuilds that one from its commit
+	@$(BIN)/python -m civharm.release build $(if $(VERSION),--version "$(VERSION)")
 
 verify-release: install ## Rebuild a released version from the commit releases/versions.csv records and compare its sha256: make verify-release VERSION=0.2.0
 	@if [ -z "$(VERSION)" ]; then \
@@ -198,7 +202,7 @@ verify-release: install ## Rebuild a released version from the commit releases/v
 	  exit 2; fi
 	@$(BIN)/python -m civharm.release verify "$(VERSION)"
 
-cite: install ## Print BibTeX, APA and the form to cite one incident (make cite ID=CH-000002)
+cite: install $(CFF_STAMP) ## Print BibTeX and APA (rendered by cffconvert) and the form to cite one incident (make cite ID=CH-000002)
 	@$(BIN)/python -m civharm.cite $(if $(ID),--id "$(ID)")
 
 zenodo: install ## Regenerate .zenodo.json from CITATION.cff and datapackage.json
@@ -208,9 +212,9 @@ cff-check: $(CFF_STAMP) ## Validate CITATION.cff with cffconvert (its own enviro
 	$(CFF_VENV)/bin/cffconvert --validate --infile CITATION.cff
 
 $(CFF_STAMP): requirements-cff.lock
-	@echo "Setting up $(CFF_VENV) for cffconvert from requirements-cff.lock…"
-	@if [ ! -x $(CFF_VENV)/bin/python ]; then $(PYTHON) -m venv $(CFF_VENV); fi
-	@$(CFF_VENV)/bin/python -m pip install --quiet -r requirements-cff.lock
+	@echo "Setting up $(CFF_VENV) for cffconvert from requirements-cff.lock…" >&2
+	@if [ ! -x $(CFF_VENV)/bin/python ]; then $(PYTHON) -m venv $(CFF_VENV) >&2; fi
+	@$(CFF_VENV)/bin/python -m pip install --quiet -r requirements-cff.lock >&2
 	@touch $@
 
 # `lock` installs pyproject.toml's direct dependencies (with the test extra) into a

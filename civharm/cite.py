@@ -2,7 +2,10 @@
 
 CITATION.cff is the one place the citation metadata is written (authors, title, licence,
 repository, the works to cite with it); the version comes from datapackage.json, which
-`make validate` keeps equal to CITATION.cff's. Everything else is generated from the two:
+`make validate` keeps equal to CITATION.cff's. The APA and BibTeX of the data set are
+cffconvert's renderings of CITATION.cff (the standard tool, run from its own environment,
+.venv-cff, since it pins jsonschema<4), with the release date and where the version's files are
+added. Everything else is generated from the two:
 
     python -m civharm.cite                    BibTeX, APA and the form to cite one incident
     python -m civharm.cite --id CH-000002     the citation of one incident, with its summary
@@ -15,7 +18,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +28,51 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from .metadata.citation import (CFF, ZENODO, EXAMPLE_ID, KIND, LABEL_FIELDS, LICENCE_URLS, CitationError, Citation, load, read_cff, apa, apa_authors, bibtex, incident_form, reference_apa, zenodo, zenodo_text)
+from .metadata.citation import (CFF, ZENODO, EXAMPLE_ID, KIND, LABEL_FIELDS, LICENCE_URLS, CitationError, Citation, load, read_cff, apa_authors, bibtex_key, incident_form, reference_apa, zenodo, zenodo_text)
 from .metadata.ids import LEDGER, read_ledger, write_text
 from .metadata.package import load_resources
+from .metadata.paths import REPO
+from .metadata.versions import LEDGER as VERSIONS
+
+# cffconvert's own environment (make cff-check, make cite and make test set it up);
+# CIVHARM_CFFCONVERT points at another cffconvert.
+CFFCONVERT = REPO / ".venv-cff" / "bin" / "cffconvert"
+
+
+# --- the data set, rendered by cffconvert ---------------------------------------------------------
+
+def cffconvert(c: Citation, fmt: str) -> str:
+    """cffconvert's rendering of the package's CITATION.cff: "bibtex", "apalike" or "zenodo"."""
+    exe = Path(os.environ.get("CIVHARM_CFFCONVERT") or CFFCONVERT)
+    if not exe.is_file():
+        raise CitationError(f"cffconvert is not set up at {exe}: make cff-check installs it in .venv-cff "
+                            "(its own environment, from requirements-cff.lock)")
+    proc = subprocess.run([str(exe), "--infile", str(c.root / CFF), "--format", fmt],
+                          capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        raise CitationError(f"cffconvert could not render {CFF} as {fmt}: {(proc.stderr or proc.stdout).strip()}")
+    return proc.stdout.strip()
+
+
+def release_note(c: Citation) -> str:
+    """The version's date and how to get its bytes: the version ledger gives the commit and
+    the sha256 of its zip, and make release VERSION=… rebuilds it."""
+    released = f"Released {c.date}; its" if c.date else "Its"
+    return (f"{released} commit and the sha256 of its zip are in {VERSIONS} "
+            f"(make release VERSION={c.version} rebuilds it)")
+
+
+def apa(c: Citation, markdown: bool = False) -> str:
+    """cffconvert's APA-like reference (it names the version), then the release note."""
+    return f"{cffconvert(c, 'apalike').rstrip('.')}. {release_note(c)}."
+
+
+def bibtex(c: Citation) -> str:
+    """cffconvert's BibTeX entry, keyed by version (civharm_v0_2_0, not cffconvert's
+    YourReferenceHere), with the fields cffconvert 2.0 leaves out: version and the release note."""
+    entry = cffconvert(c, "bibtex").replace("{YourReferenceHere,", "{" + bibtex_key(c) + ",", 1)
+    body = entry[:entry.rindex("}")].rstrip()
+    return f"{body},\nversion = {{{c.version}}},\nnote = {{{release_note(c)}}}\n}}"
 
 # --- one ID ---------------------------------------------------------------------------------------
 

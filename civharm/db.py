@@ -7,6 +7,7 @@ rename it into place, so an interrupted or failed build leaves the previous outp
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -15,18 +16,26 @@ import time
 from pathlib import Path
 
 import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .metadata.connection import open_duckdb
-from .metadata.ddl import load_script, lit, q
-from .metadata.package import descriptor_path, load_json, load_resources
+from .metadata.ddl import column_comment, load_script, q
+from .metadata.package import Resource, descriptor_path, load_json, load_resources
+from .metadata.paths import DEFAULT_PACKAGE
+from .metadata.versions import LEDGER as VERSIONS_LEDGER
 from .validate.engine import validate  # the same checks as make validate
 
 
-def connect(package: str | Path = ".", database: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect(package: str | Path | None = None, database: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection to the civharm package: typed tables, comments and views.
 
     With `database` (for example "build/civharm.duckdb" from `make db`), opens that file read-only.
-    Otherwise loads the package's CSVs into an in-memory database (no build step needed):
+    Otherwise loads the package's CSVs into an in-memory database (no build step needed): the
+    package folder given, or by default the one civharm came with (the checkout, or the copy
+    inside the installed wheel).
 
         >>> import civharm
         >>> con = civharm.connect()
@@ -34,10 +43,95 @@ def connect(package: str | Path = ".", database: str | Path | None = None) -> du
     """
     if database is not None:
         return open_duckdb(database, read_only=True)
-    desc = descriptor_path(package)
+    desc = descriptor_path(DEFAULT_PACKAGE if package is None else package)
+    if not desc.is_file():
+        raise FileNotFoundError(f"no datapackage.json at {desc.parent}: give civharm.connect() a package folder")
     con = open_duckdb()
     _load(con, desc)
     return con
+
+
+READERS = ("arrow", "polars", "pandas", "duckdb")
+
+
+def read(table: str, to: str = "polars", package: str | Path | None = None):
+    """One table or view as a typed frame: counts as integers (nullable), dates as dates, enums as
+    categoricals, blanks as nulls, and each column's description in the metadata.
+
+        >>> civharm.read("incidents")                  # polars
+        >>> civharm.read("incidents", to="pandas")     # pandas, Arrow-backed dtypes; enums as category
+
+    to: "polars", "pandas", "arrow" (a pyarrow.Table) or "duckdb" (a relation on a new connection)."""
+    if to not in READERS:
+        raise ValueError(f"to={to!r}: choose one of {', '.join(READERS)}")
+    desc = descriptor_path(DEFAULT_PACKAGE if package is None else package)
+    con = connect(desc)
+    if to == "duckdb":
+        return con.sql(f"FROM {q(table)}")
+    meta = load_json(desc)
+    res = next((r for r in load_resources(desc.parent, meta) if r.name == table), None)
+    if res is not None:
+        t = arrow_table(con, res, meta)
+    else:
+        names = {n for (n,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        if table not in names:
+            tables = [r.name for r in load_resources(desc.parent, meta)]
+            raise KeyError(f"civharm has no table or view {table!r}; tables: {', '.join(tables)}; "
+                           f"views: {', '.join(sorted(names))}")
+        t = con.sql(f"FROM {q(table)}").to_arrow_table()
+    if to == "arrow":
+        return t
+    if to == "polars":
+        return pl.from_arrow(t)
+    df = t.to_pandas(types_mapper=_pandas_type)
+    if t.schema.metadata and b"PANDAS_ATTRS" in t.schema.metadata:
+        df.attrs = json.loads(t.schema.metadata[b"PANDAS_ATTRS"])
+    return df
+
+
+def _pandas_type(kind: pa.DataType):
+    """Arrow-backed pandas dtypes (nullable integers, dates, strings with <NA>), but enums
+    (dictionaries) as pandas' own category, which pandas' tools know best."""
+    return None if pa.types.is_dictionary(kind) else pd.ArrowDtype(kind)
+
+
+def package_metadata(desc: Path, meta: dict) -> dict[str, str]:
+    """What every Parquet file and frame carries about the package: version, licence, citation."""
+    return {"civharm_version": str(meta.get("version", "")),
+            "license": ", ".join(lic.get("name", "") for lic in meta.get("licenses", [])),
+            "citation": citation(meta)}
+
+
+def arrow_table(con: duckdb.DuckDBPyConnection, res: Resource, meta: dict) -> pa.Table:
+    """A table as Arrow with what DuckDB keeps and a bare Parquet file would lose: each column's
+    description (field metadata), the table's, the package's version, licence and citation, and
+    pandas' own metadata so that pandas.read_parquet gives Int64 counts and <NA> blanks.
+
+    Enums arrive as Arrow dictionaries (DuckDB's ENUM), so Parquet stores them dictionary-encoded
+    and pyarrow, polars and pandas read them back as categoricals."""
+    order = ", ".join(map(q, res.primary_key)) or "ALL"
+    t = con.sql(f"SELECT * FROM {q(res.name)} ORDER BY {order}").to_arrow_table()
+    described = {f["name"]: column_comment(f) for f in res.fields}
+    t = t.cast(pa.schema([field.with_metadata({"description": described.get(field.name, "")})
+                          for field in t.schema]))
+    kv = package_metadata(Path(), meta)
+    kv.update(civharm_table=res.name,
+              civharm_table_description=res.descriptor.get("description") or res.descriptor.get("title") or "",
+              civharm_columns=json.dumps(described, ensure_ascii=False))
+    attrs = {**package_metadata(Path(), meta), "table": res.name,
+             "description": kv["civharm_table_description"], "columns": described}
+    # pandas' metadata is written by pandas itself, from an empty frame of the pandas types we
+    # want back (Int64, string with <NA>); writing it by hand would copy pandas' private format.
+    empty = t.slice(0, 0).to_pandas(types_mapper=_pandas_metadata_type)
+    pandas_meta = pa.Table.from_pandas(empty, schema=t.schema, preserve_index=False).schema.metadata[b"pandas"]
+    return t.replace_schema_metadata({**kv, "PANDAS_ATTRS": json.dumps(attrs, ensure_ascii=False),
+                                      "pandas": pandas_meta})
+
+
+def _pandas_metadata_type(kind: pa.DataType):
+    if pa.types.is_dictionary(kind):
+        return None
+    return pd.Int64Dtype() if pa.types.is_integer(kind) else pd.ArrowDtype(kind)
 
 
 def _load(con: duckdb.DuckDBPyConnection, desc: Path) -> None:
@@ -76,26 +170,27 @@ def build_db(desc: Path, target: Path) -> Path:
 
 
 def citation(meta: dict) -> str:
+    """The citation a Parquet file or frame carries: version, release date and where its bytes are
+    (the wheel has no cffconvert, so this short form comes from datapackage.json)."""
+    released = f" Released {meta['created'][:10]}." if meta.get("created") else ""
     return (f"{', '.join(c.get('title', '') for c in meta.get('contributors', []))} ({meta.get('created', '')[:4]}). "
-            f"{meta.get('title', meta.get('name'))}, version {meta.get('version')}. {meta.get('homepage', '')}").strip()
+            f"{meta.get('title', meta.get('name'))}, version {meta.get('version')}.{released} "
+            f"Its commit and zip sha256: {VERSIONS_LEDGER}. {meta.get('homepage', '')}").strip()
 
 
 def build_parquet(desc: Path, target: Path) -> Path:
-    """One Parquet file per resource, with version, licence and citation in its key-value metadata."""
+    """One Parquet file per resource, typed as in DuckDB (enums dictionary-encoded, nullable
+    integers, dates), with every column's description and the package's version, licence and
+    citation in its metadata (arrow_table). Written by pyarrow, not DuckDB's COPY: only pyarrow
+    stores the Arrow schema (field descriptions, dictionary types) that the readers restore."""
     meta = load_json(desc)
-    kv = {"civharm_version": meta.get("version", ""),
-          "license": ", ".join(lic.get("name", "") for lic in meta.get("licenses", [])),
-          "citation": citation(meta)}
-    kv_sql = "{" + ", ".join(f"{k}: {lit(v)}" for k, v in kv.items()) + "}"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:
         con = open_duckdb()
         _load(con, desc)
         for res in load_resources(desc.parent, meta):
-            order = ", ".join(map(q, res.primary_key)) or "ALL"
-            con.execute(f"COPY (SELECT * FROM {q(res.name)} ORDER BY {order}) TO {lit(str(tmp / (res.name + '.parquet')))} "
-                        f"(FORMAT parquet, KV_METADATA {kv_sql})")
+            pq.write_table(arrow_table(con, res, meta), tmp / f"{res.name}.parquet")
         con.close()
         if target.exists():
             old = target.with_name(f".{target.name}.old")

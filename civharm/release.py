@@ -1,13 +1,20 @@
 """`make release` and `make bump`: the release artefacts, and a new version set everywhere at once.
 
-    python -m civharm.release build [--out dist] [--zip-only]
-        dist/civharm-<version>.zip: datapackage.json (each resource with `bytes` and a sha256
+    python -m civharm.release build [--out dist] [--zip-only] [--version VERSION]
+        dist/civharm-<version>.zip, which unpacks into civharm-<version>/: datapackage.json (each resource with `bytes` and a sha256
         `hash`), the data, the schemas, README, licences, CITATION.cff, CHANGELOG.md, the ID
         ledger and COVERAGE.md (totals and coverage, generated from the views); byte-for-byte reproducible (entries sorted, every timestamp the release date,
         permissions 0644, deflate level 9), so building twice gives the same sha256. Beside it:
-        civharm-<version>.zip.sha256, civharm-<version>-parquet/ and civharm-<version>.duckdb
-        (DuckDB files are not byte-reproducible, so they stay outside the zip). Only a package
-        that validates, and whose IDs are all in the ledger, is released.
+        civharm-<version>.zip.sha256, civharm-<version>-parquet/, civharm-<version>.duckdb
+        (DuckDB files are not byte-reproducible, so they stay outside the zip) and
+        civharm-<version>-py3-none-any.whl: the validator and this package's data, installable
+        offline, giving `civharm validate PATH` and civharm.read() with no checkout. Only a
+        package that validates, and whose IDs are all in the ledger, is released. --version of a
+        version already in releases/versions.csv rebuilds that one from its commit (verify).
+
+    python -m civharm.release verify VERSION [--out dist]
+        Rebuilds a released version's zip from the commit releases/versions.csv records, with that
+        commit's own code, checks the recorded sha256 and writes it to dist/.
 
     python -m civharm.release bump VERSION --from REV [--date YYYY-MM-DD] [--dry-run]
         Sets VERSION and the release date in datapackage.json (version, created), CITATION.cff
@@ -28,6 +35,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -42,6 +50,7 @@ from .coverage import markdown
 from .db import build_db, build_parquet, connect
 from .metadata import citation, ids, versions
 from .metadata.package import descriptor_path, load_json, load_resources, write_atomically
+from .metadata.paths import REPO, VIEWS
 from .validate.engine import validate  # the same checks as make validate
 from .validate.release import SEMVER  # one definition of a version number
 
@@ -51,6 +60,9 @@ EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", citation.CFF, "CHANGELOG.
 CHANGELOG = "CHANGELOG.md"
 COVERAGE = "COVERAGE.md"  # generated into the zip (coverage_text), never kept in the repository
 ZIP_MODE = 0o644
+# The wheel: this checkout's code (floor by floor, civharm/) with the release's files inside it.
+WHEEL_CODE = ("pyproject.toml", "README.md", "LICENSE", "LICENSE-DATA", "civharm")
+BUNDLE = "civharm/_package"  # civharm.metadata.paths.BUNDLED in the installed wheel
 DOS_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -166,10 +178,14 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
     except versions.VersionLedgerError as e:
         raise ReleaseError(str(e)) from e
     entries = zip_entries(root, meta)
+    # The zip unpacks into one folder, civharm-<version>/. Versions released before this layout
+    # (0.2.0, whose files sit at the top of its zip) are rebuilt by their own commit's code
+    # (verify), so their recorded bytes never depend on this line.
+    folder = f"{name}-{version}/"
     # Built beside the target and compared with the ledger before it replaces anything: a
     # version already released must come out byte for byte as it was.
     check = out / f".{target.name}.new"
-    digest = write_zip(entries, check, zip_timestamp(meta))
+    digest = write_zip({folder + k: v for k, v in entries.items()}, check, zip_timestamp(meta))
     if recorded and recorded["zip_sha256"] and recorded["zip_sha256"] != digest:
         check.unlink()
         raise ReleaseError(
@@ -189,10 +205,49 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
         log(f"wrote {parquet}/ ({', '.join(sorted(p.name for p in parquet.glob('*.parquet')))})")
         database = build_db(desc, out / f"{name}-{version}.duckdb")
         log(f"wrote {database}")
-        result.update(parquet=parquet, duckdb=database)
+        wheel = build_wheel(entries, version, out)
+        log(f"wrote {wheel}: pip install {wheel}, then civharm validate PATH, civharm.read(\"incidents\")")
+        result.update(parquet=parquet, duckdb=database, wheel=wheel)
     if not recorded:
         _record(root, version, meta, digest, log)
     return result
+
+
+def build_wheel(entries: dict[str, bytes], version: str, out: Path) -> Path:
+    """civharm-<version>-py3-none-any.whl: this checkout's civharm code with the release's files
+    (the zip's entries, and the SQL views connect() loads) inside it as civharm/_package.
+
+    Built by pip from a copy in a temporary folder, with build isolation as make install's
+    `pip install -e .`, so the repository holds no second copy of the data. The wheel's version
+    is the data's: the one to cite."""
+    with tempfile.TemporaryDirectory(prefix="civharm-wheel-") as tmp:
+        src = Path(tmp, "src")
+        src.mkdir()
+        for rel in WHEEL_CODE:
+            (shutil.copytree if (REPO / rel).is_dir() else shutil.copyfile)(
+                REPO / rel, src / rel, **({"ignore": shutil.ignore_patterns("__pycache__", "_package")}
+                                          if (REPO / rel).is_dir() else {}))
+        pyproject, n = re.subn(r'(?m)^version = "[^"]*"$', f'version = "{version}"',
+                               (src / "pyproject.toml").read_text(encoding="utf-8"), count=1)
+        if n != 1:
+            raise ReleaseError("pyproject.toml has no `version = \"…\"` line to set the wheel's version")
+        (src / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+        bundle = src / BUNDLE
+        files = dict(entries)
+        files.update({f"sql/views/{v.name}": v.read_bytes() for v in sorted(VIEWS.glob("*.sql"))})
+        for rel, data in files.items():
+            (bundle / rel).parent.mkdir(parents=True, exist_ok=True)
+            (bundle / rel).write_bytes(data)
+        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir",
+                               str(Path(tmp, "wheel")), str(src)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise ReleaseError(f"pip could not build the wheel:\n{proc.stderr[-3000:]}")
+        built = next(Path(tmp, "wheel").glob("*.whl"))
+        out.mkdir(parents=True, exist_ok=True)
+        target = out / built.name
+        shutil.copyfile(built, out / f".{built.name}.tmp")
+        os.replace(out / f".{built.name}.tmp", target)
+    return target
 
 
 def _record(root: Path, version: str, meta: dict, digest: str, log) -> None:
@@ -212,9 +267,10 @@ def _record(root: Path, version: str, meta: dict, digest: str, log) -> None:
         "commit that file, so every clone can resolve and check this version")
 
 
-def verify(version: str, root: str | Path = ".", log=print) -> str:
+def verify(version: str, root: str | Path = ".", log=print, out: str | Path | None = None) -> str:
     """Rebuild a released version's zip from its recorded commit, with that commit's own code,
-    and compare it with the recorded sha256 (make verify-release VERSION=…)."""
+    and compare it with the recorded sha256 (make verify-release VERSION=…, make release
+    VERSION=…); with `out`, the zip that matched is written there: the cited version's bytes."""
     root = Path(root).resolve()
     try:
         row = versions.lookup(version, root)
@@ -225,7 +281,9 @@ def verify(version: str, root: str | Path = ".", log=print) -> str:
         raise ReleaseError(f"{version} is not in {versions.LEDGER} (recorded: {known})")
     if not row["zip_sha256"]:
         raise ReleaseError(f"{row['version']} was released without a zip ({row['notes'] or 'no hash recorded'}); "
-                           f"nothing to compare. Read it with make diff FROM={row['version']}.")
+                           f"nothing to compare. Read it with make diff FROM={row['version']}, or take its files "
+                           f"from its commit: git archive --format=zip --prefix=civharm-{row['version']}/ "
+                           f"-o civharm-{row['version']}-commit.zip {row['commit']}")
     with tempfile.TemporaryDirectory(prefix="civharm-verify-") as tmp:
         archive = subprocess.run(["git", "archive", "--format=tar", row["commit"]], cwd=root, capture_output=True)
         if archive.returncode != 0:
@@ -240,13 +298,37 @@ def verify(version: str, root: str | Path = ".", log=print) -> str:
             raise ReleaseError(f"building {row['version']} from commit {row['commit'][:10]} failed:\n{proc.stderr}")
         built = next(Path(tmp, "dist").glob("*.zip"))
         digest = hashlib.sha256(built.read_bytes()).hexdigest()
-    if digest != row["zip_sha256"]:
-        raise ReleaseError(f"{row['version']} rebuilt from commit {row['commit'][:10]} gives sha256 {digest}, "
-                           f"not the recorded {row['zip_sha256']}: the build is not reproducible here "
-                           "(a different zlib or Python?); see docs/versions.md")
-    log(f"{row['version']}: commit {row['commit'][:10]} rebuilds {built.name} byte for byte "
-        f"(sha256 {digest})")
+        if digest != row["zip_sha256"]:
+            raise ReleaseError(f"{row['version']} rebuilt from commit {row['commit'][:10]} gives sha256 {digest}, "
+                               f"not the recorded {row['zip_sha256']}: the build is not reproducible here "
+                               "(a different zlib or Python?); see docs/versions.md")
+        log(f"{row['version']}: commit {row['commit'][:10]} rebuilds {built.name} byte for byte "
+            f"(sha256 {digest})")
+        if out is not None:
+            target = Path(out) / built.name
+            write_atomically(target, built.read_bytes())
+            write_atomically(Path(out) / f"{built.name}.sha256", f"{digest}  {built.name}\n".encode())
+            log(f"wrote {target}")
     return digest
+
+
+def build_version(version: str, package: str | Path = ".", out: str | Path = "dist", zip_only: bool = False,
+                  log=print) -> None:
+    """make release VERSION=…: a recorded version comes back byte for byte from its commit; the
+    package's own version, not recorded yet, is built from the working tree."""
+    desc = descriptor_path(package)
+    try:
+        recorded = versions.lookup(version, desc.parent)
+    except versions.VersionLedgerError as e:
+        raise ReleaseError(str(e)) from e
+    if recorded is not None:
+        verify(recorded["version"], desc.parent, log, out)
+        return
+    current = str(load_json(desc).get("version")) if desc.is_file() else None
+    if version.removeprefix("v") != current:
+        raise ReleaseError(f"VERSION {version} is neither recorded in {versions.LEDGER} nor the package's version "
+                           f"({current}): set it first with make bump VERSION={version} FROM=<previous release>")
+    build(package, out, zip_only, log)
 
 
 # --- bump -------------------------------------------------------------------------------------
@@ -386,9 +468,12 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="write dist/civharm-<version>.zip and the Parquet and DuckDB builds beside it")
     b.add_argument("--package", default=".", help="package folder or its datapackage.json (default: .)")
     b.add_argument("--out", default="dist", help="output folder (default: dist)")
-    b.add_argument("--zip-only", action="store_true", help="only the zip and its .sha256 (no Parquet, no DuckDB)")
+    b.add_argument("--zip-only", action="store_true", help="only the zip and its .sha256 (no Parquet, DuckDB or wheel)")
+    b.add_argument("--version", help="a version recorded in releases/versions.csv is rebuilt from its commit "
+                                      "(verify); otherwise it must be the package's version")
     v = sub.add_parser("verify", help="rebuild a released version from its recorded commit and compare the zip's sha256")
     v.add_argument("version", help="a version recorded in releases/versions.csv (0.2.0)")
+    v.add_argument("--out", help="write the rebuilt zip there when it matches (make release VERSION=… uses dist)")
     p = sub.add_parser("bump", help="set a new version and release date everywhere; draft the changelog entry")
     p.add_argument("version", help="the new version, MAJOR.MINOR.PATCH")
     p.add_argument("--from", dest="from_spec", required=True,
@@ -398,10 +483,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dry-run", action="store_true", help="write nothing; print the changelog entry")
     args = parser.parse_args(argv)
     try:
-        if args.command == "build":
+        if args.command == "build" and args.version:
+            build_version(args.version, args.package, args.out, args.zip_only)
+        elif args.command == "build":
             build(args.package, args.out, args.zip_only)
         elif args.command == "verify":
-            verify(args.version)
+            verify(args.version, out=args.out)
         else:
             bump(args.package, args.version, args.from_spec, args.date, args.dry_run)
     except ReleaseError as e:

@@ -1,7 +1,48 @@
 -- civharm 0.2.0: typed tables and views from the CSVs.
 -- Generated from schemas/ by `make sql-script` (civharm/ddl.py); do not edit by hand.
--- Run it from the package folder, on a new database file or in memory:
+-- Run it from the package folder, in memory or on a database file, new or built before:
 --   duckdb civharm.duckdb -init sql/load.sql      (or, in memory: duckdb -init sql/load.sql)
+-- It replaces what an earlier run made, in one transaction: a failed run leaves it as it was.
+
+BEGIN TRANSACTION;
+DROP VIEW IF EXISTS "incident_positions";
+DROP VIEW IF EXISTS "belligerent_positions";
+DROP VIEW IF EXISTS "incident_grades";
+DROP VIEW IF EXISTS "claim_originals";
+DROP VIEW IF EXISTS "tally_coverage";
+DROP VIEW IF EXISTS "source_chains";
+DROP VIEW IF EXISTS "relay_discrepancies";
+DROP VIEW IF EXISTS "official_vs_monitors";
+DROP VIEW IF EXISTS "incident_overview";
+DROP VIEW IF EXISTS "deaths_daily";
+DROP VIEW IF EXISTS "deaths_by_month";
+DROP VIEW IF EXISTS "campaign_coverage";
+DROP VIEW IF EXISTS "incident_days";
+DROP VIEW IF EXISTS "campaign_totals";
+DROP VIEW IF EXISTS "incident_contributions";
+DROP VIEW IF EXISTS "coverage";
+DROP VIEW IF EXISTS "campaigns";
+DROP VIEW IF EXISTS "incident_claim_ranges";
+DROP TABLE IF EXISTS "incident_relations";
+DROP TABLE IF EXISTS "tallies";
+DROP TABLE IF EXISTS "claims";
+DROP TABLE IF EXISTS "incidents";
+DROP TABLE IF EXISTS "actors";
+DROP TABLE IF EXISTS "sources";
+DROP TYPE IF EXISTS "actor_type";
+DROP TYPE IF EXISTS "area_level";
+DROP TYPE IF EXISTS "attribution";
+DROP TYPE IF EXISTS "belligerent_position";
+DROP TYPE IF EXISTS "campaign";
+DROP TYPE IF EXISTS "category";
+DROP TYPE IF EXISTS "claim_type";
+DROP TYPE IF EXISTS "date_precision";
+DROP TYPE IF EXISTS "grade";
+DROP TYPE IF EXISTS "location_precision";
+DROP TYPE IF EXISTS "means";
+DROP TYPE IF EXISTS "relation";
+DROP TYPE IF EXISTS "source_type";
+DROP TYPE IF EXISTS "status";
 
 CREATE TYPE "actor_type" AS ENUM ('coalition', 'state', 'non_state_armed_group', 'unknown');
 CREATE TYPE "area_level" AS ENUM ('locality', 'admin2', 'admin1', 'country');
@@ -931,3 +972,5 @@ FROM (
 )
 WHERE n = 1;
 COMMENT ON VIEW incident_positions IS 'Per incident: the belligerent position its columns hold, whose it is (the attributed actor or its coalition), the date and the claim.';
+
+COMMIT;

@@ -4,7 +4,9 @@ datapackage.json's version, never written twice."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,16 +15,24 @@ import yaml
 from conftest import REPO_ROOT
 from package_edits import released_package, run_module
 
-APA = ("civharm contributors. (2026). civharm test: a minimal package (Version 0.1.0) [Data set].")
-BIBTEX = """\
-@misc{civharm_v0_1_0,
-  author       = {{civharm contributors}},
-  title        = {{civharm test: a minimal package}},
-  year         = {2026},
-  version      = {0.1.0},
-  howpublished = {Data set, version 0.1.0},
-  note         = {Released 2026-11-24, licensed under CC-BY-4.0}
-}"""
+
+def run_module_env(module: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=REPO_ROOT, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, **env})
+
+# cffconvert's renderings, with the release date and where the version's bytes are added.
+NOTE = ("Released 2026-11-24; its commit and the sha256 of its zip are in releases/versions.csv "
+        "(make release VERSION=0.1.0 rebuilds it)")
+APA = f"civharm contributors (2026). civharm test: a minimal package (version 0.1.0). {NOTE}."
+BIBTEX = f"""\
+@misc{{civharm_v0_1_0,
+author = {{civharm contributors}},
+month = {{11}},
+title = {{civharm test: a minimal package}},
+year = {{2026}},
+version = {{0.1.0}},
+note = {{{NOTE}}}
+}}"""
 UCDP = ("Sundberg, R., & Melander, E. (2013). Introducing the UCDP Georeferenced Event Dataset. "
         "Journal of Peace Research, 50(4), 523–532. https://doi.org/10.1177/0022343313484347")
 
@@ -82,7 +92,7 @@ def test_how_to_cite_page_says_the_same(pkg):
     page = how_to_cite_markdown(pkg)
     assert page.startswith("# How to cite\n\n*Generated from `CITATION.cff` and `datapackage.json` for civharm 0.1.0, "
                            "released 2026-11-24. `make cite` prints the same.*\n")
-    assert "> civharm contributors. (2026). *civharm test: a minimal package* (Version 0.1.0) [Data set].\n" in page
+    assert "> " + APA + "\n" in page
     assert "```bibtex\n" + BIBTEX + "\n```\n" in page
     assert "> civharm v0.1.0, incident CH-000002\n" in page
     assert "- Sundberg, R., & Melander, E. (2013). Introducing the UCDP Georeferenced Event Dataset. " \
@@ -138,3 +148,20 @@ def test_cffconvert_validates_citation_cff():
     proc = subprocess.run([str(cffconvert), "--validate", "--infile", str(REPO_ROOT / "CITATION.cff")],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_bibtex_and_apa_are_cffconverts(pkg):
+    """make cite adds to cffconvert's output (key, version, release note); it renders nothing itself."""
+    from civharm.cite import CFFCONVERT
+
+    for fmt, ours in (("bibtex", BIBTEX), ("apalike", APA)):
+        theirs = subprocess.run([str(CFFCONVERT), "--infile", str(pkg / "CITATION.cff"), "--format", fmt],
+                                capture_output=True, text=True, timeout=120).stdout.strip()
+        kept = theirs.replace("YourReferenceHere", "civharm_v0_1_0").rstrip("}").rstrip().rstrip(".")
+        assert ours.startswith(kept), (fmt, theirs)
+
+
+def test_without_cffconvert_make_cite_says_how_to_set_it_up(pkg):
+    proc = run_module_env("civharm.cite", "--package", str(pkg), CIVHARM_CFFCONVERT="/nonexistent/cffconvert")
+    assert proc.returncode == 2
+    assert "cffconvert is not set up at /nonexistent/cffconvert: make cff-check installs it" in proc.stderr

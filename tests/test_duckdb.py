@@ -140,6 +140,23 @@ def test_plain_duckdb_cli_builds_the_same_tables(db, tmp_path):
         assert a.execute(f"FROM {table} ORDER BY ALL").fetchall() == b.execute(f"FROM {table} ORDER BY ALL").fetchall()
 
 
+def test_load_sql_runs_again_on_the_database_it_built(tmp_path):
+    """The README's recipe, run twice on one file: the second run replaces, it neither fails
+    (type already exists) nor loads the rows twice."""
+    cli_db = tmp_path / "cli.duckdb"
+    counts = []
+    for _ in range(2):
+        r = subprocess.run([str(DUCKDB_CLI), str(cli_db), "-init", "sql/load.sql", "-c",
+                            "SELECT (SELECT count(*) FROM incidents) || ' ' || (SELECT count(*) FROM claims)"],
+                           cwd=REPO, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+        assert r.returncode == 0 and "Error" not in r.stderr, r.stderr
+        counts.append(r.stdout)
+    con = duckdb.connect(str(cli_db), read_only=True)
+    expected = len(csv_rows(REPO / "data" / "incidents.csv")) - 1
+    assert con.execute("SELECT count(*) FROM incidents").fetchone()[0] == expected
+    assert counts[0] == counts[1]
+
+
 def test_an_invalid_package_builds_nothing(tmp_path):
     pkg = package_copy(tmp_path)
     out = tmp_path / "civharm.duckdb"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -37,3 +40,21 @@ def test_the_coverage_block_is_fresh():
     assert replace_block(README, block(civharm.connect(REPO))) == README, \
         "README's coverage block is stale: run make coverage"
     assert "**The campaigns are not comparable.**" in README
+
+
+def test_the_pandas_recipe_reads_counts_as_integers():
+    """The README's pandas block, run as written: integer counts with <NA>, dates, <NA> for blank text."""
+    block = README[README.index("pandas:\n"):]
+    code = block[block.index("```python\n") + 10:block.index("```", block.index("```python\n") + 10)]
+    scope: dict = {}
+    cwd = Path.cwd()
+    try:
+        os.chdir(REPO)
+        exec(code, scope)
+    finally:
+        os.chdir(cwd)
+    incidents = scope["incidents"]
+    assert str(incidents["civilians_killed_min"].dtype) == "int64[pyarrow]"
+    assert incidents["women_killed_min"].isna().any()
+    assert pd.api.types.is_datetime64_any_dtype(incidents["date_start"])
+    assert incidents["neighbourhood"][incidents["neighbourhood"].isna()].iloc[0] is pd.NA

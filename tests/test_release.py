@@ -81,6 +81,9 @@ def test_zip_layout(released):
         infos = z.infolist()
         names = [i.filename for i in infos]
         assert names == sorted(names)
+        # one folder, civharm-<version>/, so that unpacking never scatters files where it runs
+        assert all(n.startswith("civharm-0.1.0/") for n in names)
+        names = [n.removeprefix("civharm-0.1.0/") for n in names]
         assert names == ["CHANGELOG.md", "CITATION.cff", "COVERAGE.md", "LICENSE", "LICENSE-DATA", "README.md",
                          "data/actors.csv", "data/claims.csv", "data/incident_relations.csv", "data/incidents.csv", "data/sources.csv",
                          "data/tallies.csv", "datapackage.json", "releases/ids.csv",
@@ -91,9 +94,9 @@ def test_zip_layout(released):
             assert info.date_time == (2026, 11, 24, 0, 0, 0)  # the release date, datapackage.json's created
             assert (info.external_attr >> 16) & 0o777 == 0o644
             assert info.compress_type == zipfile.ZIP_DEFLATED
-        descriptor = json.loads(z.read("datapackage.json"))
+        descriptor = json.loads(z.read("civharm-0.1.0/datapackage.json"))
         for res in descriptor["resources"]:
-            data = z.read(res["path"])
+            data = z.read("civharm-0.1.0/" + res["path"])
             assert data == (pkg / res["path"]).read_bytes()
             assert res["bytes"] == len(data)
             assert res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
@@ -108,7 +111,7 @@ def test_zip_carries_the_coverage_of_its_data(released):
 
     pkg, dist, _ = released
     with zipfile.ZipFile(dist / "civharm-0.1.0.zip") as z:
-        text = z.read("COVERAGE.md").decode("utf-8")
+        text = z.read("civharm-0.1.0/COVERAGE.md").decode("utf-8")
     assert text.startswith("# ") and "0.1.0: what the data holds" in text.splitlines()[0]
     con = civharm.connect(pkg)
     for campaign, lo, hi, raw_lo, raw_hi in con.sql(
@@ -122,6 +125,7 @@ def test_zip_carries_the_coverage_of_its_data(released):
 
 def test_parquet_and_duckdb_beside_the_zip(released):
     _, dist, proc = released
+    assert (dist / "civharm-0.1.0-py3-none-any.whl").is_file()  # tested in test_wheel.py
     assert sorted(p.name for p in (dist / "civharm-0.1.0-parquet").iterdir()) == [
         "actors.parquet", "claims.parquet", "incident_relations.parquet", "incidents.parquet", "sources.parquet", "tallies.parquet"]
     assert (dist / "civharm-0.1.0.duckdb").stat().st_size > 0
@@ -130,9 +134,9 @@ def test_parquet_and_duckdb_beside_the_zip(released):
 
 def test_unpacked_zip_passes_frictionless_and_make_validate(released, tmp_path):
     _, dist, _ = released
-    where = tmp_path / "somewhere" / "else"
     with zipfile.ZipFile(dist / "civharm-0.1.0.zip") as z:
-        z.extractall(where)
+        z.extractall(tmp_path / "somewhere")
+    where = tmp_path / "somewhere" / "civharm-0.1.0"
     fl = subprocess.run([str(frictionless_cli()), "validate", "datapackage.json"], cwd=where,
                         capture_output=True, text=True, timeout=300)
     assert fl.returncode == 0, fl.stdout[-3000:]

@@ -3,8 +3,12 @@ rebuilds byte for byte in any clone, with or without git tags."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -46,20 +50,43 @@ def test_an_unknown_version_is_a_clear_error():
     assert "'9.9.9' is neither a released version (releases/versions.csv)" in proc.stderr
 
 
-def test_0_2_0_rebuilds_byte_for_byte_from_its_commit():
+def test_0_2_0_rebuilds_byte_for_byte_from_its_commit_in_a_fresh_clone(tmp_path):
+    """make release VERSION=0.2.0 in a fresh clone without tags: the published zip (flat, as
+    0.2.0's own code built it) comes back byte for byte from the recorded commit, into dist/;
+    and make diff FROM=0.1.0 resolves there too."""
     row = LEDGER["0.2.0"]
     if not _has_commit(row["commit"]):
         pytest.skip("this clone lacks 0.2.0's commit (a shallow clone): git fetch --unshallow")
-    proc = run_module("civharm.release", "verify", "0.2.0")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--no-tags", str(REPO_ROOT), str(clone)], check=True)
+    assert subprocess.run(["git", "tag"], cwd=clone, capture_output=True, text=True).stdout == ""
+    env = {**os.environ, "PYTHONPATH": str(clone)}  # the clone's own code
+    run = lambda *a: subprocess.run([sys.executable, "-m", *a], cwd=clone, capture_output=True, text=True,  # noqa: E731
+                                    timeout=600, env=env)
+    diff = run("civharm.diff", "0.1.0", "--format", "json")
+    assert diff.returncode == 0, diff.stderr
+    assert json.loads(diff.stdout)["from"]["version"] == "0.1.0"
+    proc = run("civharm.release", "build", "--version", "0.2.0", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == (f"0.2.0: commit {row['commit'][:10]} rebuilds civharm-0.2.0.zip byte for byte "
-                                   f"(sha256 {row['zip_sha256']})")
+    assert proc.stdout.splitlines()[0] == (f"0.2.0: commit {row['commit'][:10]} rebuilds civharm-0.2.0.zip byte "
+                                           f"for byte (sha256 {row['zip_sha256']})")
+    assert hashlib.sha256((tmp_path / "civharm-0.2.0.zip").read_bytes()).hexdigest() == row["zip_sha256"]
 
 
 def test_a_version_without_a_zip_says_so():
-    proc = run_module("civharm.release", "verify", "0.1.0")
+    """0.1.0 was released before make release: no zip was published, so none is reproduced; the
+    error says where its files are (its commit)."""
+    proc = run_module("civharm.release", "build", "--version", "0.1.0")
     assert proc.returncode == 1
     assert "0.1.0 was released without a zip" in proc.stderr and "make diff FROM=0.1.0" in proc.stderr
+    assert f"git archive --format=zip --prefix=civharm-0.1.0/ -o civharm-0.1.0-commit.zip {LEDGER['0.1.0']['commit']}" \
+        in proc.stderr
+
+
+def test_a_version_neither_recorded_nor_current_is_refused():
+    proc = run_module("civharm.release", "build", "--version", "9.9.9")
+    assert proc.returncode == 1
+    assert "VERSION 9.9.9 is neither recorded in releases/versions.csv nor the package's version" in proc.stderr
 
 
 def _with_ledger(pkg, version: str, sha: str):

@@ -22,7 +22,8 @@ from functools import cached_property
 from pathlib import Path
 
 from civharm.metadata import versions as ledger  # the version ledger (releases/versions.csv)
-from civharm.metadata.citation import CitationError, apa, incident_form, load
+from civharm.cite import apa
+from civharm.metadata.citation import CitationError, incident_form, load
 
 from .build import Build, PageContext
 from .datapages import (GRADE_COLOURS, _claims_by_incident, _claims_table, _groups, _relations_html, figure_range,
@@ -135,17 +136,14 @@ class IncidentData:
 
     @cached_property
     def claims(self) -> dict[str, list[dict]]:
-
         return _claims_by_incident(PageContext(self.build, ""))
 
     @cached_property
     def relations(self) -> dict[str, list[dict]]:
-
         return relations_by_incident(PageContext(self.build, ""))
 
     @cached_property
     def groups(self) -> dict[str, dict]:
-
         return _groups(PageContext(self.build, ""))
 
     @cached_property
@@ -165,11 +163,15 @@ class IncidentData:
 
     @cached_property
     def citation(self):
-
         try:
             return load(self.build.package)
         except CitationError:
             return None
+
+    @cached_property
+    def dataset_apa(self) -> str | None:
+        """The data set's reference, rendered once per build (cffconvert runs as a process)."""
+        return apa(self.citation) if self.citation is not None else None
 
 
 def data_for(build: Build) -> IncidentData:
@@ -187,7 +189,6 @@ def _link(ctx: PageContext, incident_id: str) -> str:
 
 
 def title(i: dict) -> str:
-
     when = f"{i['date_start']}" + ("" if i["date_end"] == i["date_start"] else f" – {i['date_end']}")
     return f"{i['incident_id']} · {place(i)} · {when}"
 
@@ -200,7 +201,6 @@ PRECISION_NOTE = {
 
 
 def _facts(ctx: PageContext, i: dict) -> str:
-
     b = ctx.build
     grades = b.labels("incidents", "grade")
     positions = b.labels("incidents", "belligerent_position")
@@ -246,8 +246,6 @@ def _history_html(d: IncidentData, i: dict) -> str:
 
 
 def _cite_html(d: IncidentData, i: dict) -> str:
-
-    c = d.citation
     version = d.build.meta.get("version", "")
     target = i["merged_into"] if i["status"] == "merged" and i["merged_into"] else i["incident_id"]
     form = incident_form(version, target)
@@ -257,9 +255,8 @@ def _cite_html(d: IncidentData, i: dict) -> str:
                       f"{code(i['incident_id'])} too if your source used it.</p>")
     if i["status"] == "retracted":
         out.insert(0, "<p>This incident is retracted; if you cite it, say that it is retracted in this version.</p>")
-    if c is not None:
-
-        out.append(f"<p>with the data set: {text(apa(c))}</p>")
+    if d.dataset_apa is not None:
+        out.append(f"<p>with the data set: {text(d.dataset_apa)}</p>")
     out.append(f'<p><small>The same text: <code>make cite ID={text(i["incident_id"])}</code>.</small></p>')
     return '<div class="civharm-cite">' + "".join(out) + "</div>"
 

@@ -1,5 +1,6 @@
 """The citation metadata: CITATION.cff read once, and what is projected from it with the
-package's version (APA and BibTeX references, the Zenodo deposit record).
+package's version (the references' APA, the Zenodo deposit record; the data set's own APA and
+BibTeX are cffconvert's, in civharm.cite).
 
 CITATION.cff is the one place the citation metadata is written; the version comes from
 datapackage.json, which `make validate` keeps equal to CITATION.cff's. `make cite`
@@ -149,54 +150,15 @@ def apa_authors(authors: list[dict]) -> str:
     return ", ".join(names[:-1]) + ", & " + names[-1]
 
 
-def bibtex_author(a: dict) -> str:
-    if a.get("name"):
-        return "{" + _tex(str(a["name"])) + "}"
-    family = _tex(_family(a))
-    given = _tex(a.get("given-names") or "")
-    return f"{family}, {given}" if given else family
-
-
 # --- formats --------------------------------------------------------------------------------------
-
-def _tex(text: str) -> str:
-    return re.sub(r"([&%#$_])", r"\\\1", text)
-
 
 def _end(text: str) -> str:
     """Text followed by a full stop, unless it already ends with one."""
     return text if text.endswith(".") else text + "."
 
 
-def apa(c: Citation, markdown: bool = False) -> str:
-    """APA 7 reference for the data set, version included."""
-    em = "*" if markdown else ""
-    out = f"{_end(apa_authors(c.authors))} ({c.year}). {em}{c.title}{em} (Version {c.version}) [Data set]."
-    return out + (f" {c.url}" if c.url else "")
-
-
 def bibtex_key(c: Citation) -> str:
     return "civharm_v" + re.sub(r"[^0-9A-Za-z]+", "_", c.version)
-
-
-def bibtex(c: Citation) -> str:
-    fields = [("author", " and ".join(bibtex_author(a) for a in c.authors) or "{civharm contributors}"),
-              ("title", "{" + _tex(c.title) + "}"),
-              ("year", c.year),
-              ("version", c.version),
-              ("howpublished", f"Data set, version {c.version}")]
-    if c.url:
-        fields.append(("url", c.url))
-    note = []
-    if c.date:
-        note.append(f"Released {c.date}")
-    if c.licence:
-        note.append(f"licensed under {c.licence}")
-    if note:
-        fields.append(("note", _tex(", ".join(note))))
-    width = max(len(k) for k, _ in fields)
-    body = ",\n".join(f"  {k.ljust(width)} = {{{v}}}" for k, v in fields)
-    return f"@misc{{{bibtex_key(c)},\n{body}\n}}"
 
 
 def incident_form(version: str, identifier: str, kind: str = "incident") -> str:

@@ -80,10 +80,16 @@ def load_script(root: Path, descriptor: dict, absolute: bool = False) -> str:
     out = [
         f"-- civharm {descriptor.get('version', '')}: typed tables and views from the CSVs.",
         "-- Generated from schemas/ by `make sql-script` (civharm/ddl.py); do not edit by hand.",
-        "-- Run it from the package folder, on a new database file or in memory:",
+        "-- Run it from the package folder, in memory or on a database file, new or built before:",
         "--   duckdb civharm.duckdb -init sql/load.sql      (or, in memory: duckdb -init sql/load.sql)",
+        "-- It replaces what an earlier run made, in one transaction: a failed run leaves it as it was.",
         "",
+        "BEGIN TRANSACTION;",
     ]
+    stems = figure_stems(next(r for r in resources if r.name == "claims").field_names)
+    view_sql = views(stems, resources)
+    out.extend(drop_statements(resources, enums, view_sql))
+    out.append("")
     for name, values in sorted({n: v for n, v in enums.values()}.items()):
         out.append(f"CREATE TYPE {q(name)} AS ENUM ({', '.join(lit(v) for v in values)});")
     out.append("")
@@ -109,9 +115,19 @@ def load_script(root: Path, descriptor: dict, absolute: bool = False) -> str:
     for r in resources:
         out.extend(_load(r, root if absolute else None))
         out.append("")
-    stems = figure_stems(next(r for r in resources if r.name == "claims").field_names)
-    out.extend(views(stems, resources))
-    return "\n".join(out)
+    out.extend(view_sql)
+    out.append("COMMIT;")
+    return "\n".join(out) + "\n"
+
+
+def drop_statements(resources: list[Resource], enums: dict, view_sql: list[str]) -> list[str]:
+    """DROP … IF EXISTS for everything the script creates, so that it can run again on a
+    database it built before: views, then tables (referencing before referenced), then types."""
+    names = [n for text in view_sql for n in re.findall(r"CREATE\s+VIEW\s+(\w+)", text, re.I)]
+    out = [f"DROP VIEW IF EXISTS {q(n)};" for n in reversed(names)]
+    out += [f"DROP TABLE IF EXISTS {q(r.name)};" for r in reversed(resources)]
+    out += [f"DROP TYPE IF EXISTS {q(n)};" for n in sorted({n for n, _ in enums.values()})]
+    return out
 
 
 def views(stems: list[str], resources: list[Resource] = ()) -> list[str]:

@@ -1,0 +1,133 @@
+"""The Parquet files keep what DuckDB keeps: each reader (pyarrow, pandas, polars, DuckDB) gets
+integer counts, dates and categorical enums, and finds every column's description and the
+package's citation in the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import civharm
+from civharm.metadata.package import load_json, load_resources
+
+REPO = Path(__file__).resolve().parents[1]
+RESOURCES = load_resources(REPO, load_json(REPO / "datapackage.json"))
+FIELDS = {r.name: {f["name"]: f for f in r.fields} for r in RESOURCES}
+VERSION = load_json(REPO / "datapackage.json")["version"]
+
+
+def kinds(resource: str, kind: str) -> list[str]:
+    """The columns of one schema type; "enum" for the string columns with an enum constraint."""
+    if kind == "enum":
+        return [n for n, f in FIELDS[resource].items() if (f.get("constraints") or {}).get("enum")]
+    return [n for n, f in FIELDS[resource].items() if f.get("type") == kind]
+
+
+@pytest.fixture(scope="module")
+def parquet(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("parquet") / "parquet"
+    r = subprocess.run([sys.executable, "-m", "civharm.db", "parquet", "--out", str(out)],
+                       cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_pyarrow_reads_types_descriptions_and_citation(parquet):
+    for res in RESOURCES:
+        schema = pq.read_schema(parquet / f"{res.name}.parquet")
+        for name, f in FIELDS[res.name].items():
+            field = schema.field(name)
+            assert field.metadata[b"description"].decode().startswith(f["description"]), name
+        for name in kinds(res.name, "integer"):
+            assert schema.field(name).type == pa.int64()
+        for name in kinds(res.name, "date"):
+            assert schema.field(name).type == pa.date32()
+        for name in kinds(res.name, "enum"):
+            assert pa.types.is_dictionary(schema.field(name).type), name
+        meta = schema.metadata
+        assert meta[b"civharm_version"] == VERSION.encode()
+        assert VERSION.encode() in meta[b"citation"] and b"releases/versions.csv" in meta[b"citation"]
+        assert meta[b"license"] == b"CC-BY-4.0"
+    # the enum's meanings travel with the column
+    status = pq.read_schema(parquet / "incidents.parquet").field("status").metadata[b"description"].decode()
+    assert "merged = A tombstone" in status
+
+
+def test_pandas_reads_nullable_integers_dates_categories_and_descriptions(parquet):
+    df = pd.read_parquet(parquet / "incidents.parquet")  # the README's recipe, no options
+    assert str(df["civilians_killed_min"].dtype) == "Int64"
+    assert df["women_killed_min"].isna().any()  # blanks are <NA>, and the column stays integer
+    assert isinstance(df["status"].dtype, pd.CategoricalDtype)
+    assert list(df["status"].cat.categories) == FIELDS["incidents"]["status"]["constraints"]["enum"]
+    assert df["date_start"].iloc[0] == dt.date.fromisoformat(df["date_start"].astype(str).iloc[0])
+    assert df["neighbourhood"].isna().any() and df["neighbourhood"].dtype != object  # <NA>, not NaN in an object column
+    assert df["neighbourhood"][df["neighbourhood"].isna()].iloc[0] is pd.NA
+    assert df.attrs["civharm_version"] == VERSION
+    for name, f in FIELDS["incidents"].items():
+        assert df.attrs["columns"][name].startswith(f["description"])
+
+
+def test_polars_reads_integers_dates_categoricals_and_descriptions(parquet):
+    df = pl.read_parquet(parquet / "claims.parquet")
+    for name in kinds("claims", "integer"):
+        assert df.schema[name] == pl.Int64, name
+    for name in kinds("claims", "date"):
+        assert df.schema[name] == pl.Date, name
+    for name in kinds("claims", "enum"):
+        assert df.schema[name] in (pl.Categorical, pl.Enum) or isinstance(df.schema[name], (pl.Categorical, pl.Enum)), name
+    kv = pl.read_parquet_metadata(parquet / "claims.parquet")
+    described = json.loads(kv["civharm_columns"])
+    assert set(described) == set(FIELDS["claims"])
+    assert all(described[n].startswith(f["description"]) for n, f in FIELDS["claims"].items())
+    assert VERSION in kv["citation"]
+
+
+def test_duckdb_reads_integers_dates_and_descriptions(parquet):
+    con = duckdb.connect()
+    path = str(parquet / "incidents.parquet")
+    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE FROM read_parquet(?))", [path]).fetchall())
+    for name in kinds("incidents", "integer"):
+        assert types[name] == "BIGINT"
+    for name in kinds("incidents", "date"):
+        assert types[name] == "DATE"
+    # DuckDB reads a dictionary-encoded column as VARCHAR; the values are stored once per page.
+    encodings = {r[0]: r[1] for r in con.execute(
+        "SELECT path_in_schema, encodings FROM parquet_metadata(?)", [path]).fetchall()}
+    assert "DICTIONARY" in encodings["status"]
+    kv = {k.decode(): v.decode() for k, v in con.execute(
+        "SELECT key, value FROM parquet_kv_metadata(?)", [path]).fetchall()}
+    assert json.loads(kv["civharm_columns"])["incident_id"].startswith(FIELDS["incidents"]["incident_id"]["description"])
+    assert kv["civharm_version"] == VERSION
+
+
+@pytest.mark.parametrize("to", ["polars", "pandas", "arrow"])
+def test_civharm_read_gives_typed_frames(to):
+    t = civharm.read("incidents", to=to)
+    if to == "pandas":
+        assert str(t["civilians_killed_min"].dtype) == "int64[pyarrow]"
+        assert str(t["date_start"].dtype) == "date32[day][pyarrow]"
+        assert isinstance(t["status"].dtype, pd.CategoricalDtype)
+        assert t.attrs["columns"]["status"].startswith(FIELDS["incidents"]["status"]["description"])
+    elif to == "polars":
+        assert t.schema["civilians_killed_min"] == pl.Int64 and t.schema["date_start"] == pl.Date
+        assert t.schema["status"] in (pl.Categorical, pl.Enum) or isinstance(t.schema["status"], (pl.Categorical, pl.Enum))
+    else:
+        assert t.schema.field("civilians_killed_min").type == pa.int64()
+        assert t.schema.field("status").metadata[b"description"].decode().startswith(
+            FIELDS["incidents"]["status"]["description"])
+    assert len(t) == civharm.connect().execute("SELECT count(*) FROM incidents").fetchone()[0]
+
+
+def test_civharm_read_names_what_exists():
+    with pytest.raises(KeyError, match="incidents"):
+        civharm.read("incident")
