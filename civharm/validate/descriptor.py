@@ -15,6 +15,7 @@ from frictionless import Package, Schema
 
 from civharm.metadata.package import RESOURCE_NAMES, Resource
 from .report import Problem
+from .rules import raises
 
 REQUIRED = ("name", "title", "description", "version", "created", "licenses", "contributors",
             "keywords", "sources", "resources")
@@ -46,11 +47,11 @@ def _safe_relative(path: str) -> bool:
     return not p.is_absolute() and ".." not in p.parts and "\\" not in path and ":" not in path
 
 
-def check(root: Path, rel: str, ran: set[str]) -> tuple[dict | None, list[Resource], list[Problem]]:
+@raises("descriptor-not-json", "descriptor-profile", "descriptor-required", "descriptor-resource-set",
+        "resource-file-missing", "schema-invalid", "schema-key-field", "schema-field-undocumented",
+        "schema-enum-undocumented")
+def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Problem]]:
     """Returns the descriptor, the resources whose schema and file are usable, and problems."""
-    ran.update({"descriptor-not-json", "descriptor-profile", "descriptor-required", "descriptor-resource-set",
-                "resource-file-missing", "schema-invalid", "schema-key-field", "schema-field-undocumented",
-                "schema-enum-undocumented"})
     problems: list[Problem] = []
     descriptor = read_json(root, rel, problems)
     if descriptor is None:
