@@ -143,7 +143,8 @@ def _profile(descriptor: dict, resources_in: list, rel: str) -> list[Problem]:
         else:  # a requirement added to the profile that no rule names yet
             out.append(Problem("descriptor-profile", rel, column="/".join(map(str, where)) or None,
                                detail=f"civharm's profile: {e.message}"))
-    # jsonschema reports each missing property once per `required`; keep one problem per fault
+    # jsonschema gives one `required` error per missing property, each naming the whole list
+    # (whose missing members are read from the instance): keep one problem per property
     return list({(p.rule, p.column, p.detail): p for p in out}.values())
 
 
@@ -175,7 +176,7 @@ def _bad_bounds(schema: dict) -> list[str]:
     out = []
     fields = schema.get("fields")
     fields = [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
-    names = {f.get("name") for f in fields}
+    names = {f["name"] for f in fields if isinstance(f.get("name"), str)}
     for f in fields:
         for prop in BOUNDS:
             b = f.get(prop)
