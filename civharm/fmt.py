@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # Only what the validator's descriptor layer accepts: valid schemas, paths inside the package.
 
-    _, resources, problems = check(desc.parent, desc.name, set())
+    _, resources, problems = check(desc.parent, desc.name)
     if problems:
         print(f"civharm-fmt: the descriptor or a schema of {desc} has {len(problems)} problem(s); nothing was "
               "changed. Run make validate to see them.", file=sys.stderr)

@@ -121,7 +121,7 @@ def _pandera_problems(csv_path: Path, name: str) -> set[tuple[int, str, str]]:
     typed = typed.with_columns(
         pl.when(pl.col("__line").is_in([line for c, line in bad if c == column])).then(None)
         .otherwise(pl.col(column)).alias(column) for column in {c for c, _ in bad})
-    by_name = {r.name: r for r in row_checks(name, present)}
+    by_name = {r.name: r for r in row_checks(schema["fields"], present)}
     try:
         rows.validate(typed, lazy=True)
     except pa.errors.SchemaErrors as e:

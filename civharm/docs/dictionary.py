@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from civharm.validate.row_rules import bounds
+
 from .build import DOWNLOADS, PageContext
 from .html import anchor, block, code, table, text
 
@@ -34,6 +36,9 @@ def _constraints(f: dict) -> str:
         items.append(text(word) if value is True else f"{text(word)} {code(value)}")
     if f.get("format") and f.get("format") != "default":
         items.append(f"format {code(f['format'])}")
+    for prop, other, rule in bounds(f):  # civharm's own: "civharm:atMost" / "civharm:atLeast"
+        word = "at most" if prop == "civharm:atMost" else "at least"
+        items.append(f"{word} {code(other)} in the same row (else {code(rule)})")
     return "; ".join(items)
 
 

@@ -13,7 +13,28 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RESOURCE_NAMES = ("incidents", "sources", "claims", "tallies", "actors", "incident_relations")
+from .paths import PROFILE
+
+
+def load_json(path: Path) -> dict:
+    """Parse a JSON file; raises ValueError (or json.JSONDecodeError, a subclass) when it can't."""
+    return json.loads(path.read_bytes().decode("utf-8"))
+
+
+def profile_resource_names(profile: dict) -> tuple[str, ...]:
+    """The resource names the profile allows, in its order; ValueError when its two statements of
+    them (each resource one of these; each of these present) disagree."""
+    resources = profile["properties"]["resources"]
+    names = tuple(resources["items"]["properties"]["name"]["enum"])
+    present = tuple(c["contains"]["properties"]["name"]["const"] for c in resources["allOf"])
+    if present != names:
+        raise ValueError(f"{PROFILE.name}: the resources' name enum {names} and the names each "
+                         f"'contains' requires {present} must be the same list")
+    return names
+
+
+PROFILE_SCHEMA = load_json(PROFILE)
+RESOURCE_NAMES = profile_resource_names(PROFILE_SCHEMA)
 
 
 def descriptor_path(path: str | Path) -> Path:
@@ -54,11 +75,6 @@ class Resource:
             rfields = [rfields] if isinstance(rfields, str) else list(rfields or [])
             out.append((fields, ref.get("resource") or self.name, rfields))
         return out
-
-
-def load_json(path: Path) -> dict:
-    """Parse a JSON file; raises ValueError (or json.JSONDecodeError, a subclass) when it can't."""
-    return json.loads(path.read_bytes().decode("utf-8"))
 
 
 def load_resources(root: Path, descriptor: dict) -> list[Resource]:

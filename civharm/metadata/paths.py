@@ -1,4 +1,5 @@
-"""Where civharm finds its own data package and SQL views: the checkout, or the copy in the wheel."""
+"""Where civharm finds its own data package, SQL views and package profile: the checkout, or the
+copy in the wheel."""
 
 from pathlib import Path
 
@@ -8,3 +9,5 @@ REPO = Path(__file__).resolve().parents[2]
 BUNDLED = Path(__file__).resolve().parents[1] / "_package"
 DEFAULT_PACKAGE = BUNDLED if (BUNDLED / "datapackage.json").is_file() else REPO
 VIEWS = DEFAULT_PACKAGE / "sql" / "views"  # the package's views, one file each (civharm.metadata.ddl loads them)
+# What civharm requires of datapackage.json (JSON Schema): its required properties and resources.
+PROFILE = DEFAULT_PACKAGE / "schemas" / "civharm-dp-profile.json"

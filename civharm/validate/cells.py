@@ -23,12 +23,10 @@ from civharm.metadata import types
 from civharm.metadata.ddl import lit, q
 from .models import FORMS, constraints
 from .report import Problem
-from .row_rules import row_checks
-from .rules import RULES
+from .row_rules import RAISED, row_checks
+from .rules import raises
 from .structure import BROKEN, LINE, Table
 
-_CELL_RULES = {r.id for r in RULES.values() if r.layer == "cells"}
-_ROW_RULES = {r.id for r in RULES.values() if r.layer == "rows"}
 
 
 def _text(v) -> str | None:
@@ -97,11 +95,15 @@ def columns(resource, present: list[str], cell) -> list[str]:
     return [*out, f"false AS {BROKEN}"]
 
 
-def check(con: duckdb.DuckDBPyConnection, table: Table, ran: set[str]) -> list[Problem]:
+Broken = set[tuple[str, int]]  # (column, line) of each cell that broke a cell rule
+
+
+@raises("cell-type", "cell-date-impossible", "cell-required", "cell-enum", "cell-pattern", "cell-minimum",
+        "cell-maximum", "cell-unique")
+def check(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[Broken, list[Problem]]:
     """On the typed table structure.read made with `columns`: report every cell that breaks a
     cell rule, set it to NULL and mark its row in the BROKEN column, so that table rules can
-    leave such rows out; then the row rules. Ends by dropping the text columns."""
-    ran.update(_CELL_RULES | _ROW_RULES)
+    leave such rows out. Ends by dropping the text columns; returns the broken cells for `rows`."""
     rel, res = table.file, table.resource
     fields = [f for f in res.fields if f["name"] in table.present]
     typed = q(res.name)
@@ -145,9 +147,19 @@ def check(con: duckdb.DuckDBPyConnection, table: Table, ran: set[str]) -> list[P
     for column, lines in bad.items():
         con.execute(f"UPDATE {typed} SET {q(column)} = NULL, {BROKEN} = true "
                     f"WHERE {LINE} IN (SELECT unnest(?::BIGINT[]))", [sorted(set(lines))])
-    broken = {(c, line) for c, lines in bad.items() for line in lines}
+    for f in fields:
+        if f.get("type", "string") in FORMS:
+            con.execute(f"ALTER TABLE {typed} DROP COLUMN {q(f['name'] + TEXT)}")
+    return {(c, line) for c, lines in bad.items() for line in lines}, problems
 
-    rules = row_checks(res.name, tuple(table.present))
+
+@raises(*RAISED)
+def rows(con: duckdb.DuckDBPyConnection, table: Table, broken: Broken) -> list[Problem]:
+    """The row rules (row_rules.row_checks) on the typed table `check` left, except where a cell
+    a rule reads is in `broken` (already reported)."""
+    rel, typed = table.file, q(table.name)
+    rules = row_checks(table.resource.fields, tuple(table.present))
+    problems: list[Problem] = []
     shown = sorted({c for r in rules for c in (r.value, r.expected) if c})
     for codes, line, *values in failing_rows(con, typed, [f"NOT coalesce({r.sql}, true)" for r in rules],
                                          [LINE, *map(q, shown)]):
@@ -159,7 +171,4 @@ def check(con: duckdb.DuckDBPyConnection, table: Table, ran: set[str]) -> list[P
             problems.append(Problem(r.id, rel, line=line, column=r.column,
                                     value=_text(row[r.value]) if r.value else None,
                                     expected=_text(row[r.expected]) if r.expected else None))
-    for f in fields:
-        if f.get("type", "string") in FORMS:
-            con.execute(f"ALTER TABLE {typed} DROP COLUMN {q(f['name'] + TEXT)}")
     return problems

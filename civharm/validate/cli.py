@@ -9,8 +9,8 @@ import sys
 
 from .engine import CannotRun, validate
 from .progress import PROGRESS_DELAY, progress_line
-from .rules import LAYERS, RULES
 from civharm.metadata.connection import BadSetting
+from .rules import CHECK_OF, LAYERS, RULES
 
 MAX_PER_RULE = 20  # problems of one rule in one file that the human report prints
 
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.rules:
         if args.format == "json":
-            print(json.dumps([r.__dict__ for r in RULES.values()], indent=2))
+            print(json.dumps([{**r.__dict__, "check": CHECK_OF[r.id]} for r in RULES.values()], indent=2))
         else:
             for r in RULES.values():
                 print(f"{r.id:28} {r.layer:11} {r.meaning}")

@@ -1,8 +1,10 @@
 """Layer 1, descriptor: datapackage.json and every Table Schema, before any data is read.
 
-frictionless checks both against the Data Package v2 profiles; civharm's own requirements
-(properties a citable package needs, documented fields and enum values, keys that point at real
-fields) are checked here because no profile states them.
+frictionless checks both against the Data Package v2 profiles; civharm's own requirements of
+datapackage.json (properties a citable package needs, its resources) are the JSON Schema
+schemas/civharm-dp-profile.json, checked with jsonschema; those of the Table Schemas (documented
+fields and enum values, keys that point at real fields, well-formed civharm:atMost/atLeast) are
+checked here because no profile states them.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import re
 from pathlib import Path, PurePosixPath
 
 from frictionless import Package, Schema
+from jsonschema import Draft202012Validator
 
-from civharm.metadata.package import RESOURCE_NAMES, Resource
+from civharm.metadata.package import PROFILE_SCHEMA, RESOURCE_NAMES, Resource
 from .report import Problem
+from .row_rules import BOUND_RULES, BOUNDS
+from .rules import raises
 
-REQUIRED = ("name", "title", "description", "version", "created", "licenses", "contributors",
-            "keywords", "sources", "resources")
+_PROFILE = Draft202012Validator(PROFILE_SCHEMA)  # its own schema checked by tests/test_rules.py
 
 
 def read_json(root: Path, rel: str, problems: list[Problem]) -> dict | None:
@@ -46,22 +50,20 @@ def _safe_relative(path: str) -> bool:
     return not p.is_absolute() and ".." not in p.parts and "\\" not in path and ":" not in path
 
 
-def check(root: Path, rel: str, ran: set[str]) -> tuple[dict | None, list[Resource], list[Problem]]:
+@raises("descriptor-not-json", "descriptor-profile", "descriptor-required", "descriptor-resource-set",
+        "resource-file-missing", "schema-invalid", "schema-key-field", "schema-field-undocumented",
+        "schema-enum-undocumented")
+def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Problem]]:
     """Returns the descriptor, the resources whose schema and file are usable, and problems."""
-    ran.update({"descriptor-not-json", "descriptor-profile", "descriptor-required", "descriptor-resource-set",
-                "resource-file-missing", "schema-invalid", "schema-key-field", "schema-field-undocumented",
-                "schema-enum-undocumented"})
     problems: list[Problem] = []
     descriptor = read_json(root, rel, problems)
     if descriptor is None:
         return None, [], problems
 
-    for prop in REQUIRED:
-        if prop not in descriptor:
-            problems.append(Problem("descriptor-required", rel, column=prop))
     resources_in = descriptor.get("resources")
     if not isinstance(resources_in, list):
         resources_in = []
+    problems.extend(_profile(descriptor, resources_in, rel))
 
     # Schemas: parse each file, validate it with frictionless, then civharm's documentation rules.
     schemas: dict[int, dict] = {}
@@ -83,7 +85,7 @@ def check(root: Path, rel: str, ran: set[str]) -> tuple[dict | None, list[Resour
             problems.append(Problem("schema-invalid", rel, column=f"resources/{i}/schema",
                                     detail="a tabular resource needs a Table Schema"))
             continue
-        notes = _frictionless_notes(Schema, schema) + _bad_patterns(schema)
+        notes = _frictionless_notes(Schema, schema) + _bad_patterns(schema) + _bad_bounds(schema)
         if notes:
             problems.extend(Problem("schema-invalid", where, detail=note) for note in notes)
             continue
@@ -100,14 +102,7 @@ def check(root: Path, rel: str, ran: set[str]) -> tuple[dict | None, list[Resour
     for note in _frictionless_notes(Package, inlined, basepath=str(root)):
         problems.append(Problem("descriptor-profile", rel, detail=note))
 
-    # Resources: the set civharm expects, each with a file that exists.
-    names = [r.get("name") for r in resources_in if isinstance(r, dict)]
-    for missing in [n for n in RESOURCE_NAMES if n not in names]:
-        problems.append(Problem("descriptor-resource-set", rel, column="resources",
-                                detail=f"The package has no resource named '{missing}'."))
-    for extra in [n for n in names if n not in RESOURCE_NAMES]:
-        problems.append(Problem("descriptor-resource-set", rel, column="resources",
-                                detail=f"The resource '{extra}' is not one of civharm's: {', '.join(RESOURCE_NAMES)}."))
+    # Resources: each with a file that exists (the set civharm expects is in the profile).
     usable: list[Resource] = []
     for i, res in enumerate(resources_in):
         if not isinstance(res, dict) or i not in schemas or not isinstance(res.get("name"), str):
@@ -124,6 +119,33 @@ def check(root: Path, rel: str, ran: set[str]) -> tuple[dict | None, list[Resour
 
     problems.extend(_keys(usable, schemas, resources_in))
     return descriptor, usable, problems
+
+
+def _profile(descriptor: dict, resources_in: list, rel: str) -> list[Problem]:
+    """The descriptor against civharm's profile (schemas/civharm-dp-profile.json), each jsonschema
+    error as the rule that names it. A `resources` that is not a list is checked as an empty one
+    (frictionless reports its type), so every missing resource is still named."""
+    out = []
+    instance = {**descriptor, "resources": resources_in} if "resources" in descriptor else descriptor
+    for e in _PROFILE.iter_errors(instance):
+        where = list(e.absolute_path)
+        if e.validator == "required" and not where:
+            out.extend(Problem("descriptor-required", rel, column=p)
+                       for p in e.validator_value if p not in e.instance)
+        elif e.validator == "contains" and where == ["resources"]:
+            missing = e.validator_value["properties"]["name"]["const"]
+            out.append(Problem("descriptor-resource-set", rel, column="resources",
+                               detail=f"The package has no resource named '{missing}'."))
+        elif where[:1] == ["resources"] and e.validator in ("enum", "required"):
+            extra = e.instance if e.validator == "enum" else None  # a resource without a name
+            out.append(Problem("descriptor-resource-set", rel, column="resources",
+                               detail=f"The resource '{extra}' is not one of civharm's: {', '.join(RESOURCE_NAMES)}."))
+        else:  # a requirement added to the profile that no rule names yet
+            out.append(Problem("descriptor-profile", rel, column="/".join(map(str, where)) or None,
+                               detail=f"civharm's profile: {e.message}"))
+    # jsonschema gives one `required` error per missing property, each naming the whole list
+    # (whose missing members are read from the instance): keep one problem per property
+    return list({(p.rule, p.column, p.detail): p for p in out}.values())
 
 
 def _frictionless_notes(cls, descriptor: dict, **options) -> list[str]:
@@ -146,6 +168,22 @@ def _bad_patterns(schema: dict) -> list[str]:
                 re.compile(pattern)
             except (re.error, TypeError) as e:
                 out.append(f"the pattern of field '{f.get('name')}' is not a regular expression ({e})")
+    return out
+
+
+def _bad_bounds(schema: dict) -> list[str]:
+    """civharm:atMost / civharm:atLeast that name no field of the schema, or no comparison rule."""
+    out = []
+    fields = schema.get("fields")
+    fields = [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+    names = {f["name"] for f in fields if isinstance(f.get("name"), str)}
+    for f in fields:
+        for prop in BOUNDS:
+            b = f.get(prop)
+            if prop in f and not (isinstance(b, dict) and isinstance(b.get("field"), str)
+                                                       and b["field"] in names and b.get("rule") in BOUND_RULES):
+                out.append(f"the {prop} of field '{f.get('name')}' must be {{\"field\": <a field of this schema>, "
+                           f"\"rule\": one of {', '.join(BOUND_RULES)}}}, not {json.dumps(b)}")
     return out
 
 

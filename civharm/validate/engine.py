@@ -17,9 +17,11 @@ from typing import Callable
 
 from civharm.metadata.connection import open_duckdb
 from civharm.metadata.ddl import q
+from civharm.metadata.ids import LEDGER
 from civharm.metadata.package import descriptor_path
 from . import cells, descriptor, hygiene, release, structure, tables
 from .report import Problem, Report
+from .rules import raises
 
 
 # Structure problems after which some rows of a file were not read.
@@ -34,22 +36,30 @@ class CannotRun(Exception):
         self.path = str(path)
 
 
-def validate(path: str | Path, progress: Callable[[str], None] | None = None) -> Report:
-    """Every problem of the package at path. progress, if given, is told each step as it starts."""
-    step = progress or (lambda stage: None)
-    t0 = time.perf_counter()
+@raises("descriptor-not-found")
+def locate(path: str | Path) -> Path:
+    """The descriptor to validate; CannotRun (exit 2, no report) when there is none."""
     desc = descriptor_path(path)
     if not desc.is_file():
         raise CannotRun(desc)
+    return desc
+
+
+def validate(path: str | Path, progress: Callable[[str], None] | None = None) -> Report:
+    """Every problem of the package at path. progress, if given, is told each step as it starts.
+    Each check runs through report.run, which counts the rules it declares as run."""
+    step = progress or (lambda stage: None)
+    t0 = time.perf_counter()
+    desc = locate(path)
     root, rel = desc.parent, desc.name
     report = Report(package=str(desc))
-    ran = report.rules_run
+    report.rules_run |= locate.rules
 
-    meta, resources, problems = descriptor.check(root, rel, ran)
+    meta, resources, problems = report.run(descriptor.check, root, rel)
     report.extend(problems)
     if meta is not None:
         report.title = f"{meta.get('name', '?')} {meta.get('version', '')}".strip() + f" ({desc})"
-        report.extend(release.check(root, rel, meta, resources, ran))
+        report.extend(report.run(release.check, root, rel, meta, resources))
 
     with structure.spill_directory() as spill:
         con = open_duckdb(spill=spill)
@@ -63,11 +73,10 @@ def validate(path: str | Path, progress: Callable[[str], None] | None = None) ->
 
 def _data(con, root: Path, meta: dict | None, resources: list, report: Report, step) -> None:
     """Layers 2 to 7 over the data files, in one DuckDB connection."""
-    ran = report.rules_run
     frames, by_name, raws = {}, {}, {}
     for res in resources:
         step(f"{res.path}: reading")
-        table, problems = structure.read(con, root, res, ran, cells.columns)
+        table, problems = report.run(structure.read, con, root, res, cells.columns)
         report.extend(problems)
         if table is None:
             continue
@@ -78,19 +87,24 @@ def _data(con, root: Path, meta: dict | None, resources: list, report: Report, s
             raws[res.name] = con.execute(
                 f"SELECT {', '.join([*map(q, key), structure.LINE])} FROM {q(table.raw)}").pl()
         step(f"{res.path}: text hygiene")  # first: the cells layer empties broken cells
-        report.extend(hygiene.check(con, table, ran))
+        report.extend(report.run(hygiene.check, con, table))
         step(f"{res.path}: cells and rows")
-        report.extend(cells.check(con, table, ran))
+        broken, problems = report.run(cells.check, con, table)
+        report.extend(problems)
+        report.extend(report.run(cells.rows, con, table, broken))
         frames[res.name] = [*table.present, structure.LINE, structure.BROKEN]
         by_name[res.name] = res
     if frames:
         step("keys and rules across tables")
         lossy = set(frames) - set(raws)  # tables that lost rows to structure problems
-        report.extend(tables.check(con, frames, by_name, ran, lossy))
+        in_cycle, problems = report.run(tables.keys, con, frames, by_name, lossy)
+        report.extend(problems)
+        if not lossy:  # a row lost would make the rules across tables report what is not so
+            report.extend(report.run(tables.own_rules, con, frames, by_name, in_cycle))
     step("released IDs")
-    if meta is not None:  # released IDs against the IDs as written
+    if meta is not None and (root / LEDGER).is_file():  # released IDs against the IDs as written
         declared = {r.get("name") for r in meta.get("resources", []) if isinstance(r, dict)}
-        report.extend(release.check_ids(root, resources, raws, structure.LINE, ran, declared))
+        report.extend(report.run(release.check_ids, root, resources, raws, structure.LINE, declared))
 
 
 __all__ = ["validate", "CannotRun", "Problem", "Report"]

@@ -14,6 +14,7 @@ import duckdb
 from civharm.metadata.ddl import lit, q
 from .cells import failing_rows
 from .report import Problem
+from .rules import raises
 from .structure import LINE, Table
 
 _CONTROL = r"[\x00-\x09\x0b-\x1f\x7f]"  # line feed is allowed: RFC 4180 permits quoted line breaks
@@ -24,8 +25,8 @@ _URL = rf"^https?://[^{_SPACE}/?#]+[^{_SPACE}]*$"
 _FIRST_CONTROL = re.compile(_CONTROL)
 
 
-def check(con: duckdb.DuckDBPyConnection, table: Table, ran: set[str]) -> list[Problem]:
-    ran.update({"text-not-nfc", "text-control-character", "text-formula", "url-scheme"})
+@raises("text-not-nfc", "text-control-character", "text-formula", "url-scheme")
+def check(con: duckdb.DuckDBPyConnection, table: Table) -> list[Problem]:
     rel = table.file
     strings = [f for f in table.resource.fields
                if f["name"] in table.present and f.get("type", "string") == "string"]

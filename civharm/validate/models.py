@@ -123,6 +123,6 @@ def _model(resource_name: str, schema_json: str, present: tuple[str, ...]):
             unique=bool(c.get("unique")) and pk != [name],
         )
     columns[LINE] = pa.Column(pl.Int64)
-    rows = pa.DataFrameSchema(checks=[pa.Check(r.check, name=r.name) for r in row_checks(resource_name, present)],
+    rows = pa.DataFrameSchema(checks=[pa.Check(r.check, name=r.name) for r in row_checks(schema["fields"], present)],
                               name=resource_name)
     return pa.DataFrameSchema(columns, name=resource_name), rows, lookup

@@ -24,6 +24,7 @@ from civharm.metadata.citation import CFF, ZENODO, Citation, CitationError, read
 from civharm.metadata.ids import COLUMNS, LEDGER, has_tombstones, ledgered, read_ledger
 from civharm.metadata.package import Resource
 from .report import Problem
+from .rules import raises
 
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 CHANGELOG = "CHANGELOG.md"
@@ -32,9 +33,6 @@ _CHANGELOG_ENTRY = re.compile(
     r"^##\s+\[?v?([0-9]+\.[0-9]+\.[0-9]+)\]?[ \t]*(?:[-–—:(][ \t]*)*([0-9]{4}-[0-9]{2}-[0-9]{2})?", re.M)
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-DESCRIPTOR_RULES = {"version-format", "version-mismatch", "release-date-mismatch", "citation-unreadable",
-                    "zenodo-stale", "resource-bytes-mismatch", "resource-hash-mismatch"}
-ID_RULES = {"id-ledger-invalid", "id-removed", "id-kind-changed", "id-tombstone-unresolved"}
 
 
 def _changelog_top(root: Path) -> tuple[str | None, str | None, int | None] | None:
@@ -62,8 +60,9 @@ def _cff_line(root: Path, key: str, nested: bool) -> int | None:
     return None
 
 
-def check(root: Path, rel: str, descriptor: dict, resources: list[Resource], ran: set[str]) -> list[Problem]:
-    ran.update(DESCRIPTOR_RULES)
+@raises("version-format", "version-mismatch", "release-date-mismatch", "citation-unreadable", "zenodo-stale",
+        "resource-bytes-mismatch", "resource-hash-mismatch")
+def check(root: Path, rel: str, descriptor: dict, resources: list[Resource]) -> list[Problem]:
     out: list[Problem] = []
     version = descriptor.get("version")
     if version is not None and not (isinstance(version, str) and SEMVER.match(version)):
@@ -154,17 +153,16 @@ def check(root: Path, rel: str, descriptor: dict, resources: list[Resource], ran
     return out
 
 
+@raises("id-ledger-invalid", "id-removed", "id-kind-changed", "id-tombstone-unresolved")
 def check_ids(root: Path, resources: list[Resource], raws: dict[str, pl.DataFrame], line_column: str,
-              ran: set[str], declared: set[str] | None = None) -> list[Problem]:
+              declared: set[str] | None = None) -> list[Problem]:
     """No released ID disappears or changes kind; withdrawn IDs resolve.
 
     raws: resource name -> the raw (text) frame the structure layer read, with each row's CSV line
     in `line_column`. A resource missing from raws (unreadable) or lacking its key column is
-    skipped, so that one broken file does not report every released ID as removed."""
+    skipped, so that one broken file does not report every released ID as removed. The engine
+    runs it only on a package with a ledger (the test fixtures have none)."""
     path = root / LEDGER
-    if not path.is_file():
-        return []
-    ran.update(ID_RULES)
     try:
         ledger = read_ledger(path)
     except (OSError, ValueError, pl.exceptions.PolarsError) as e:

@@ -72,6 +72,11 @@ class Report:
     def extend(self, problems) -> None:
         self.problems.extend(problems)
 
+    def run(self, check, *args, **kwargs):
+        """Call a check declared with rules.raises; the rules it declares count as run."""
+        self.rules_run |= check.rules
+        return check(*args, **kwargs)
+
     def sorted(self) -> list[Problem]:
         # value, expected and detail break ties (two notices on one cell), so that the order
         # never depends on the order a SQL engine returned the rows in

@@ -1,7 +1,8 @@
 """Layer 4, rows: cross-field rules that Table Schema cannot state, as Pandera checks and as SQL.
 
-Rules are derived from the fields a table has (any `X_min` with an `X_max`, any start with an
-end), so a figure or period added to a schema is covered without a new rule. Each rule is
+Rules are derived from the schema a table has: any `X_min` with an `X_max`, and the comparisons
+a field declares (`"civharm:atMost"` / `"civharm:atLeast"`: the field it is bounded by and the
+rule id that reports it), so a figure or period added to a schema is covered without code. Each rule is
 written twice, side by side: a polars expression (the Pandera model users check frames with)
 and a SQL condition (what `make validate` runs inside DuckDB); both read a null as "keeps the
 rule", and tests/test_engine.py holds them equal.
@@ -39,7 +40,23 @@ def _c(name: str) -> Expr:
     return pl.col(name)
 
 
-def row_checks(resource: str, present: tuple[str, ...]) -> list[RowRule]:
+# A field's declared comparison with another field of its table: property -> (polars, SQL) operator.
+BOUNDS = {"civharm:atMost": "<=", "civharm:atLeast": ">="}
+# The rules a declared comparison may name (each has its message in validate/rules.py).
+BOUND_RULES = ("children-exceed-civilians", "women-exceed-civilians", "date-end-before-start")
+# Every rule row_checks can make: the rows check declares them (cells.rows).
+RAISED = ("range-min-gt-max", *BOUND_RULES, "merge-target-missing", "merge-target-unexpected",
+          "status-reason-missing", "summary-missing", "coordinates-incomplete")
+
+
+def bounds(field: dict) -> list[tuple[str, str, str]]:
+    """(property, other field, rule id) of each comparison a schema field declares."""
+    return [(prop, b["field"], b["rule"]) for prop in BOUNDS
+            if isinstance(b := field.get(prop), dict) and isinstance(b.get("field"), str)]
+
+
+def row_checks(fields: list[dict], present: tuple[str, ...]) -> list[RowRule]:
+    """The row rules of a table with these schema fields, of which `present` are in its file."""
     has = set(present).__contains__
     rules: list[RowRule] = []
     for name in present:
@@ -47,15 +64,13 @@ def row_checks(resource: str, present: tuple[str, ...]) -> list[RowRule]:
             hi = name[:-4] + "_max"
             rules.append(RowRule("range-min-gt-max", name, _c(name) <= _c(hi), f"{q(name)} <= {q(hi)}",
                                  name, hi, (name, hi)))
-    for who in ("children", "women"):
-        lo, hi = f"{who}_killed_min", "civilians_killed_max"
-        if has(lo) and has(hi):
-            rules.append(RowRule(f"{who}-exceed-civilians", lo, _c(lo) <= _c(hi), f"{q(lo)} <= {q(hi)}",
-                                 lo, hi, (lo, hi)))
-    for start, end in (("date_start", "date_end"), ("period_start", "period_end")):
-        if has(start) and has(end):
-            rules.append(RowRule("date-end-before-start", end, _c(end) >= _c(start), f"{q(end)} >= {q(start)}",
-                                 end, start, (start, end)))
+    for f in fields:
+        name = f["name"]
+        for prop, other, rule in bounds(f):
+            if has(name) and has(other):
+                op = BOUNDS[prop]
+                ok = _c(name) <= _c(other) if op == "<=" else _c(name) >= _c(other)
+                rules.append(RowRule(rule, name, ok, f"{q(name)} {op} {q(other)}", name, other, (name, other)))
     if has("status") and has("merged_into"):
         uses = ("status", "merged_into")
         rules.append(RowRule("merge-target-missing", "merged_into",

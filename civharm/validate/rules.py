@@ -7,6 +7,7 @@ Messages are `str.format` templates; the engine fills in the named fields it kno
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from civharm.metadata.package import RESOURCE_NAMES
@@ -313,3 +314,44 @@ _RULES = [
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}
 assert len(RULES) == len(_RULES), "duplicate rule id"
+
+# Each check declares, once, the rules it raises (as a frictionless-py check declares its
+# errors): `@raises(...)` on the function ties every one of its rules to it here, so that the
+# rules a run ran are derived from the checks it called, and a rule no check raises is found
+# by a test (tests/test_rules.py) instead of reading as "not run".
+CHECK_OF: dict[str, str] = {}  # rule id -> the check that raises it (module.function)
+
+
+class UndeclaredRule(Exception):
+    """A check reported a rule it does not declare: a bug of ours, never a problem of the data."""
+
+
+def raises(*ids: str):
+    """Declare the rules the decorated check raises. The check is then called as before; its
+    problems (a list, or the last item of the tuple it returns) may only carry these rules."""
+    unknown = [i for i in ids if i not in RULES]
+    if unknown:
+        raise LookupError(f"@raises names rules that are not in the registry (validate/rules.py): {unknown}")
+
+    def mark(check):
+        name = f"{check.__module__}.{check.__qualname__}"
+        taken = {i: CHECK_OF[i] for i in ids if CHECK_OF.get(i, name) != name}
+        if taken:
+            raise ValueError(f"{name} declares rules another check already raises: {taken}")
+        CHECK_OF.update(dict.fromkeys(ids, name))
+        declared = frozenset(ids)
+
+        @functools.wraps(check)
+        def run(*args, **kwargs):
+            result = check(*args, **kwargs)
+            problems = result[-1] if isinstance(result, tuple) else result
+            if isinstance(problems, list):
+                stray = {p.rule for p in problems} - declared
+                if stray:
+                    raise UndeclaredRule(f"{name} reported {sorted(stray)}, which it does not declare in @raises")
+            return result
+
+        run.rules = declared
+        return run
+
+    return mark

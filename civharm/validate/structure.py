@@ -27,6 +27,7 @@ from civharm.metadata.csvfile import READ_CSV_CHECK
 from civharm.metadata.ddl import lit, q
 from civharm.metadata.package import Resource
 from .report import Problem
+from .rules import raises
 
 LINE = "__line"  # the column that carries each row's line number through every layer
 BROKEN = "__broken"  # true for a row with a cell that broke a cell rule (set by the cells layer)
@@ -168,12 +169,12 @@ def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, column
     return Table(resource, resource.name, list(names), rows, scan)
 
 
-def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, ran: set[str],
+@raises("encoding-bom", "encoding-utf8", "header-missing-column", "header-extra-column", "header-column-order",
+        "row-ragged", "row-blank", "csv-unclosed-quote", "csv-parse")
+def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource,
          columns: Columns = text_columns) -> tuple[Table | None, list[Problem]]:
     """The resource's file as a DuckDB table named by the resource, of the SELECT items `columns`
     makes from each present field's text, plus LINE; and the structure problems found."""
-    ran.update({"encoding-bom", "encoding-utf8", "header-missing-column", "header-extra-column",
-                "header-column-order", "row-ragged", "row-blank", "csv-unclosed-quote", "csv-parse"})
     rel = resource.path
     table = _fast(con, root / rel, resource, columns)
     if table is not None:

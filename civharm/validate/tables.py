@@ -15,27 +15,38 @@ from civharm.metadata.ddl import q, views
 from civharm.metadata.package import RESOURCE_NAMES
 from civharm.metadata.ranges import expected_ranges_sql, figure_stems
 from .report import Problem
+from .rules import raises
 from .structure import BROKEN, LINE
 
 SQL_DIR = Path(__file__).with_name("sql")
+# The rules written as SQL: each file is named by the id of the rule it reports (its check, by name).
+SQL_RULES = tuple(sorted(p.stem for p in SQL_DIR.glob("*.sql")))
+
+Lines = set[tuple[str, int]]  # (file, line) of rows
 
 
-def check(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resources: dict, ran: set[str],
-          lossy: set[str] = frozenset()) -> list[Problem]:
-    """con: the connection holding the typed tables; frames: resource name -> its table's columns;
-    resources: name -> Resource; lossy: tables that lost
-    rows to structure problems. A reference into a lossy table, and the rules across tables, are
-    not checked until those rows are back: a dropped row would make every reference to it
-    dangle, and the structure problem is the one to fix."""
-    ran.update({"pk-duplicate", "fk-dangling", "self-reference-dangling", "self-reference-cycle"})
-    # A rule's SQL may name a table or column that a broken file lacks (already reported);
-    # on a complete package the same error is a bug of ours and must surface.
+def _tolerance(frames: dict[str, list[str]], resources: dict):
+    """A rule's SQL may name a table or column that a broken file lacks (already reported);
+    on a complete package the same error is a bug of ours and must surface."""
     complete = set(frames) == set(RESOURCE_NAMES) and all(
         set(r.field_names) <= set(frames[n]) for n, r in resources.items())
 
     def tolerate(e: Exception) -> None:
         if complete:
             raise e
+    return tolerate
+
+
+@raises("pk-duplicate", "fk-dangling", "self-reference-dangling", "self-reference-cycle")
+def keys(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resources: dict,
+         lossy: set[str] = frozenset()) -> tuple[Lines, list[Problem]]:
+    """Primary keys, foreign keys and self references; returns the rows in a cycle (for
+    `own_rules`) and the problems. con: the connection holding the typed tables; frames: resource
+    name -> its table's columns; resources: name -> Resource; lossy: tables that lost rows to
+    structure problems. A reference into a lossy table is not checked until those rows are back:
+    a dropped row would make every reference to it dangle, and the structure problem is the one
+    to fix (nor does the engine run `own_rules` then)."""
+    tolerate = _tolerance(frames, resources)
 
     # Tables where a key cell broke its own rule (reported once, as a cell problem): the row's
     # key is unknown, so references to it are not checked rather than all reported dangling.
@@ -85,7 +96,7 @@ def check(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resource
                       AND NOT EXISTS (SELECT 1 FROM {q(ref)} AS r WHERE {cond})""",
                 "self-reference-dangling" if self_ref else "fk-dangling", res.path, ",".join(fields))
 
-    in_cycle: set[tuple[str, int]] = set()
+    in_cycle: Lines = set()
     for name, frame in frames.items():
         res = resources[name]
         for fields, ref, rfields in res.foreign_keys():
@@ -94,10 +105,15 @@ def check(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resource
                     in_cycle.add((res.path, line))
                     problems.append(Problem("self-reference-cycle", res.path, line=line, column=fields[0],
                                             value=" -> ".join(path)))
+    return in_cycle, problems
 
-    if lossy:
-        return problems
-    problems.extend(_ranges(con, frames, resources, ran, tolerate))
+
+@raises("incident-range-unexplained", *SQL_RULES)
+def own_rules(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resources: dict,
+              in_cycle: Lines) -> list[Problem]:
+    """The rules across tables that only civharm has: the range rule, then one SQL file per rule."""
+    tolerate = _tolerance(frames, resources)
+    problems = _ranges(con, frames, resources, tolerate)
     if "claims" in frames:  # the package's own views, which some rules below report from
         for statement in views(figure_stems(frames["claims"]), list(resources.values())):
             try:
@@ -114,7 +130,6 @@ def check(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resource
 
     for sql_file in sorted(SQL_DIR.glob("*.sql")):
         rule = sql_file.stem
-        ran.add(rule)
         try:
             rows = con.execute(sql_file.read_text()).fetchall()
         except (duckdb.CatalogException, duckdb.BinderException) as e:
@@ -128,9 +143,8 @@ def check(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resource
     return problems
 
 
-def _ranges(con, frames: dict, resources: dict, ran: set[str], tolerate) -> list[Problem]:
+def _ranges(con, frames: dict, resources: dict, tolerate) -> list[Problem]:
     """incident-range-unexplained: each active incident's figures against the range rule."""
-    ran.add("incident-range-unexplained")
     if "incidents" not in frames or "claims" not in frames:
         return []
     stems = [s for s in figure_stems(frames["claims"])
