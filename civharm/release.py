@@ -56,7 +56,8 @@ from .validate.release import SEMVER  # one definition of a version number
 
 # Files that travel with the data in the zip, when the package has them.
 # sql/load.sql: so that a reader with only the DuckDB CLI can load the unpacked zip.
-EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", citation.CFF, "CHANGELOG.md", ids.LEDGER, "sql/load.sql")
+EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", citation.CFF, "CHANGELOG.md", ids.LEDGER, "sql/load.sql",
+               "schemas/civharm-dp-profile.json")  # the profile: what a valid civharm package holds
 CHANGELOG = "CHANGELOG.md"
 COVERAGE = "COVERAGE.md"  # generated into the zip (coverage_text), never kept in the repository
 ZIP_MODE = 0o644
