@@ -13,6 +13,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .confine import limit, package_file, parse_json, read_file, read_json_file
+
 RESOURCE_NAMES = ("incidents", "sources", "claims", "tallies", "actors", "incident_relations")
 
 
@@ -57,19 +59,33 @@ class Resource:
 
 
 def load_json(path: Path) -> dict:
-    """Parse a JSON file; raises ValueError (or json.JSONDecodeError, a subclass) when it can't."""
-    return json.loads(path.read_bytes().decode("utf-8"))
+    """Parse a package's JSON file (its descriptor), never through a symlink and within
+    CIVHARM_MAX_JSON_BYTES; raises ValueError (json.JSONDecodeError, UnsafePath, TooLarge,
+    JSONTooDeep are subclasses) or OSError when it can't."""
+    path = Path(path)
+    safe = package_file(path.parent, path.name, path.name)
+    return parse_json(read_file(safe, limit("CIVHARM_MAX_JSON_BYTES"), path.name, "CIVHARM_MAX_JSON_BYTES"))
 
 
 def load_resources(root: Path, descriptor: dict) -> list[Resource]:
-    """The descriptor's table resources with their schemas read (for a package already validated)."""
+    """The descriptor's table resources with their schemas read (for a package already validated).
+    Every path is confined to the package (civharm.metadata.confine): a schema or data path that
+    is absolute, a URL, climbs out or goes through a symlink raises UnsafePath (a ValueError)."""
     out = []
-    for res in descriptor.get("resources", []):
+    resources = descriptor.get("resources", [])
+    if not isinstance(resources, list):
+        raise ValueError("the descriptor's resources must be a list")
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict):
+            raise ValueError(f"resources/{i} must be an object")
         schema = res.get("schema")
         schema_path = None
         if isinstance(schema, str):
             schema_path = schema
-            schema = load_json(root / schema)
+            schema = read_json_file(root, schema, f"resources/{i}/schema")
+        if not isinstance(schema, dict):
+            raise ValueError(f"resources/{i}/schema must be a Table Schema")
+        package_file(root, res.get("path"), f"resources/{i}/path")
         out.append(Resource(res["name"], res["path"], schema, schema_path, res))
     return out
 

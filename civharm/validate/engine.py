@@ -60,35 +60,62 @@ def validate(path: str | Path, progress: Callable[[str], None] | None = None) ->
 
 
 def _data(con, root: Path, meta: dict | None, resources: list, report: Report, step) -> None:
-    """Layers 2 to 7 over the data files, in one DuckDB connection."""
+    """Layers 2 to 7 over the data files, in one DuckDB connection. A failure of ours on one file
+    (a bug) is reported as an internal-error problem of that file, and the other files and
+    layers still run: one hostile file must not hide every other problem."""
     ran = report.rules_run
+    ran.add("internal-error")
     frames, by_name, raws = {}, {}, {}
     for res in resources:
-        step(f"{res.path}: reading")
-        table, problems = structure.read(con, root, res, ran, cells.columns)
-        report.extend(problems)
-        if table is None:
-            continue
-        report.rows[res.name] = table.rows
-        if not any(p.rule in _ROWS_LOST for p in problems):  # else released IDs would look removed
-            # the IDs as written (a broken cell is still the ID it was), for the release layer
-            key = [k for k in res.primary_key[:1] if k in table.present]
-            raws[res.name] = con.execute(
-                f"SELECT {', '.join([*map(q, key), structure.LINE])} FROM {q(table.raw)}").pl()
-        step(f"{res.path}: text hygiene")  # first: the cells layer empties broken cells
-        report.extend(hygiene.check(con, table, ran))
-        step(f"{res.path}: cells and rows")
-        report.extend(cells.check(con, table, ran))
-        frames[res.name] = [*table.present, structure.LINE, structure.BROKEN]
-        by_name[res.name] = res
+        try:
+            _resource(con, root, res, report, frames, by_name, raws, step)
+        except (KeyboardInterrupt, MemoryError):
+            raise
+        except Exception as e:
+            report.extend([_internal(res.path, e)])
+            frames.pop(res.name, None)
+            by_name.pop(res.name, None)
+            raws.pop(res.name, None)
     if frames:
         step("keys and rules across tables")
         lossy = set(frames) - set(raws)  # tables that lost rows to structure problems
-        report.extend(tables.check(con, frames, by_name, ran, lossy))
+        try:
+            report.extend(tables.check(con, frames, by_name, ran, lossy))
+        except Exception as e:
+            report.extend([_internal("datapackage.json", e, "checking keys and rules across tables")])
     step("released IDs")
     if meta is not None:  # released IDs against the IDs as written
         declared = {r.get("name") for r in meta.get("resources", []) if isinstance(r, dict)}
-        report.extend(release.check_ids(root, resources, raws, structure.LINE, ran, declared))
+        try:
+            report.extend(release.check_ids(root, resources, raws, structure.LINE, ran, declared))
+        except Exception as e:
+            report.extend([_internal("releases/ids.csv", e, "checking released IDs")])
+
+
+def _internal(file: str, e: Exception, doing: str = "") -> Problem:
+    return Problem("internal-error", file, detail=f"{doing + ': ' if doing else ''}{type(e).__name__}: {e}"[:500])
+
+
+def _resource(con, root: Path, res, report: Report, frames: dict, by_name: dict, raws: dict, step) -> None:
+    """Layers 2 to 5 and 7 over one data file."""
+    ran = report.rules_run
+    step(f"{res.path}: reading")
+    table, problems = structure.read(con, root, res, ran, cells.columns)
+    report.extend(problems)
+    if table is None:
+        return
+    report.rows[res.name] = table.rows
+    if not any(p.rule in _ROWS_LOST for p in problems):  # else released IDs would look removed
+        # the IDs as written (a broken cell is still the ID it was), for the release layer
+        key = [k for k in res.primary_key[:1] if k in table.present]
+        raws[res.name] = con.execute(
+            f"SELECT {', '.join([*map(q, key), structure.LINE])} FROM {q(table.raw)}").pl()
+    step(f"{res.path}: text hygiene")  # first: the cells layer empties broken cells
+    report.extend(hygiene.check(con, table, ran))
+    step(f"{res.path}: cells and rows")
+    report.extend(cells.check(con, table, ran))
+    frames[res.name] = [*table.present, structure.LINE, structure.BROKEN]
+    by_name[res.name] = res
 
 
 __all__ = ["validate", "CannotRun", "Problem", "Report"]

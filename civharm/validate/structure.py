@@ -13,7 +13,6 @@ goes to the exact reader, Python's csv module, which reports where each record s
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 import tempfile
@@ -24,9 +23,10 @@ from typing import Callable
 import duckdb
 import polars as pl
 
+from civharm.metadata.confine import TooLarge, check_size, limit
 from civharm.metadata.ddl import lit, q
 from civharm.metadata.package import Resource
-from .report import Problem
+from .report import Capped, Problem
 
 LINE = "__line"  # the column that carries each row's line number through every layer
 BROKEN = "__broken"  # true for a row with a cell that broke a cell rule (set by the cells layer)
@@ -129,25 +129,71 @@ class Table:
         return self.resource.path
 
 
-def _decode(data: bytes, rel: str, problems: list[Problem]) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        problems.append(Problem("encoding-bom", rel, line=1))
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("utf-8", errors="surrogateescape")
-    seen = set()
-    for m in _BAD_BYTE.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
-        if line not in seen:
-            seen.add(line)
-            offset = len(text[: m.start()].encode("utf-8", errors="surrogateescape"))
-            problems.append(Problem("encoding-utf8", rel, line=line,
-                                    value=" ".join(f"{ord(c) - 0xDC00:02X}" for c in m.group()),
-                                    detail=f"{offset} (0x{' 0x'.join(f'{ord(c) - 0xDC00:02X}' for c in m.group())})"))
-    return _BAD_BYTE.sub("\ufffd", text)
+class _Lines:
+    """The file's lines, decoded one at a time for Python's csv reader, in bounded memory.
+
+    Every line's number is known as it is read, so a problem on it (a bad byte, a stray quote, a
+    line past the limit) is reported with its line at once: nothing is ever counted from the
+    start of the file again (that was quadratic). A line longer than `max_line` bytes is reported
+    and skipped in chunks, never held; the csv reader gets an empty line in its place, so that
+    its line count stays right (`skipped` says which blank lines not to report)."""
+
+    def __init__(self, f, rel: str, problems: list[Problem], max_line: int):
+        self.f, self.rel, self.problems, self.max_line = f, rel, problems, max_line
+        self.line = 0  # lines read so far: the number of the last one
+        self.offset = 0  # bytes read so far, after any BOM (the encoding rule's byte offset)
+        self.record_start = 1  # the first line of the record the csv reader is reading
+        self.first_stray: int | None = None  # a stray quote on a record's first line, decided later
+        self.flagged: int | None = None  # the last line with an encoding or length problem
+        self.skipped: set[int] = set()  # lines too long, replaced by an empty line (few: each costs a megabyte)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        raw = self.f.readline(self.max_line + 1)
+        if not raw:
+            raise StopIteration
+        self.line += 1
+        if self.line == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            self.problems.append(Problem("encoding-bom", self.rel, line=1))
+            raw = raw[3:]
+        at = self.offset
+        self.offset += len(raw)
+        if len(raw) > self.max_line and not raw.endswith(b"\n"):
+            size = len(raw)
+            while more := self.f.readline(_CHUNK):  # the rest of the line, a chunk at a time
+                size += len(more)
+                if more.endswith(b"\n"):
+                    break
+            self.offset += size - len(raw)
+            self.problems.append(Problem("line-too-long", self.rel, line=self.line, value=f"{size:,}",
+                                         expected=f"{self.max_line:,}"))
+            self.skipped.add(self.line)
+            self.flagged = self.line
+            return "\n"
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", errors="surrogateescape")
+            m = _BAD_BYTE.search(text)
+            offset = at + len(text[: m.start()].encode("utf-8", errors="surrogateescape"))
+            codes = [f"{ord(c) - 0xDC00:02X}" for c in m.group()]
+            self.problems.append(Problem("encoding-utf8", self.rel, line=self.line, value=" ".join(codes),
+                                         detail=f"{offset} (0x{' 0x'.join(codes)})"))
+            self.flagged = self.line
+            text = _BAD_BYTE.sub("\ufffd", text)
+        if '"' in text and self.flagged != self.line and _STRAY_QUOTE.search(text):
+            if self.line == self.record_start:  # unless the record starting here has a problem
+                self.first_stray = self.line
+            else:
+                self.problems.append(Problem("csv-parse", self.rel, line=self.line, detail=_STRAY_DETAIL))
+        return text
+
+
+_STRAY_DETAIL = "a quote inside a cell that is not quoted as a whole, or next to one"
+# Records converted to a DuckDB table at a time by the exact reader: its memory is one batch.
+_BATCH = 50_000
 
 
 # What a table is made of: (resource, fields present, SQL of a field's text cell) -> SELECT items.
@@ -159,7 +205,8 @@ def text_columns(resource: Resource, present: list[str], cell: Callable[[str], s
     return [f"{cell(n)} AS {q(n)}" for n in present]
 
 
-def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, columns: Columns) -> Table | None:
+def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, columns: Columns,
+          max_line: int) -> Table | None:
     """The table of a well-formed one-line-per-record file, or None to use the exact reader. The
     file is parsed once, straight into the table the later layers use."""
     names = resource.field_names
@@ -178,7 +225,7 @@ def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, column
         con.execute(
             f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(items)}, "
             f"{padded} AS __padded FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
-            f"escape = '\"', strict_mode = true, null_padding = true, nullstr = '\x01', "
+            f"escape = '\"', strict_mode = true, null_padding = true, nullstr = '\x01', max_line_size = {max_line + 1}, "
             f"columns = {types})".replace("read_csv(?", f"read_csv({lit(str(path))}"))
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -198,58 +245,88 @@ def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, ran: se
     """The resource's file as a DuckDB table named by the resource, of the SELECT items `columns`
     makes from each present field's text, plus LINE; and the structure problems found."""
     ran.update({"encoding-bom", "encoding-utf8", "header-missing-column", "header-extra-column",
-                "header-column-order", "row-ragged", "row-blank", "csv-unclosed-quote", "csv-parse"})
+                "header-column-order", "row-ragged", "row-blank", "csv-unclosed-quote", "csv-parse",
+                "line-too-long", "file-too-large"})
     rel = resource.path
-    table = _fast(con, root / rel, resource, columns)
+    try:
+        check_size(root / rel, rel)
+    except TooLarge as e:
+        return None, [Problem("file-too-large", rel, value=f"{e.size:,}", expected=f"{e.limit:,}", detail=e.setting)]
+    max_line = limit("CIVHARM_MAX_LINE_BYTES")
+    table = _fast(con, root / rel, resource, columns, max_line)
     if table is not None:
         return table, []
-    data = (root / rel).read_bytes()
-    problems: list[Problem] = []
-    text = _decode(data, rel, problems)
-
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    end = 0  # last physical line consumed
-    while True:
-        start = end + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            end = reader.line_num
-            if "unexpected end of data" in str(e):
-                problems.append(Problem("csv-unclosed-quote", rel, line=start))
+    problems = Capped()
+    # Python's csv module caps a field at 128 KB by default; the line limit is the one limit, so
+    # that both readers give the same verdict on the same cell.
+    csv.field_size_limit(max_line)
+    with open(root / rel, "rb") as f:
+        lines = _Lines(f, rel, problems, max_line)
+        reader = csv.reader(lines, strict=True)
+        header: list[str] | None = None
+        batch: list[list[str]] = []
+        at: list[int] = []
+        present: list[str] = []
+        seen: dict[str, int] = {}
+        rows = 0
+        end = 0  # last physical line consumed
+        while True:
+            start = lines.record_start = end + 1
+            lines.first_stray = None
+            bad = False
+            try:
+                record = next(reader)
+            except StopIteration:
                 break
-            problems.append(Problem("csv-parse", rel, line=start, detail=str(e)))
-            continue
-        end = reader.line_num
-        if not record:
-            problems.append(Problem("row-blank", rel, line=start))
-            continue
-        if header is None:
-            header = record
-            continue
-        if len(record) != len(header):
-            problems.append(Problem("row-ragged", rel, line=start, value=str(len(record)), expected=str(len(header))))
-            continue
-        rows.append(record)
-        lines.append(start)
-
-    reported = {p.line for p in problems}
-    for m in _STRAY_QUOTE.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
-        if line not in reported:
-            reported.add(line)
-            problems.append(Problem("csv-parse", rel, line=line,
-                                    detail="a quote inside a cell that is not quoted as a whole, or next to one"))
+            except csv.Error as e:
+                end = lines.line
+                bad = True
+                if "unexpected end of data" in str(e):
+                    problems.append(Problem("csv-unclosed-quote", rel, line=start))
+                    break
+                problems.append(Problem("csv-parse", rel, line=start, detail=str(e)))
+                continue
+            finally:
+                if lines.first_stray is not None and not (bad or lines.flagged == start):
+                    pending_stray = lines.first_stray
+                else:
+                    pending_stray = None
+            end = lines.line
+            if not record:
+                if start not in lines.skipped:
+                    problems.append(Problem("row-blank", rel, line=start))
+                continue
+            if header is None:
+                header = record
+                present, seen = _header(header, resource, rel, problems)
+                _flush_stray(problems, rel, pending_stray)
+                continue
+            if len(record) != len(header):
+                problems.append(Problem("row-ragged", rel, line=start, value=str(len(record)), expected=str(len(header))))
+                continue
+            _flush_stray(problems, rel, pending_stray)
+            batch.append([record[seen[n]] for n in present])
+            at.append(start)
+            if len(batch) >= _BATCH:
+                rows += _insert(con, resource, present, columns, batch, at, rows == 0)
+                batch, at = [], []
 
     if header is None:
         problems.append(Problem("csv-parse", rel, line=1, detail="the file is empty; it needs at least the header row"))
         return None, problems
+    rows += _insert(con, resource, present, columns, batch, at, rows == 0)
+    return Table(resource, resource.name, present, rows), problems
 
+
+def _flush_stray(problems: list[Problem], rel: str, line: int | None) -> None:
+    """Report a stray quote on a record's first line once the record is known to have no other
+    problem there (one problem per line is enough to send the reader to it)."""
+    if line is not None:
+        problems.append(Problem("csv-parse", rel, line=line, detail=_STRAY_DETAIL))
+
+
+def _header(header: list[str], resource: Resource, rel: str, problems: list[Problem]) -> tuple[list[str], dict[str, int]]:
+    """The schema fields present in the header and where each is, with the header's problems."""
     expected = resource.field_names
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
@@ -266,15 +343,24 @@ def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, ran: se
         if present[pos] != name:
             problems.append(Problem("header-column-order", rel, line=1, column=name,
                                     value=str(seen[name] + 1), expected=str(expected.index(name) + 1)))
+    return present, seen
 
-    cells = list(zip(*rows)) if rows else [()] * len(header)
-    raw = pl.DataFrame(
-        [pl.Series(name, cells[seen[name]], dtype=pl.Utf8) for name in present]
-        + [pl.Series(LINE, lines, dtype=pl.Int64)]
-    )
+
+def _insert(con: duckdb.DuckDBPyConnection, resource: Resource, present: list[str], columns: Columns,
+            batch: list[list[str]], at: list[int], create: bool) -> int:
+    """Add a batch of records (cells of the present fields, in order) to the resource's table,
+    creating it with the first batch; returns the number added."""
+    cells = list(zip(*batch)) if batch else [()] * len(present)
+    raw = pl.DataFrame([pl.Series(name, cells[i], dtype=pl.Utf8) for i, name in enumerate(present)]
+                       + [pl.Series(LINE, at, dtype=pl.Int64)])
     raw = raw.with_columns(pl.when(pl.col(n).str.len_bytes() > 0).then(pl.col(n)).alias(n) for n in present)
     con.register("__exact", raw.to_arrow())
-    con.execute(f"CREATE OR REPLACE TABLE {q(resource.name)} AS SELECT {', '.join(columns(resource, present, q))}, "
-                f"{LINE} FROM __exact")
-    con.unregister("__exact")
-    return Table(resource, resource.name, present, raw.height), problems
+    try:
+        select = f"SELECT {', '.join([*columns(resource, present, q), LINE])} FROM __exact"
+        if create:
+            con.execute(f"CREATE OR REPLACE TABLE {q(resource.name)} AS {select}")
+        else:
+            con.execute(f"INSERT INTO {q(resource.name)} {select}")
+    finally:
+        con.unregister("__exact")
+    return raw.height
