@@ -41,6 +41,7 @@ from . import cite, diff as diffmod
 from .coverage import markdown
 from .db import build_db, build_parquet, connect
 from .metadata import ids, versions
+from .metadata.confine import TooLarge, UnsafePath, limit, package_file, read_file
 from .metadata.package import descriptor_path, load_json, load_resources, write_atomically
 from .validate.engine import validate  # the same checks as make validate
 from .validate.release import SEMVER  # one definition of a version number
@@ -67,11 +68,19 @@ def _safe(rel: str) -> str:
     return p.as_posix()
 
 
+def _read(root: Path, rel: str, prop: str) -> bytes:
+    """A file of the package, confined to it (civharm.metadata.confine): a symlink is never packed."""
+    try:
+        return read_file(package_file(root, rel, prop), limit("CIVHARM_MAX_FILE_BYTES"), rel, "CIVHARM_MAX_FILE_BYTES")
+    except (UnsafePath, TooLarge) as e:
+        raise ReleaseError(f"{e}; nothing was released") from e
+
+
 def release_descriptor(root: Path, descriptor: dict) -> bytes:
     """datapackage.json as it goes into the zip: every resource with its `bytes` and sha256 `hash`."""
     d = copy.deepcopy(descriptor)
     for res in d.get("resources", []):
-        data = (root / _safe(res["path"])).read_bytes()
+        data = _read(root, _safe(res["path"]), "path")
         res["bytes"] = len(data)
         res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     return (json.dumps(d, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -81,12 +90,12 @@ def zip_entries(root: Path, descriptor: dict) -> dict[str, bytes]:
     """Archive name -> content, for every file of the release zip."""
     entries = {"datapackage.json": release_descriptor(root, descriptor)}
     for res in descriptor.get("resources", []):
-        entries[_safe(res["path"])] = (root / _safe(res["path"])).read_bytes()
+        entries[_safe(res["path"])] = _read(root, _safe(res["path"]), "path")
         if isinstance(res.get("schema"), str):
-            entries[_safe(res["schema"])] = (root / _safe(res["schema"])).read_bytes()
+            entries[_safe(res["schema"])] = _read(root, _safe(res["schema"]), "schema")
     for rel in EXTRA_FILES:
-        if (root / rel).is_file():
-            entries[rel] = (root / rel).read_bytes()
+        if os.path.lexists(root / rel):  # a symlink here is refused, not skipped
+            entries[rel] = _read(root, rel, rel)
     entries[COVERAGE] = coverage_text(root, descriptor).encode("utf-8")
     return entries
 

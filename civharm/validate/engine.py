@@ -43,11 +43,17 @@ def validate(path: str | Path, progress: Callable[[str], None] | None = None) ->
     report = Report(package=str(desc))
     ran = report.rules_run
 
-    meta, resources, problems = descriptor.check(root, rel, ran)
+    try:
+        meta, resources, problems = descriptor.check(root, rel, ran)
+    except Exception as e:  # a bug of ours on a hostile descriptor: reported with the file
+        meta, resources, problems = None, [], [_internal(rel, e, "reading the descriptor")]
     report.extend(problems)
     if meta is not None:
         report.title = f"{meta.get('name', '?')} {meta.get('version', '')}".strip() + f" ({desc})"
-        report.extend(release.check(root, rel, meta, resources, ran))
+        try:
+            report.extend(release.check(root, rel, meta, resources, ran))
+        except Exception as e:
+            report.extend([_internal(rel, e, "checking the release metadata")])
 
     with structure.spill_directory() as spill:
         con = structure._connect(spill)

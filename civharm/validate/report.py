@@ -36,8 +36,9 @@ class Problem:
 
     def as_dict(self) -> dict:
         r = RULES[self.rule]
-        ctx = {"column": self.column, "value": _show(self.value), "expected": self.expected,
-               "detail": self.detail}
+        # everything a hostile file can put in a message is made printable: no terminal escapes
+        ctx = {"column": _show(self.column), "value": _show(self.value), "expected": _printable(self.expected),
+               "detail": _printable(self.detail)}
         return {
             "file": self.file,
             "line": self.line,
@@ -58,7 +59,16 @@ def _show(value) -> str | None:
     s = str(value)
     if len(s) > 80:
         s = s[:77] + "..."
-    return s.encode("unicode_escape").decode("ascii") if not s.isprintable() else s
+    return _printable(s)
+
+
+def _printable(value) -> str | None:
+    """Text with its control and other unprintable characters escaped (\\x1b), nothing cut."""
+    if value is None:
+        return None
+    s = str(value)
+    return s if s.isprintable() else "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                                             for c in s)
 
 
 # Problems of one rule in one file kept in memory; past it they are only counted, exactly. A
@@ -93,6 +103,10 @@ class Capped(list):
         else:
             self.kept[key] += 1
             super().append(p)
+
+    def full(self, file: str, rule: str) -> bool:
+        """Whether the next problem of this rule in this file would only be counted."""
+        return self.kept[(file, rule)] >= self.keep
 
     def extend(self, problems) -> None:
         for p in problems:
@@ -192,14 +206,14 @@ class Report:
                     if f == current and (RULES[rule].severity == "error") == full:
                         hidden[rule] += n
                 for rule, n in hidden.items():
-                    out.append(f"  {dim}… and {n:,} more {rule} {kind}{'s' if n != 1 else ''} in {current}{off}")
+                    out.append(f"  {dim}… and {n:,} more {rule} {kind}{'s' if n != 1 else ''} in {_printable(current)}{off}")
 
             for p in group:
                 if p.file != current:
                     if current is not None:
                         more()
                     current, shown, hidden = p.file, Counter(), Counter()
-                    out.append(f"\n{bold}{p.file}{off}")
+                    out.append(f"\n{bold}{_printable(p.file)}{off}")
                 if max_per_rule is not None and shown[p.rule] >= max_per_rule:
                     hidden[p.rule] += 1
                     hidden_total += 1
@@ -207,7 +221,7 @@ class Report:
                 shown[p.rule] += 1
                 d = p.as_dict()
                 where = ", ".join(filter(None, [p.line is not None and f"line {p.line}",
-                                                p.column is not None and f"column {p.column}"])) or "file"
+                                                p.column is not None and f"column {_show(p.column)}"])) or "file"
                 out.append(f"  {where}: {d['message']} {(red if full else yellow)}[{d['rule']}]{off}")
                 if full:
                     out.append(f"    {dim}fix: {d['hint']}{off}")
@@ -224,7 +238,7 @@ class Report:
             out.append(f"\n{sum(self.omitted.values()):,} more problem(s) were counted but not kept: at most "
                        f"{self.problems.keep:,} of each rule per file are (CIVHARM_KEEP_PER_RULE).")
         out.append("")
-        out.append(self.title or self.package)
+        out.append(_printable(self.title or self.package))
         out.append(f"  {len(self.rows)} resources, {rows} rows ({sizes})" if self.rows else "  no resources read")
         out.append(f"  {len(self.rules_run)} rules run in {self.seconds:.2f} s: {verdict}")
         return "\n".join(out).lstrip("\n") + "\n"

@@ -12,7 +12,11 @@ goes to the exact reader, Python's csv module, which reports where each record s
 
 from __future__ import annotations
 
+import bisect
+import collections
 import csv
+import io
+import itertools
 import os
 import re
 import tempfile
@@ -130,67 +134,123 @@ class Table:
 
 
 class _Lines:
-    """The file's lines, decoded one at a time for Python's csv reader, in bounded memory.
+    """The file's lines, decoded for Python's csv reader, read in chunks: bounded memory, linear time.
 
-    Every line's number is known as it is read, so a problem on it (a bad byte, a stray quote, a
-    line past the limit) is reported with its line at once: nothing is ever counted from the
-    start of the file again (that was quadratic). A line longer than `max_line` bytes is reported
-    and skipped in chunks, never held; the csv reader gets an empty line in its place, so that
-    its line count stays right (`skipped` says which blank lines not to report)."""
+    Each chunk (whole lines) is decoded at once; only a chunk with a bad byte is decoded line by
+    line, to say which line and byte. Line numbers come from one index of the chunk's newlines
+    (a sorted list searched with bisect): nothing is ever counted from the start of the file again
+    (that was quadratic on a file with many bad bytes or quotes). A line longer than `max_line`
+    bytes is reported and skipped a chunk at a time, never held whole; the csv reader gets an
+    empty line in its place, so that its line count (`line_num`) stays right (`skipped` says which
+    blank lines not to report). Stray quotes found in a chunk wait in `strays` until the reader
+    knows whether another problem already marks their line."""
 
     def __init__(self, f, rel: str, problems: list[Problem], max_line: int):
         self.f, self.rel, self.problems, self.max_line = f, rel, problems, max_line
-        self.line = 0  # lines read so far: the number of the last one
-        self.offset = 0  # bytes read so far, after any BOM (the encoding rule's byte offset)
-        self.record_start = 1  # the first line of the record the csv reader is reading
-        self.first_stray: int | None = None  # a stray quote on a record's first line, decided later
-        self.flagged: int | None = None  # the last line with an encoding or length problem
-        self.skipped: set[int] = set()  # lines too long, replaced by an empty line (few: each costs a megabyte)
+        self.skipped: set[int] = set()  # lines too long (few: each is a megabyte of file)
+        self.strays: collections.deque[int] = collections.deque()  # lines with a stray quote, in order
 
     def __iter__(self):
-        return self
+        # chained in C: a Python generator resumed once per line costs more than the csv parsing
+        return itertools.chain.from_iterable(self._parts())
 
-    def __next__(self) -> str:
-        raw = self.f.readline(self.max_line + 1)
-        if not raw:
-            raise StopIteration
-        self.line += 1
-        if self.line == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            self.problems.append(Problem("encoding-bom", self.rel, line=1))
-            raw = raw[3:]
-        at = self.offset
-        self.offset += len(raw)
-        if len(raw) > self.max_line and not raw.endswith(b"\n"):
-            size = len(raw)
-            while more := self.f.readline(_CHUNK):  # the rest of the line, a chunk at a time
-                size += len(more)
-                if more.endswith(b"\n"):
-                    break
-            self.offset += size - len(raw)
-            self.problems.append(Problem("line-too-long", self.rel, line=self.line, value=f"{size:,}",
-                                         expected=f"{self.max_line:,}"))
-            self.skipped.add(self.line)
-            self.flagged = self.line
-            return "\n"
+    def _parts(self):
+        """Iterables of lines, one per chunk."""
+        f, base, offset, carry, first = self.f, 0, 0, b"", True
+        while True:
+            chunk = f.read(_CHUNK)
+            buf = carry + chunk if carry else chunk
+            if first and buf:
+                first = False
+                if buf.startswith(b"\xef\xbb\xbf"):
+                    self.problems.append(Problem("encoding-bom", self.rel, line=1))
+                    buf = buf[3:]
+            if not buf:
+                return
+            end = buf.rfind(b"\n") + 1 if chunk else len(buf)
+            if end == 0:  # no line ends here yet
+                if len(buf) > self.max_line:  # a line too long: skip to its end
+                    size, carry = self._skip(len(buf))
+                    self._too_long(base + 1, size)
+                    yield ("\n",)
+                    base, offset = base + 1, offset + size
+                    continue
+                carry = buf
+                continue
+            part, carry = buf[:end], buf[end:]
+            yield self._part(part, base, offset)
+            base += part.count(b"\n") + (not part.endswith(b"\n"))
+            offset += len(part)
+
+    def _skip(self, size: int) -> tuple[int, bytes]:
+        """Read on to the end of the current line: (its size with the newline, the bytes after it)."""
+        while chunk := self.f.read(_CHUNK):
+            cut = chunk.find(b"\n")
+            if cut >= 0:
+                return size + cut + 1, chunk[cut + 1:]
+            size += len(chunk)
+        return size, b""
+
+    def _too_long(self, line: int, size: int) -> None:
+        self.problems.append(Problem("line-too-long", self.rel, line=line, value=f"{size:,}", expected=f"{self.max_line:,}"))
+        self.skipped.add(line)
+
+    def _part(self, part: bytes, base: int, offset: int):
+        """The lines of `part` (whole lines, the first being line base + 1) as text."""
+        newlines = None  # byte positions of the newlines: the chunk's one index, made when needed
+        flagged: set[int] = set()  # lines with a bad byte or too long: no stray-quote report there
+
+        def index() -> list[int]:
+            nonlocal newlines
+            if newlines is None:
+                newlines = [m.start() for m in _NEWLINE.finditer(part)]
+            return newlines
+
+        long_lines = []
+        if len(part) > self.max_line and max(map(len, part.split(b"\n"))) > self.max_line:  # (in C)
+            long_lines = [i for i, raw in enumerate(part.split(b"\n")) if len(raw) > self.max_line]
         try:
-            text = raw.decode("utf-8")
+            if long_lines:
+                raise UnicodeDecodeError("utf-8", b"", 0, 0, "line too long")  # the line-by-line path
+            text = part.decode("utf-8")
         except UnicodeDecodeError:
-            text = raw.decode("utf-8", errors="surrogateescape")
-            m = _BAD_BYTE.search(text)
-            offset = at + len(text[: m.start()].encode("utf-8", errors="surrogateescape"))
-            codes = [f"{ord(c) - 0xDC00:02X}" for c in m.group()]
-            self.problems.append(Problem("encoding-utf8", self.rel, line=self.line, value=" ".join(codes),
-                                         detail=f"{offset} (0x{' 0x'.join(codes)})"))
-            self.flagged = self.line
-            text = _BAD_BYTE.sub("\ufffd", text)
-        if '"' in text and self.flagged != self.line and _STRAY_QUOTE.search(text):
-            if self.line == self.record_start:  # unless the record starting here has a problem
-                self.first_stray = self.line
+            text = self._by_line(part, base, offset, set(long_lines), flagged)
+        if b'"' in part:
+            for m in _QUOTE_THEN_TEXT.finditer(part):
+                at = m.start()
+                if at > 0 and part[at - 1] not in b',\n\r"':
+                    line = base + bisect.bisect_left(index(), at) + 1
+                    if line not in flagged and (not self.strays or self.strays[-1] != line):
+                        self.strays.append(line)
+        return io.StringIO(text, newline="\n")  # iterated line by line, in C
+
+    def _by_line(self, part: bytes, base: int, offset: int, long_lines: set[int], flagged: set[int]) -> str:
+        """The text of a chunk with a bad byte or a line too long, line by line."""
+        out = []
+        at = offset
+        for i, raw in enumerate(part.split(b"\n")):
+            line = base + i + 1
+            if i in long_lines:
+                self._too_long(line, len(raw) + 1)
+                flagged.add(line)
+                out.append("")
             else:
-                self.problems.append(Problem("csv-parse", self.rel, line=self.line, detail=_STRAY_DETAIL))
-        return text
+                try:
+                    out.append(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    text = raw.decode("utf-8", errors="surrogateescape")
+                    m = _BAD_BYTE.search(text)
+                    where = at + len(text[: m.start()].encode("utf-8", errors="surrogateescape"))
+                    codes = [f"{ord(c) - 0xDC00:02X}" for c in m.group()]
+                    self.problems.append(Problem("encoding-utf8", self.rel, line=line, value=" ".join(codes),
+                                                 detail=f"{where} (0x{' 0x'.join(codes)})"))
+                    flagged.add(line)
+                    out.append(_BAD_BYTE.sub("\ufffd", text))
+            at += len(raw) + 1
+        return "\n".join(out)
 
 
+_NEWLINE = re.compile(rb"\n")
 _STRAY_DETAIL = "a quote inside a cell that is not quoted as a whole, or next to one"
 # Records converted to a DuckDB table at a time by the exact reader: its memory is one batch.
 _BATCH = 50_000
@@ -224,7 +284,9 @@ def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, column
     try:
         con.execute(
             f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(items)}, "
-            f"{padded} AS __padded FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
+            # error() stops the read at the first ragged row: a file of millions of them would
+            # otherwise be loaded whole before the exact reader takes it anyway
+            f"CASE WHEN {padded} THEN error('ragged') ELSE false END AS __padded FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
             f"escape = '\"', strict_mode = true, null_padding = true, nullstr = '\x01', max_line_size = {max_line + 1}, "
             f"columns = {types})".replace("read_csv(?", f"read_csv({lit(str(path))}"))
     except duckdb.Error:
@@ -262,6 +324,7 @@ def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, ran: se
     csv.field_size_limit(max_line)
     with open(root / rel, "rb") as f:
         lines = _Lines(f, rel, problems, max_line)
+        strays = lines.strays
         reader = csv.reader(lines, strict=True)
         header: list[str] | None = None
         batch: list[list[str]] = []
@@ -271,58 +334,58 @@ def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, ran: se
         rows = 0
         end = 0  # last physical line consumed
         while True:
-            start = lines.record_start = end + 1
-            lines.first_stray = None
-            bad = False
+            start = end + 1
+            problem = True  # the record starting at `start` has a problem reported at that line
             try:
                 record = next(reader)
             except StopIteration:
                 break
             except csv.Error as e:
-                end = lines.line
-                bad = True
+                end = reader.line_num
                 if "unexpected end of data" in str(e):
                     problems.append(Problem("csv-unclosed-quote", rel, line=start))
                     break
                 problems.append(Problem("csv-parse", rel, line=start, detail=str(e)))
                 continue
-            finally:
-                if lines.first_stray is not None and not (bad or lines.flagged == start):
-                    pending_stray = lines.first_stray
+            else:
+                end = reader.line_num
+                if not record:
+                    if start not in lines.skipped:
+                        problems.append(Problem("row-blank", rel, line=start))
+                elif header is None:
+                    header = record
+                    present, seen = _header(header, resource, rel, problems)
+                    width, ragged_full = len(header), False
+                    problem = False
+                elif len(record) != width:
+                    if ragged_full or problems.full(rel, "row-ragged"):  # counted, no Problem made: fast on millions
+                        ragged_full = True
+                        problems.omitted[(rel, "row-ragged")] += 1
+                    else:
+                        problems.append(Problem("row-ragged", rel, line=start, value=str(len(record)),
+                                                expected=str(width)))
                 else:
-                    pending_stray = None
-            end = lines.line
-            if not record:
-                if start not in lines.skipped:
-                    problems.append(Problem("row-blank", rel, line=start))
-                continue
-            if header is None:
-                header = record
-                present, seen = _header(header, resource, rel, problems)
-                _flush_stray(problems, rel, pending_stray)
-                continue
-            if len(record) != len(header):
-                problems.append(Problem("row-ragged", rel, line=start, value=str(len(record)), expected=str(len(header))))
-                continue
-            _flush_stray(problems, rel, pending_stray)
-            batch.append([record[seen[n]] for n in present])
-            at.append(start)
-            if len(batch) >= _BATCH:
-                rows += _insert(con, resource, present, columns, batch, at, rows == 0)
-                batch, at = [], []
+                    problem = False
+                    batch.append([record[seen[n]] for n in present])
+                    at.append(start)
+                    if len(batch) >= _BATCH:
+                        rows += _insert(con, resource, present, columns, batch, at, rows == 0)
+                        batch, at = [], []
+            finally:
+                while strays and strays[0] <= end:  # stray quotes in the lines this record took
+                    line = strays.popleft()
+                    if not (problem and line == start):
+                        problems.append(Problem("csv-parse", rel, line=line, detail=_STRAY_DETAIL))
+        while strays:  # after an unclosed quote
+            line = strays.popleft()
+            if line != start:
+                problems.append(Problem("csv-parse", rel, line=line, detail=_STRAY_DETAIL))
 
     if header is None:
         problems.append(Problem("csv-parse", rel, line=1, detail="the file is empty; it needs at least the header row"))
         return None, problems
     rows += _insert(con, resource, present, columns, batch, at, rows == 0)
     return Table(resource, resource.name, present, rows), problems
-
-
-def _flush_stray(problems: list[Problem], rel: str, line: int | None) -> None:
-    """Report a stray quote on a record's first line once the record is known to have no other
-    problem there (one problem per line is enough to send the reader to it)."""
-    if line is not None:
-        problems.append(Problem("csv-parse", rel, line=line, detail=_STRAY_DETAIL))
 
 
 def _header(header: list[str], resource: Resource, rel: str, problems: list[Problem]) -> tuple[list[str], dict[str, int]]:
