@@ -11,12 +11,12 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import duckdb
 
 from .metadata.ddl import load_script, lit, q
+from .metadata.atomic import clean_stale, replace_folder
 from .metadata.package import descriptor_path, load_json, load_resources
 from .validate.engine import validate  # the same checks as make validate
 
@@ -55,9 +55,7 @@ def _validated(desc: Path) -> None:
 
 def build_db(desc: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.*.tmp*"):  # left by a build that was killed
-        if time.time() - stale.stat().st_mtime > 600:  # not one that is running now
-            stale.unlink(missing_ok=True)
+    clean_stale(target.parent, target.name)  # left by a build that was killed (with its .wal)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     os.unlink(tmp)  # DuckDB creates the file itself
@@ -87,7 +85,8 @@ def build_parquet(desc: Path, target: Path) -> Path:
           "citation": citation(meta)}
     kv_sql = "{" + ", ".join(f"{k}: {lit(v)}" for k, v in kv.items()) + "}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    clean_stale(target.parent, target.name)  # folders left by a build that was killed
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     try:
         con = duckdb.connect()
         _load(con, desc)
@@ -96,14 +95,9 @@ def build_parquet(desc: Path, target: Path) -> Path:
             con.execute(f"COPY (SELECT * FROM {q(res.name)} ORDER BY {order}) TO {lit(str(tmp / (res.name + '.parquet')))} "
                         f"(FORMAT parquet, KV_METADATA {kv_sql})")
         con.close()
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        # one exchange of the new folder and the old: never a moment without the folder
+        os.chmod(tmp, 0o755)
+        replace_folder(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target

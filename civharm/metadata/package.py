@@ -6,13 +6,11 @@ docs) reads them through here, from `schemas/`, so that nothing restates them.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import write_atomically  # noqa: F401 (the one atomic writer; imported from here by the commands)
 from .confine import limit, package_file, parse_json, read_file, read_json_file
 
 RESOURCE_NAMES = ("incidents", "sources", "claims", "tallies", "actors", "incident_relations")
@@ -101,18 +99,3 @@ def id_sort_key(value: str | None) -> tuple:
     if m:
         return (m.group(1), int(m.group(2)), value)
     return (value, -1, value)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace one file in one step (a temporary file beside it, then a rename), so a reader or a
-    crash never sees it half written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
