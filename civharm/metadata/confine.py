@@ -15,6 +15,7 @@ civharm/validate/README.md:
     CIVHARM_MAX_LINE_BYTES   one line of a CSV (so one cell)       (default 1 MiB)
     CIVHARM_MAX_ZIP_BYTES    a zip's entries unpacked, in total    (default 8 GiB)
     CIVHARM_MAX_ZIP_ENTRIES  entries in a zip                      (default 10,000)
+    CIVHARM_MAX_ZIP_RATIO    an entry's unpacked / compressed size (default 200)
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ _DEFAULTS = {
     "CIVHARM_MAX_LINE_BYTES": MiB,
     "CIVHARM_MAX_ZIP_BYTES": 8 << 30,
     "CIVHARM_MAX_ZIP_ENTRIES": 10_000,
+    # An entry (over 1 MiB) that unpacks to more than this many times its compressed size is a
+    # bomb, not data: CSV deflates about 5-10 times; a run of zeros over 1000.
+    "CIVHARM_MAX_ZIP_RATIO": 200,
 }
-# An entry that unpacks to more than this many times its compressed size is a bomb, not data:
-# CSV deflates about 5-10 times; a run of zeros over 1000.
-MAX_ZIP_RATIO = 200
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a scheme (http:, file:, C: on Windows)
 
 
@@ -166,11 +167,12 @@ def extract_zip(archive: str | Path, dest: str | Path, wanted) -> list[str]:
 
     Refused (UnsafePath / TooLarge), before anything is written: more entries than
     CIVHARM_MAX_ZIP_ENTRIES; an entry that is a symlink, absolute or climbs out; wanted entries
-    larger in total than CIVHARM_MAX_ZIP_BYTES or unpacking to more than MAX_ZIP_RATIO times
+    larger in total than CIVHARM_MAX_ZIP_BYTES or unpacking to more than CIVHARM_MAX_ZIP_RATIO times
     their compressed size. While unpacking, the bytes written are counted, so a header that lies
     about the size is caught too. Entries not wanted are never unpacked. Returns the names."""
     dest = Path(dest)
     max_entries, max_total = limit("CIVHARM_MAX_ZIP_ENTRIES"), limit("CIVHARM_MAX_ZIP_BYTES")
+    ratio = limit("CIVHARM_MAX_ZIP_RATIO")
     with zipfile.ZipFile(archive) as z:
         infos = z.infolist()
         if len(infos) > max_entries:
@@ -187,9 +189,10 @@ def extract_zip(archive: str | Path, dest: str | Path, wanted) -> list[str]:
                 raise UnsafePath(f"the zip entry {name}", name, "would be written outside the folder it is unpacked to")
             if not wanted(name):
                 continue
-            if info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1) and info.file_size > MiB:
-                raise TooLarge(f"the zip entry {name} (compressed {info.compress_size:,} bytes)", info.file_size,
-                               MAX_ZIP_RATIO * max(info.compress_size, 1), "CIVHARM_MAX_ZIP_BYTES")
+            if info.file_size > ratio * max(info.compress_size, 1) and info.file_size > MiB:
+                raise TooLarge(f"the zip entry {name} (compressed {info.compress_size:,} bytes, so over "
+                               f"{ratio} times that)", info.file_size, ratio * max(info.compress_size, 1),
+                               "CIVHARM_MAX_ZIP_RATIO")
             total += info.file_size
             chosen.append(info)
         if total > max_total:
