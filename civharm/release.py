@@ -28,6 +28,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -41,6 +42,7 @@ from . import cite, diff as diffmod
 from .coverage import markdown
 from .db import build_db, build_parquet, connect
 from .metadata import ids, versions
+from .metadata.atomic import clean_stale, replace_folder
 from .metadata.confine import TooLarge, UnsafePath, limit, package_file, read_file
 from .metadata.package import descriptor_path, load_json, load_resources, write_atomically
 from .validate.engine import validate  # the same checks as make validate
@@ -168,40 +170,60 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
     else:
         log(f"note: no {ids.LEDGER} here: this release records no IDs.")
     name = str(meta.get("name") or "civharm")
-    out = Path(out)
-    target = out / f"{name}-{version}.zip"
+    final = Path(out)
     try:
         recorded = versions.read(root).get(version)
     except versions.VersionLedgerError as e:
         raise ReleaseError(str(e)) from e
     entries = zip_entries(root, meta)
-    # Built beside the target and compared with the ledger before it replaces anything: a
-    # version already released must come out byte for byte as it was.
-    check = out / f".{target.name}.new"
-    digest = write_zip(entries, check, zip_timestamp(meta))
-    if recorded and recorded["zip_sha256"] and recorded["zip_sha256"] != digest:
-        check.unlink()
-        raise ReleaseError(
-            f"{version} was released as a zip with sha256 {recorded['zip_sha256']} (commit "
-            f"{recorded['commit'][:10]}, {versions.LEDGER}), but this package builds {digest}: it changed "
-            f"since {version} was released. A released version never changes: make bump VERSION=<next> FROM={version}.")
-    os.replace(check, target)
-    sums = out / f"{target.name}.sha256"
-    write_atomically(sums, f"{digest}  {target.name}\n".encode())
-    log(f"wrote {target} ({len(entries)} files, {target.stat().st_size:,} bytes)")
-    log(f"  sha256 {digest}  (also in {sums})")
-    result: dict[str, Path | str] = {"zip": target, "sha256": digest}
+    # Everything is built in a copy of the output folder (its files hard-linked, so nothing is
+    # copied), and the copy is swapped with the folder in one renameat2 exchange
+    # (civharm.metadata.atomic.replace_folder): the zip with its .sha256, the Parquet folder and
+    # the database all appear at once, and a kill at any moment leaves the old folder whole.
+    final.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(final.parent, final.name)
+    out = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp"))
+    try:
+        if final.is_dir():
+            shutil.copytree(final, out, copy_function=_link, dirs_exist_ok=True, symlinks=True)
+        target = out / f"{name}-{version}.zip"
+        digest = write_zip(entries, target, zip_timestamp(meta))
+        # a version already released must come out byte for byte as it was
+        if recorded and recorded["zip_sha256"] and recorded["zip_sha256"] != digest:
+            raise ReleaseError(
+                f"{version} was released as a zip with sha256 {recorded['zip_sha256']} (commit "
+                f"{recorded['commit'][:10]}, {versions.LEDGER}), but this package builds {digest}: it changed "
+                f"since {version} was released. A released version never changes: make bump VERSION=<next> FROM={version}.")
+        sums = out / f"{target.name}.sha256"
+        write_atomically(sums, f"{digest}  {target.name}\n".encode())
+        size = target.stat().st_size
+        built = {"zip": final / target.name, "sha256": digest}
+        if not zip_only:
+            parquet = build_parquet(desc, out / f"{name}-{version}-parquet")
+            os.chmod(parquet, 0o755)  # built in a private temporary folder; a release is for everyone to read
+            database = build_db(desc, out / f"{name}-{version}.duckdb")
+            built.update(parquet=final / parquet.name, duckdb=final / database.name)
+        os.chmod(out, 0o755)
+        replace_folder(out, final)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    log(f"wrote {built['zip']} ({len(entries)} files, {size:,} bytes)")
+    log(f"  sha256 {digest}  (also in {final / (target.name + '.sha256')})")
     if not zip_only:
-
-        parquet = build_parquet(desc, out / f"{name}-{version}-parquet")
-        os.chmod(parquet, 0o755)  # built in a private temporary folder; a release is for everyone to read
-        log(f"wrote {parquet}/ ({', '.join(sorted(p.name for p in parquet.glob('*.parquet')))})")
-        database = build_db(desc, out / f"{name}-{version}.duckdb")
-        log(f"wrote {database}")
-        result.update(parquet=parquet, duckdb=database)
+        log(f"wrote {built['parquet']}/ ({', '.join(sorted(p.name for p in built['parquet'].glob('*.parquet')))})")
+        log(f"wrote {built['duckdb']}")
+    result: dict[str, Path | str] = built
     if not recorded:
         _record(root, version, meta, digest, log)
     return result
+
+
+def _link(src: str, dst: str) -> None:
+    """Hard-link a file of the old output folder into the new one (the same file system: no copy)."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _record(root: Path, version: str, meta: dict, digest: str, log) -> None:
