@@ -132,3 +132,46 @@ def test_clean_stale_ignores_other_names(tmp_path):
     os.utime(other, (OLD, OLD))
     clean_stale(tmp_path, "x.csv")
     assert other.exists()
+
+
+def test_release_zip_and_hash_appear_together(tmp_path):
+    """make release builds a hard-linked copy of dist/ and swaps it in one exchange: a reader never
+    sees the new zip with the old .sha256, nor no dist/ at all; other files in dist/ are kept."""
+    from civharm.release import build as build_release
+    from package_edits import edit_rows
+    pkg = build_package(tmp_path / "pkg")
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "keep.txt").write_text("an older release")
+    build_release(pkg, dist, zip_only=True, log=lambda *a: None)
+    zip_path, sums = dist / "civharm-0.1.0.zip", dist / "civharm-0.1.0.zip.sha256"
+    first = sums.read_text()
+    edit_rows(pkg, "actors", "actor_id", {"A-000003": {"notes": "Edited for the second build."}})
+    seen, stop = [], threading.Event()
+
+    def watch():
+        import hashlib
+        while not stop.is_set():
+            try:
+                d = os.open(dist, os.O_RDONLY)  # one folder, as a reader holding it sees it
+            except FileNotFoundError:
+                seen.append("no dist")
+                continue
+            try:
+                data = open(f"/proc/self/fd/{d}/civharm-0.1.0.zip", "rb").read()
+                text = open(f"/proc/self/fd/{d}/civharm-0.1.0.zip.sha256").read()
+                if hashlib.sha256(data).hexdigest() != text.split()[0]:
+                    seen.append("mismatch")
+            finally:
+                os.close(d)
+
+    t = threading.Thread(target=watch)
+    t.start()
+    try:
+        build_release(pkg, dist, zip_only=True, log=lambda *a: None)
+    finally:
+        stop.set()
+        t.join()
+    assert not seen, seen[:3]
+    assert sums.read_text() != first and (dist / "keep.txt").read_text() == "an older release"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "pkg"]  # the staging copy is gone
