@@ -351,3 +351,19 @@ def test_hostile_header_cannot_drive_the_terminal(pkg):
     proc, *_ = _run("civharm.validate", str(pkg))
     assert proc.returncode == 1
     assert "\x1b" not in proc.stdout and "\\x1b[2J" in proc.stdout
+
+
+def test_rule_sql_cannot_read_files_outside(pkg, tmp_path, monkeypatch):
+    """A pull request can change the rule SQL too: after the data is read, DuckDB touches no file."""
+    from civharm.validate import tables
+    from civharm.validate.engine import validate
+    sql = tmp_path / "sql"
+    shutil.copytree(tables.SQL_DIR, sql)
+    secret = tmp_path / "secret.csv"
+    secret.write_text(f"a\n{SECRET}\n")
+    (sql / "zz-evil.sql").write_text(f"SELECT 'incidents', 1, 'x', a, 'y' FROM read_csv('{secret}')")
+    monkeypatch.setattr(tables, "SQL_DIR", sql)
+    report = validate(pkg)
+    assert SECRET not in report.to_json()
+    [p] = [p for p in report.problems if p.rule == "internal-error"]
+    assert "disabled by configuration" in p.detail
