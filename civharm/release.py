@@ -15,7 +15,10 @@
         drafted from `make diff FROM=REV`), records the IDs it releases in releases/ids.csv and
         regenerates .zenodo.json. Refuses a VERSION below what the changes since REV need.
 
-Every file is written to a temporary path and renamed into place.
+Every file is written to a temporary path and renamed into place. `build` makes the whole next
+output folder (a hard-linked copy of dist/ plus the new zip, .sha256, Parquet folder and database)
+and swaps it with dist/ in one renameat2 exchange (civharm.metadata.atomic.replace_folder): the
+zip and its hash appear together, and there is no moment without dist/.
 """
 
 from __future__ import annotations
