@@ -91,6 +91,15 @@ coverage: install ## Refresh README.md's generated block: totals and what the da
 # `import-ucdp` needs GED=path/to/ged.csv; DRY_RUN=1 prints the plan and writes nothing;
 # REVIEW=path writes a review of every event (.md for Markdown, CSV otherwise).
 # More options (window, governorate, crosswalk): .venv/bin/python -m importers.ucdp_ged --help
+# make fuzz: coverage-guided fuzzing (atheris) of what reads untrusted input, for FUZZ_SECONDS;
+# a crashing input is written to tests/fuzz_regressions/ and becomes a test (bench/fuzz.py).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGET ?= csv
+
+.PHONY: fuzz
+fuzz: install ## Fuzz the validator, diff or importer: make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGET=csv|descriptor|diff|importer]
+	$(BIN)/python -m bench.fuzz --seconds $(FUZZ_SECONDS) --target $(FUZZ_TARGET)
+
 .PHONY: import-ucdp
 import-ucdp: install ## Import UCDP GED events: make import-ucdp GED=path [DRY_RUN=1] [REVIEW=path]
 	@if [ -z "$(GED)" ]; then \

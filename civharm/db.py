@@ -12,7 +12,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import duckdb
@@ -21,6 +20,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .metadata.atomic import clean_stale, replace_folder
 from .metadata.connection import open_duckdb
 from .metadata.ddl import column_comment, load_script, q
 from .metadata.package import Resource, descriptor_path, load_json, load_resources
@@ -150,9 +150,7 @@ def _validated(desc: Path) -> None:
 
 def build_db(desc: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.*.tmp*"):  # left by a build that was killed
-        if time.time() - stale.stat().st_mtime > 600:  # not one that is running now
-            stale.unlink(missing_ok=True)
+    clean_stale(target.parent, target.name)  # left by a build that was killed (with its .wal)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     os.unlink(tmp)  # DuckDB creates the file itself
@@ -185,21 +183,17 @@ def build_parquet(desc: Path, target: Path) -> Path:
     stores the Arrow schema (field descriptions, dictionary types) that the readers restore."""
     meta = load_json(desc)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    clean_stale(target.parent, target.name)  # folders left by a build that was killed
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     try:
         con = open_duckdb()
         _load(con, desc)
         for res in load_resources(desc.parent, meta):
             pq.write_table(arrow_table(con, res, meta), tmp / f"{res.name}.parquet")
         con.close()
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        # one exchange of the new folder and the old: never a moment without the folder
+        os.chmod(tmp, 0o755)
+        replace_folder(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target

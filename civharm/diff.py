@@ -46,6 +46,7 @@ import polars as pl
 
 from .metadata.citation import LABEL_FIELDS
 from .metadata.ids import LEDGER, has_tombstones, read_ledger
+from .metadata.confine import TooLarge, UnsafePath, check_size, extract_zip, limit, package_file, parse_json
 from .metadata.package import Resource, descriptor_path, id_sort_key, load_json, load_resources
 from .metadata import versions
 
@@ -111,8 +112,7 @@ def open_version(spec: str, cwd: str | Path = ".") -> Iterator[Version]:
     path = cwd / spec
     if path.is_file() and zipfile.is_zipfile(path):
         with tempfile.TemporaryDirectory(prefix="civharm-diff-") as tmp:
-            with zipfile.ZipFile(path) as z:
-                z.extractall(tmp)
+            _unzip(path, Path(tmp), spec)
             yield _load(spec, "zip", _package_root(Path(tmp)), spec)
         return
     if path.is_dir() or path.is_file():
@@ -150,6 +150,35 @@ def open_version(spec: str, cwd: str | Path = ".") -> Iterator[Version]:
         yield _load(spec, "git", Path(tmp), label)
 
 
+def _unzip(path: Path, dest: Path, spec: str) -> None:
+    """Unpack only the package's own files of a release zip (its descriptor, the data and schema
+    files the descriptor names, the ID ledger), within the limits of civharm.metadata.confine: a
+    zip bomb or an entry aimed outside the folder is refused before anything is written."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = {i.filename: i for i in z.infolist()}
+            tops = [n for n in infos if n == "datapackage.json" or (n.count("/") == 1 and n.endswith("/datapackage.json"))]
+            if len(tops) != 1:
+                raise DiffError(f"{spec}: a release zip holds one datapackage.json, at its top or in its one folder")
+            prefix = tops[0][: -len("datapackage.json")]
+            info = infos[tops[0]]
+            cap = limit("CIVHARM_MAX_JSON_BYTES")
+            if info.file_size > cap:
+                raise TooLarge(f"{tops[0]}", info.file_size, cap, "CIVHARM_MAX_JSON_BYTES")
+            with z.open(info) as fh:
+                meta = parse_json(fh.read(cap + 1))
+        wanted = {tops[0], prefix + LEDGER}
+        for res in meta.get("resources", []) if isinstance(meta, dict) else []:
+            for key in ("path", "schema"):
+                if isinstance(res, dict) and isinstance(res.get(key), str):
+                    wanted.add(prefix + res[key])
+        extract_zip(path, dest, wanted.__contains__)
+    except (UnsafePath, TooLarge) as e:
+        raise DiffError(f"{spec}: {e}") from e
+    except (ValueError, zipfile.BadZipFile, OSError) as e:
+        raise DiffError(f"{spec}: cannot read the zip ({e})") from e
+
+
 def _released(spec: str, cwd: Path) -> str | None:
     """The commit the version ledger records for '0.2.0' / 'v0.2.0', or None."""
     top = _git(["rev-parse", "--show-toplevel"], cwd)
@@ -164,7 +193,12 @@ def _released(spec: str, cwd: Path) -> str | None:
 
 def read_table(v: Version, res: Resource) -> pl.DataFrame:
     """A resource's CSV as text columns, blank cells as null."""
-    path = v.root / res.path
+    try:
+        path = package_file(v.root, res.path, f"the path of {res.name}")
+        if path.is_file():
+            check_size(path, res.path)
+    except (UnsafePath, TooLarge) as e:
+        raise DiffError(f"{v.label}: {e}") from e
     if not path.is_file():
         raise DiffError(f"{v.label}: {res.path} does not exist")
     try:
@@ -177,7 +211,10 @@ def read_table(v: Version, res: Resource) -> pl.DataFrame:
 
 def withdrawn_ids(v: Version) -> dict[str, dict]:
     """IDs the version's ledger withdraws: id -> ledger row."""
-    path = v.root / LEDGER
+    try:
+        path = package_file(v.root, LEDGER, "the ID ledger")
+    except UnsafePath as e:
+        raise DiffError(f"{v.label}: {e}") from e
     if not path.is_file():
         return {}
     try:

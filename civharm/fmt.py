@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
               "changed. Run make validate to see them.", file=sys.stderr)
         return 2
     changed, failed = [], []
+    new: dict = {}
     for res in resources:
         path = desc.parent / res.path
         try:
@@ -72,8 +73,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if after != before:
             changed.append(res.path)
-            if not args.check:
-                write_atomically(path, after)
+            new[path] = after
+    if new and not args.check:
+        write_atomically(new)  # every file whole, old or new, whenever the run is killed
     verb = "would rewrite" if args.check else "rewrote"
     for p in changed:
         print(f"{verb} {p}")

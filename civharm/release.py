@@ -22,7 +22,10 @@
         drafted from `make diff FROM=REV`), records the IDs it releases in releases/ids.csv and
         regenerates .zenodo.json. Refuses a VERSION below what the changes since REV need.
 
-Every file is written to a temporary path and renamed into place.
+Every file is written to a temporary path and renamed into place. `build` makes the whole next
+output folder (a hard-linked copy of dist/ plus the new zip, .sha256, Parquet folder and database)
+and swaps it with dist/ in one renameat2 exchange (civharm.metadata.atomic.replace_folder): the
+zip and its hash appear together, and there is no moment without dist/.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ from . import diff as diffmod
 from .coverage import markdown
 from .db import build_db, build_parquet, connect
 from .metadata import citation, ids, versions
+from .metadata.atomic import clean_stale, replace_folder
+from .metadata.confine import TooLarge, UnsafePath, limit, package_file, read_file
 from .metadata.package import descriptor_path, load_json, load_resources, write_atomically
 from .metadata.paths import REPO, VIEWS
 from .validate.engine import validate  # the same checks as make validate
@@ -80,11 +85,19 @@ def _safe(rel: str) -> str:
     return p.as_posix()
 
 
+def _read(root: Path, rel: str, prop: str) -> bytes:
+    """A file of the package, confined to it (civharm.metadata.confine): a symlink is never packed."""
+    try:
+        return read_file(package_file(root, rel, prop), limit("CIVHARM_MAX_FILE_BYTES"), rel, "CIVHARM_MAX_FILE_BYTES")
+    except (UnsafePath, TooLarge) as e:
+        raise ReleaseError(f"{e}; nothing was released") from e
+
+
 def release_descriptor(root: Path, descriptor: dict) -> bytes:
     """datapackage.json as it goes into the zip: every resource with its `bytes` and sha256 `hash`."""
     d = copy.deepcopy(descriptor)
     for res in d.get("resources", []):
-        data = (root / _safe(res["path"])).read_bytes()
+        data = _read(root, _safe(res["path"]), "path")
         res["bytes"] = len(data)
         res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     return (json.dumps(d, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -94,12 +107,12 @@ def zip_entries(root: Path, descriptor: dict) -> dict[str, bytes]:
     """Archive name -> content, for every file of the release zip."""
     entries = {"datapackage.json": release_descriptor(root, descriptor)}
     for res in descriptor.get("resources", []):
-        entries[_safe(res["path"])] = (root / _safe(res["path"])).read_bytes()
+        entries[_safe(res["path"])] = _read(root, _safe(res["path"]), "path")
         if isinstance(res.get("schema"), str):
-            entries[_safe(res["schema"])] = (root / _safe(res["schema"])).read_bytes()
+            entries[_safe(res["schema"])] = _read(root, _safe(res["schema"]), "schema")
     for rel in EXTRA_FILES:
-        if (root / rel).is_file():
-            entries[rel] = (root / rel).read_bytes()
+        if os.path.lexists(root / rel):  # a symlink here is refused, not skipped
+            entries[rel] = _read(root, rel, rel)
     entries[COVERAGE] = coverage_text(root, descriptor).encode("utf-8")
     return entries
 
@@ -172,8 +185,7 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
     else:
         log(f"note: no {ids.LEDGER} here: this release records no IDs.")
     name = str(meta.get("name") or "civharm")
-    out = Path(out)
-    target = out / f"{name}-{version}.zip"
+    final = Path(out)
     try:
         recorded = versions.read(root).get(version)
     except versions.VersionLedgerError as e:
@@ -183,32 +195,45 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
     # (0.2.0, whose files sit at the top of its zip) are rebuilt by their own commit's code
     # (verify), so their recorded bytes never depend on this line.
     folder = f"{name}-{version}/"
-    # Built beside the target and compared with the ledger before it replaces anything: a
-    # version already released must come out byte for byte as it was.
-    check = out / f".{target.name}.new"
-    digest = write_zip({folder + k: v for k, v in entries.items()}, check, zip_timestamp(meta))
-    if recorded and recorded["zip_sha256"] and recorded["zip_sha256"] != digest:
-        check.unlink()
-        raise ReleaseError(
-            f"{version} was released as a zip with sha256 {recorded['zip_sha256']} (commit "
-            f"{recorded['commit'][:10]}, {versions.LEDGER}), but this package builds {digest}: it changed "
-            f"since {version} was released. A released version never changes: make bump VERSION=<next> FROM={version}.")
-    os.replace(check, target)
-    sums = out / f"{target.name}.sha256"
-    write_atomically(sums, f"{digest}  {target.name}\n".encode())
-    log(f"wrote {target} ({len(entries)} files, {target.stat().st_size:,} bytes)")
-    log(f"  sha256 {digest}  (also in {sums})")
-    result: dict[str, Path | str] = {"zip": target, "sha256": digest}
+    # Everything is built in a copy of the output folder (its files hard-linked, so nothing is
+    # copied), and the copy is swapped with the folder in one renameat2 exchange
+    # (civharm.metadata.atomic.replace_folder): the zip with its .sha256, the Parquet folder, the
+    # database and the wheel all appear at once, and a kill at any moment leaves the old folder whole.
+    final.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(final.parent, final.name)
+    out = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp"))
+    try:
+        if final.is_dir():
+            shutil.copytree(final, out, copy_function=_link, dirs_exist_ok=True, symlinks=True)
+        target = out / f"{name}-{version}.zip"
+        digest = write_zip({folder + k: v for k, v in entries.items()}, target, zip_timestamp(meta))
+        # a version already released must come out byte for byte as it was
+        if recorded and recorded["zip_sha256"] and recorded["zip_sha256"] != digest:
+            raise ReleaseError(
+                f"{version} was released as a zip with sha256 {recorded['zip_sha256']} (commit "
+                f"{recorded['commit'][:10]}, {versions.LEDGER}), but this package builds {digest}: it changed "
+                f"since {version} was released. A released version never changes: make bump VERSION=<next> FROM={version}.")
+        sums = out / f"{target.name}.sha256"
+        write_atomically(sums, f"{digest}  {target.name}\n".encode())
+        size = target.stat().st_size
+        built = {"zip": final / target.name, "sha256": digest}
+        if not zip_only:
+            parquet = build_parquet(desc, out / f"{name}-{version}-parquet")
+            os.chmod(parquet, 0o755)  # built in a private temporary folder; a release is for everyone to read
+            database = build_db(desc, out / f"{name}-{version}.duckdb")
+            wheel = build_wheel(entries, version, out)
+            built.update(parquet=final / parquet.name, duckdb=final / database.name, wheel=final / wheel.name)
+        os.chmod(out, 0o755)
+        replace_folder(out, final)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    log(f"wrote {built['zip']} ({len(entries)} files, {size:,} bytes)")
+    log(f"  sha256 {digest}  (also in {final / (target.name + '.sha256')})")
     if not zip_only:
-
-        parquet = build_parquet(desc, out / f"{name}-{version}-parquet")
-        os.chmod(parquet, 0o755)  # built in a private temporary folder; a release is for everyone to read
-        log(f"wrote {parquet}/ ({', '.join(sorted(p.name for p in parquet.glob('*.parquet')))})")
-        database = build_db(desc, out / f"{name}-{version}.duckdb")
-        log(f"wrote {database}")
-        wheel = build_wheel(entries, version, out)
-        log(f"wrote {wheel}: pip install {wheel}, then civharm validate PATH, civharm.read(\"incidents\")")
-        result.update(parquet=parquet, duckdb=database, wheel=wheel)
+        log(f"wrote {built['parquet']}/ ({', '.join(sorted(p.name for p in built['parquet'].glob('*.parquet')))})")
+        log(f"wrote {built['duckdb']}")
+        log(f"wrote {built['wheel']}: pip install {built['wheel']}, then civharm validate PATH, civharm.read(\"incidents\")")
+    result: dict[str, Path | str] = built
     if not recorded:
         _record(root, version, meta, digest, log)
     return result
@@ -249,6 +274,14 @@ def build_wheel(entries: dict[str, bytes], version: str, out: Path) -> Path:
         shutil.copyfile(built, out / f".{built.name}.tmp")
         os.replace(out / f".{built.name}.tmp", target)
     return target
+
+
+def _link(src: str, dst: str) -> None:
+    """Hard-link a file of the old output folder into the new one (the same file system: no copy)."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _record(root: Path, version: str, meta: dict, digest: str, log) -> None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from civharm.fmt import canonical
 from civharm.metadata import csvfile
 from civharm.metadata.ids import LEDGER, read_ledger
+from civharm.metadata.atomic import write_atomically  # noqa: F401 (the one writer, for ucdp_ged)
 from civharm.metadata.package import ID_PATTERN, Resource, descriptor_path, id_sort_key, load_json, load_resources
 
 
@@ -137,42 +136,3 @@ class IdAllocator:
 def dump_descriptor(descriptor: dict) -> bytes:
     """datapackage.json as the project formats it: indent 2, UTF-8 as is, trailing newline."""
     return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def write_atomically(files: dict[Path, bytes]) -> None:
-    """Write every file via a temporary file in its folder and os.replace.
-
-    All temporary files are written (and flushed) before the first replace, so a failure while
-    writing leaves every target as it was. Should a replace itself fail, the files already
-    replaced get their previous bytes back, so the package is never left half imported.
-    """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data in files.items():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-        done: list[tuple[Path, bytes | None]] = []
-        try:
-            for tmp, path in staged:
-                before = path.read_bytes() if path.exists() else None
-                os.replace(tmp, path)
-                done.append((path, before))
-        except BaseException:
-            for path, before in reversed(done):
-                try:
-                    if before is None:
-                        path.unlink()
-                    else:
-                        write_atomically({path: before})
-                except OSError:
-                    pass
-            raise
-    finally:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)

@@ -59,6 +59,13 @@ def test_a_check_cannot_claim_an_unknown_or_taken_rule():
         raises("cell-type")(lambda: [])
 
 
+def test_file_rules_name_every_check_that_opens_a_file():
+    assert set(CHECK_OF["path-outside-package"].split(", ")) == {
+        "civharm.validate.descriptor.check", "civharm.validate.release.check", "civharm.validate.release.check_ids"}
+    assert set(CHECK_OF["file-too-large"].split(", ")) == {
+        "civharm.validate.descriptor.check", "civharm.validate.structure.read"}
+
+
 def test_a_check_that_reports_an_undeclared_rule_fails_loudly():
     owner = CHECK_OF.pop("relation-self")
     try:
@@ -75,7 +82,7 @@ def test_a_check_that_reports_an_undeclared_rule_fails_loudly():
 def test_rules_run_are_the_rules_of_the_checks_that_ran(tmp_path):
     report = engine.validate(build_package(tmp_path / "pkg"))
     # the fixture has no releases/ids.csv, so the ID checks do not run; everything else does
-    ids = {r for r, c in CHECK_OF.items() if c.endswith("release.check_ids")}
+    ids = {r for r, c in CHECK_OF.items() if c == "civharm.validate.release.check_ids"}
     assert report.rules_run == set(RULES) - ids
 
 

@@ -7,18 +7,22 @@ docs) reads them through here, from `schemas/`, so that nothing restates them.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import write_atomically  # noqa: F401 (the one atomic writer; imported from here by the commands)
+from .confine import limit, package_file, parse_json, read_file, read_json_file
 from .paths import PROFILE
 
 
 def load_json(path: Path) -> dict:
-    """Parse a JSON file; raises ValueError (or json.JSONDecodeError, a subclass) when it can't."""
-    return json.loads(path.read_bytes().decode("utf-8"))
+    """Parse a package's JSON file (its descriptor), never through a symlink and within
+    CIVHARM_MAX_JSON_BYTES; raises ValueError (json.JSONDecodeError, UnsafePath, TooLarge,
+    JSONTooDeep are subclasses) or OSError when it can't."""
+    path = Path(path)
+    safe = package_file(path.parent, path.name, path.name)
+    return parse_json(read_file(safe, limit("CIVHARM_MAX_JSON_BYTES"), path.name, "CIVHARM_MAX_JSON_BYTES"))
 
 
 def profile_resource_names(profile: dict) -> tuple[str, ...]:
@@ -33,7 +37,7 @@ def profile_resource_names(profile: dict) -> tuple[str, ...]:
     return names
 
 
-PROFILE_SCHEMA = load_json(PROFILE)
+PROFILE_SCHEMA = json.loads(PROFILE.read_bytes())  # civharm's own file, beside its code: trusted
 RESOURCE_NAMES = profile_resource_names(PROFILE_SCHEMA)
 
 
@@ -78,14 +82,24 @@ class Resource:
 
 
 def load_resources(root: Path, descriptor: dict) -> list[Resource]:
-    """The descriptor's table resources with their schemas read (for a package already validated)."""
+    """The descriptor's table resources with their schemas read (for a package already validated).
+    Every path is confined to the package (civharm.metadata.confine): a schema or data path that
+    is absolute, a URL, climbs out or goes through a symlink raises UnsafePath (a ValueError)."""
     out = []
-    for res in descriptor.get("resources", []):
+    resources = descriptor.get("resources", [])
+    if not isinstance(resources, list):
+        raise ValueError("the descriptor's resources must be a list")
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict):
+            raise ValueError(f"resources/{i} must be an object")
         schema = res.get("schema")
         schema_path = None
         if isinstance(schema, str):
             schema_path = schema
-            schema = load_json(root / schema)
+            schema = read_json_file(root, schema, f"resources/{i}/schema")
+        if not isinstance(schema, dict):
+            raise ValueError(f"resources/{i}/schema must be a Table Schema")
+        package_file(root, res.get("path"), f"resources/{i}/path")
         out.append(Resource(res["name"], res["path"], schema, schema_path, res))
     return out
 
@@ -101,18 +115,3 @@ def id_sort_key(value: str | None) -> tuple:
     if m:
         return (m.group(1), int(m.group(2)), value)
     return (value, -1, value)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace one file in one step (a temporary file beside it, then a rename), so a reader or a
-    crash never sees it half written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -7,9 +7,11 @@ import json
 import os
 import sys
 
+from civharm.metadata.confine import limits
 from .engine import CannotRun, validate
 from .progress import PROGRESS_DELAY, progress_line
 from civharm.metadata.connection import BadSetting
+from .report import keep_per_rule
 from .rules import CHECK_OF, LAYERS, RULES
 
 MAX_PER_RULE = 20  # problems of one rule in one file that the human report prints
@@ -52,8 +54,20 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{r.id:28} {r.layer:11} {r.meaning}")
         return 0
     try:
+        try:
+            limits(), keep_per_rule()
+        except ValueError as e:
+            raise BadSetting(str(e)) from None
         with progress_line(sys.stderr) as progress:
             report = validate(args.path, progress=progress)
+        # rendering is inside the error handling too: a failure there is reported, not a traceback
+        if args.format == "json":
+            report.write_json(sys.stdout)
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.write(report.to_text(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
+                                            max_per_rule=None if args.all else args.max_per_rule))
+        return report.exit_code
     except CannotRun as e:
         rule = RULES["descriptor-not-found"]
         message = rule.message.format(detail=e.path)
@@ -75,13 +89,6 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps({"valid": False, "exit_code": 2, "error": message}))
         print(f"civharm-validate: {message}", file=sys.stderr)
         return 2
-    if args.format == "json":
-        report.write_json(sys.stdout)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(report.to_text(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
-                                        max_per_rule=None if args.all else args.max_per_rule))
-    return report.exit_code
 
 
 def _count(text: str) -> int:

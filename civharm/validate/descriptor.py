@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from frictionless import Package, Schema
 from jsonschema import Draft202012Validator
 
+from civharm.metadata.confine import JSONTooDeep, TooLarge, UnsafePath, package_file, read_json_file
 from civharm.metadata.package import PROFILE_SCHEMA, RESOURCE_NAMES, Resource
 from .report import Problem
 from .row_rules import BOUND_RULES, BOUNDS
@@ -24,11 +25,20 @@ from .rules import raises
 _PROFILE = Draft202012Validator(PROFILE_SCHEMA)  # its own schema checked by tests/test_rules.py
 
 
-def read_json(root: Path, rel: str, problems: list[Problem]) -> dict | None:
-    """Parse one JSON file of the package, reporting where it breaks."""
+def read_json(root: Path, rel: str, problems: list[Problem], prop: str | None = None) -> dict | None:
+    """Parse one JSON file of the package (confined, size-limited), reporting where it breaks.
+    prop: the descriptor property that names the file (the descriptor itself: None)."""
     try:
-        text = (root / rel).read_bytes().decode("utf-8")
-        data = json.loads(text)
+        data = read_json_file(root, rel, prop or rel)
+    except UnsafePath as e:
+        problems.append(Problem("path-outside-package", rel, column=e.prop, value=str(e.value), detail=e.reason))
+        return None
+    except TooLarge as e:
+        problems.append(Problem("file-too-large", rel, value=f"{e.size:,}", expected=f"{e.limit:,}", detail=e.setting))
+        return None
+    except JSONTooDeep as e:
+        problems.append(Problem("descriptor-not-json", rel, detail=str(e)))
+        return None
     except json.JSONDecodeError as e:
         problems.append(Problem("descriptor-not-json", rel, line=e.lineno,
                                 detail=f"{e.msg} at line {e.lineno}, column {e.colno}"))
@@ -45,14 +55,9 @@ def read_json(root: Path, rel: str, problems: list[Problem]) -> dict | None:
     return data
 
 
-def _safe_relative(path: str) -> bool:
-    p = PurePosixPath(path)
-    return not p.is_absolute() and ".." not in p.parts and "\\" not in path and ":" not in path
-
-
-@raises("descriptor-not-json", "descriptor-profile", "descriptor-required", "descriptor-resource-set",
-        "resource-file-missing", "schema-invalid", "schema-key-field", "schema-field-undocumented",
-        "schema-enum-undocumented")
+@raises("path-outside-package", "file-too-large", "descriptor-not-json", "descriptor-profile", "descriptor-required",
+        "descriptor-resource-set", "resource-file-missing", "schema-invalid", "schema-key-field",
+        "schema-field-undocumented", "schema-enum-undocumented")
 def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Problem]]:
     """Returns the descriptor, the resources whose schema and file are usable, and problems."""
     problems: list[Problem] = []
@@ -73,12 +78,17 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
         schema = res.get("schema")
         where = rel
         if isinstance(schema, str):
-            if not _safe_relative(schema) or not (root / schema).is_file():
+            try:
+                exists = package_file(root, schema, f"resources/{i}/schema").is_file()
+            except UnsafePath as e:
+                problems.append(Problem("path-outside-package", rel, column=e.prop, value=schema, detail=e.reason))
+                continue
+            if not exists:
                 problems.append(Problem("schema-invalid", rel, column=f"resources/{i}/schema",
                                         detail=f"the schema file '{schema}' does not exist in the package"))
                 continue
             where = schema
-            schema = read_json(root, schema, problems)
+            schema = read_json(root, schema, problems, f"resources/{i}/schema")
             if schema is None:
                 continue
         if not isinstance(schema, dict):
@@ -108,11 +118,12 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
         if not isinstance(res, dict) or i not in schemas or not isinstance(res.get("name"), str):
             continue
         path = res.get("path")
-        if not isinstance(path, str) or not _safe_relative(path):
-            problems.append(Problem("descriptor-profile", rel, column=f"resources/{i}/path",
-                                    detail=f"the path {path!r} must be a relative path inside the package"))
+        try:
+            file = package_file(root, path, f"resources/{i}/path")
+        except UnsafePath as e:
+            problems.append(Problem("path-outside-package", rel, column=e.prop, value=str(path), detail=e.reason))
             continue
-        if not (root / path).is_file():
+        if not file.is_file():
             problems.append(Problem("resource-file-missing", path, value=path))
             continue
         usable.append(Resource(res["name"], path, schemas[i], res.get("schema") if isinstance(res.get("schema"), str) else None, res))

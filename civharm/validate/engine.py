@@ -55,11 +55,18 @@ def validate(path: str | Path, progress: Callable[[str], None] | None = None) ->
     report = Report(package=str(desc))
     report.rules_run |= locate.rules
 
-    meta, resources, problems = report.run(descriptor.check, root, rel)
+    report.rules_run |= internal.rules
+    try:
+        meta, resources, problems = report.run(descriptor.check, root, rel)
+    except Exception as e:  # a bug of ours on a hostile descriptor: reported with the file
+        meta, resources, problems = None, [], [internal(rel, e, "reading the descriptor")]
     report.extend(problems)
     if meta is not None:
         report.title = f"{meta.get('name', '?')} {meta.get('version', '')}".strip() + f" ({desc})"
-        report.extend(report.run(release.check, root, rel, meta, resources))
+        try:
+            report.extend(report.run(release.check, root, rel, meta, resources))
+        except Exception as e:
+            report.extend([internal(rel, e, "checking the release metadata")])
 
     with structure.spill_directory() as spill:
         con = open_duckdb(spill=spill)
@@ -72,39 +79,79 @@ def validate(path: str | Path, progress: Callable[[str], None] | None = None) ->
 
 
 def _data(con, root: Path, meta: dict | None, resources: list, report: Report, step) -> None:
-    """Layers 2 to 7 over the data files, in one DuckDB connection."""
+    """Layers 2 to 7 over the data files, in one DuckDB connection. A failure of ours on one file
+    (a bug) is reported as an internal-error problem of that file, and the other files and
+    layers still run: one hostile file must not hide every other problem."""
     frames, by_name, raws = {}, {}, {}
     for res in resources:
-        step(f"{res.path}: reading")
-        table, problems = report.run(structure.read, con, root, res, cells.columns)
-        report.extend(problems)
-        if table is None:
-            continue
-        report.rows[res.name] = table.rows
-        if not any(p.rule in _ROWS_LOST for p in problems):  # else released IDs would look removed
-            # the IDs as written (a broken cell is still the ID it was), for the release layer
-            key = [k for k in res.primary_key[:1] if k in table.present]
-            raws[res.name] = con.execute(
-                f"SELECT {', '.join([*map(q, key), structure.LINE])} FROM {q(table.raw)}").pl()
-        step(f"{res.path}: text hygiene")  # first: the cells layer empties broken cells
-        report.extend(report.run(hygiene.check, con, table))
-        step(f"{res.path}: cells and rows")
-        broken, problems = report.run(cells.check, con, table)
-        report.extend(problems)
-        report.extend(report.run(cells.rows, con, table, broken))
-        frames[res.name] = [*table.present, structure.LINE, structure.BROKEN]
-        by_name[res.name] = res
+        try:
+            _resource(con, root, res, report, frames, by_name, raws, step)
+        except (KeyboardInterrupt, MemoryError):
+            raise
+        except Exception as e:
+            report.extend([internal(res.path, e)])
+            frames.pop(res.name, None)
+            by_name.pop(res.name, None)
+            raws.pop(res.name, None)
+    # Every file is read: from here on DuckDB may touch no file (the views and rule SQL come from
+    # the repository, which a pull request can change: `FROM read_csv('/etc/passwd')` must fail).
+    # Spilling to the temporary directory still works; the lock keeps SQL from turning it back on.
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
     if frames:
         step("keys and rules across tables")
         lossy = set(frames) - set(raws)  # tables that lost rows to structure problems
-        in_cycle, problems = report.run(tables.keys, con, frames, by_name, lossy)
-        report.extend(problems)
-        if not lossy:  # a row lost would make the rules across tables report what is not so
-            report.extend(report.run(tables.own_rules, con, frames, by_name, in_cycle))
+        try:
+            in_cycle, problems = report.run(tables.keys, con, frames, by_name, lossy)
+            report.extend(problems)
+            if not lossy:  # a row lost would make the rules across tables report what is not so
+                report.extend(report.run(tables.own_rules, con, frames, by_name, in_cycle))
+        except Exception as e:
+            report.extend([internal("datapackage.json", e, "checking keys and rules across tables")])
     step("released IDs")
     if meta is not None and (root / LEDGER).is_file():  # released IDs against the IDs as written
         declared = {r.get("name") for r in meta.get("resources", []) if isinstance(r, dict)}
-        report.extend(report.run(release.check_ids, root, resources, raws, structure.LINE, declared))
+        try:
+            report.extend(report.run(release.check_ids, root, resources, raws, structure.LINE, declared))
+        except Exception as e:
+            report.extend([internal(LEDGER, e, "checking released IDs")])
+
+
+def _resource(con, root: Path, res, report: Report, frames: dict, by_name: dict, raws: dict, step) -> None:
+    """Layers 2 to 5 and 7 over one data file."""
+    step(f"{res.path}: reading")
+    table, problems = report.run(structure.read, con, root, res, cells.columns)
+    report.extend(problems)
+    if table is None:
+        return
+    report.rows[res.name] = table.rows
+    if not any(p.rule in _ROWS_LOST for p in problems):  # else released IDs would look removed
+        # the IDs as written (a broken cell is still the ID it was), for the release layer
+        key = [k for k in res.primary_key[:1] if k in table.present]
+        raws[res.name] = con.execute(
+            f"SELECT {', '.join([*map(q, key), structure.LINE])} FROM {q(table.raw)}").pl()
+    step(f"{res.path}: text hygiene")  # first: the cells layer empties broken cells
+    report.extend(report.run(hygiene.check, con, table))
+    step(f"{res.path}: cells and rows")
+    broken, problems = report.run(cells.check, con, table)
+    report.extend(problems)
+    report.extend(report.run(cells.rows, con, table, broken))
+    frames[res.name] = [*table.present, structure.LINE, structure.BROKEN]
+    by_name[res.name] = res
+
+
+@raises("internal-error")
+def _internal_problem(file: str, e: Exception, doing: str = "") -> list[Problem]:
+    """An unexpected failure of ours, reported on the file it was reading (never a crash that
+    loses every other problem)."""
+    return [Problem("internal-error", file, detail=f"{doing + ': ' if doing else ''}{type(e).__name__}: {e}"[:500])]
+
+
+def internal(file: str, e: Exception, doing: str = "") -> Problem:
+    return _internal_problem(file, e, doing)[0]
+
+
+internal.rules = _internal_problem.rules
 
 
 __all__ = ["validate", "CannotRun", "Problem", "Report"]

@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from civharm.metadata.citation import CFF, ZENODO, Citation, CitationError, read_cff, zenodo
+from civharm.metadata.confine import UnsafePath, package_file
 from civharm.metadata.ids import COLUMNS, LEDGER, has_tombstones, ledgered, read_ledger
 from civharm.metadata.package import Resource
 from .report import Problem
@@ -33,6 +34,26 @@ _CHANGELOG_ENTRY = re.compile(
     r"^##\s+\[?v?([0-9]+\.[0-9]+\.[0-9]+)\]?[ \t]*(?:[-–—:(][ \t]*)*([0-9]{4}-[0-9]{2}-[0-9]{2})?", re.M)
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+
+
+def _present(root: Path, name: str, out: list[Problem]) -> bool:
+    """Whether the package has this file of its own; a symlink is reported, never followed."""
+    try:
+        return package_file(root, name, "the file").is_file()
+    except UnsafePath as e:
+        out.append(Problem("path-outside-package", name, column="the file", value=name, detail=e.reason))
+        return False
+
+
+def _digest(path: Path, algo: str) -> tuple[int, str]:
+    """(size, hex digest) of a file, read in chunks: a large file is never held whole."""
+    h = hashlib.new(algo)
+    size = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            size += len(chunk)
+            h.update(chunk)
+    return size, h.hexdigest()
 
 
 def _changelog_top(root: Path) -> tuple[str | None, str | None, int | None] | None:
@@ -60,7 +81,7 @@ def _cff_line(root: Path, key: str, nested: bool) -> int | None:
     return None
 
 
-@raises("version-format", "version-mismatch", "release-date-mismatch", "citation-unreadable", "zenodo-stale",
+@raises("path-outside-package", "version-format", "version-mismatch", "release-date-mismatch", "citation-unreadable", "zenodo-stale",
         "resource-bytes-mismatch", "resource-hash-mismatch")
 def check(root: Path, rel: str, descriptor: dict, resources: list[Resource]) -> list[Problem]:
     out: list[Problem] = []
@@ -71,12 +92,12 @@ def check(root: Path, rel: str, descriptor: dict, resources: list[Resource]) -> 
     date = created[:10] if isinstance(created, str) and _DATE.match(created) else None
 
     cff = None
-    if (root / CFF).is_file():
+    if _present(root, CFF, out):
         try:
             cff = read_cff(root / CFF)
         except CitationError as e:
             out.append(Problem("citation-unreadable", CFF, detail=str(e)))
-    top = _changelog_top(root)
+    top = _changelog_top(root) if _present(root, CHANGELOG, out) else None
 
     # Versions: datapackage.json is the reference; every other place must say the same.
     if isinstance(version, str):
@@ -118,7 +139,7 @@ def check(root: Path, rel: str, descriptor: dict, resources: list[Resource]) -> 
                                    detail=f"{what} gives the release date {value or '(none)'}; {ref_name} gives {reference}."))
 
     # .zenodo.json is generated: it must be what CITATION.cff and datapackage.json give now.
-    if (root / ZENODO).is_file():
+    if _present(root, ZENODO, out):
         try:
             committed = json.loads((root / ZENODO).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -133,27 +154,25 @@ def check(root: Path, rel: str, descriptor: dict, resources: list[Resource]) -> 
                 out.append(Problem("zenodo-stale", ZENODO, detail="it differs in " + ", ".join(keys)))
 
     for res in resources:
-        data = None
         declared = res.descriptor.get("bytes")
         if declared is not None:
-            data = (root / res.path).read_bytes()
-            if len(data) != declared:
-                out.append(Problem("resource-bytes-mismatch", res.path, value=str(len(data)), expected=str(declared)))
+            size = (root / res.path).stat().st_size
+            if size != declared:
+                out.append(Problem("resource-bytes-mismatch", res.path, value=str(size), expected=str(declared)))
         declared = res.descriptor.get("hash")
         if isinstance(declared, str):
-            data = data if data is not None else (root / res.path).read_bytes()
             algo, _, digest = declared.rpartition(":")
             algo = algo or "md5"
             if algo not in hashlib.algorithms_available:
                 out.append(Problem("resource-hash-mismatch", res.path, value=f"(cannot compute {algo})", expected=declared))
                 continue
-            actual = hashlib.new(algo, data).hexdigest()
+            actual = _digest(root / res.path, algo)[1]
             if actual != digest.lower():
                 out.append(Problem("resource-hash-mismatch", res.path, value=f"{algo}:{actual}", expected=declared))
     return out
 
 
-@raises("id-ledger-invalid", "id-removed", "id-kind-changed", "id-tombstone-unresolved")
+@raises("path-outside-package", "id-ledger-invalid", "id-removed", "id-kind-changed", "id-tombstone-unresolved")
 def check_ids(root: Path, resources: list[Resource], raws: dict[str, pl.DataFrame], line_column: str,
               declared: set[str] | None = None) -> list[Problem]:
     """No released ID disappears or changes kind; withdrawn IDs resolve.
@@ -163,6 +182,9 @@ def check_ids(root: Path, resources: list[Resource], raws: dict[str, pl.DataFram
     skipped, so that one broken file does not report every released ID as removed. The engine
     runs it only on a package with a ledger (the test fixtures have none)."""
     path = root / LEDGER
+    unsafe: list[Problem] = []
+    if not _present(root, LEDGER, unsafe):
+        return unsafe
     try:
         ledger = read_ledger(path)
     except (OSError, ValueError, pl.exceptions.PolarsError) as e:

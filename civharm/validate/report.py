@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import string
 from collections import Counter
 from dataclasses import dataclass, field
@@ -35,8 +36,9 @@ class Problem:
 
     def as_dict(self) -> dict:
         r = RULES[self.rule]
-        ctx = {"column": self.column, "value": _show(self.value), "expected": self.expected,
-               "detail": self.detail}
+        # everything a hostile file can put in a message is made printable: no terminal escapes
+        ctx = {"column": _show(self.column), "value": _show(self.value), "expected": _printable(self.expected),
+               "detail": _printable(self.detail)}
         return {
             "file": self.file,
             "line": self.line,
@@ -57,13 +59,65 @@ def _show(value) -> str | None:
     s = str(value)
     if len(s) > 80:
         s = s[:77] + "..."
-    return s.encode("unicode_escape").decode("ascii") if not s.isprintable() else s
+    return _printable(s)
+
+
+def _printable(value) -> str | None:
+    """Text with its control and other unprintable characters escaped (\\x1b), nothing cut."""
+    if value is None:
+        return None
+    s = str(value)
+    return s if s.isprintable() else "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                                             for c in s)
+
+
+# Problems of one rule in one file kept in memory; past it they are only counted, exactly. A
+# file of five million bad lines must not become five million objects (gigabytes).
+KEEP_PER_RULE = 10_000
+
+
+def keep_per_rule() -> int:
+    """KEEP_PER_RULE, or CIVHARM_KEEP_PER_RULE from the environment."""
+    text = os.environ.get("CIVHARM_KEEP_PER_RULE", "").strip()
+    if not text:
+        return KEEP_PER_RULE
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"CIVHARM_KEEP_PER_RULE={text!r} must be a whole number, 1 or more")
+    return int(text)
+
+
+class Capped(list):
+    """A list of problems that keeps at most `keep` of each (file, rule) and counts the rest in
+    `omitted`, so that a layer's own list is bounded before it reaches the report."""
+
+    def __init__(self, keep: int | None = None):
+        super().__init__()
+        self.keep = keep_per_rule() if keep is None else keep
+        self.kept: Counter = Counter()
+        self.omitted: Counter = Counter()  # (file, rule) -> problems counted, not kept
+
+    def append(self, p: Problem) -> None:
+        key = (p.file, p.rule)
+        if self.kept[key] >= self.keep:
+            self.omitted[key] += 1
+        else:
+            self.kept[key] += 1
+            super().append(p)
+
+    def full(self, file: str, rule: str) -> bool:
+        """Whether the next problem of this rule in this file would only be counted."""
+        return self.kept[(file, rule)] >= self.keep
+
+    def extend(self, problems) -> None:
+        for p in problems:
+            self.append(p)
+        self.omitted.update(getattr(problems, "omitted", {}))
 
 
 @dataclass
 class Report:
     package: str
-    problems: list[Problem] = field(default_factory=list)
+    problems: Capped = field(default_factory=Capped)
     rows: dict[str, int] = field(default_factory=dict)
     rules_run: set[str] = field(default_factory=set)
     seconds: float = 0.0
@@ -77,6 +131,11 @@ class Report:
         self.rules_run |= check.rules
         return check(*args, **kwargs)
 
+    @property
+    def omitted(self) -> Counter:
+        """(file, rule) -> problems found and counted but not kept (past keep_per_rule)."""
+        return getattr(self.problems, "omitted", Counter())
+
     def sorted(self) -> list[Problem]:
         # value, expected and detail break ties (two notices on one cell), so that the order
         # never depends on the order a SQL engine returned the rows in
@@ -85,11 +144,12 @@ class Report:
 
     @property
     def errors(self) -> int:
-        return sum(RULES[p.rule].severity == "error" for p in self.problems)
+        return (sum(RULES[p.rule].severity == "error" for p in self.problems)
+                + sum(n for (_, rule), n in self.omitted.items() if RULES[rule].severity == "error"))
 
     @property
     def notices(self) -> int:
-        return len(self.problems) - self.errors
+        return len(self.problems) + sum(self.omitted.values()) - self.errors
 
     @property
     def exit_code(self) -> int:
@@ -113,7 +173,11 @@ class Report:
     def write_json(self, out: TextIO) -> None:
         """The JSON report, every problem, written problem by problem: a million problems are
         never one string in memory. The bytes are those of `to_json`."""
-        head = json.dumps(self._head(), indent=2, ensure_ascii=False)
+        head = self._head()
+        if self.omitted:  # only when the cap was reached: the report's shape is otherwise unchanged
+            head["omitted"] = [{"file": f, "rule": r, "severity": RULES[r].severity, "count": n}
+                               for (f, r), n in sorted(self.omitted.items())]
+        head = json.dumps(head, indent=2, ensure_ascii=False)
         out.write(head[:-2] + ',\n  "problems": [')
         for i, p in enumerate(self.sorted()):
             item = json.dumps(p.as_dict(), indent=2, ensure_ascii=False).replace("\n", "\n    ")
@@ -143,15 +207,18 @@ class Report:
             current, shown, hidden = None, Counter(), Counter()
 
             def more() -> None:
+                for (f, rule), n in self.omitted.items():  # counted, never kept
+                    if f == current and (RULES[rule].severity == "error") == full:
+                        hidden[rule] += n
                 for rule, n in hidden.items():
-                    out.append(f"  {dim}… and {n:,} more {rule} {kind}{'s' if n != 1 else ''} in {current}{off}")
+                    out.append(f"  {dim}… and {n:,} more {rule} {kind}{'s' if n != 1 else ''} in {_printable(current)}{off}")
 
             for p in group:
                 if p.file != current:
                     if current is not None:
                         more()
                     current, shown, hidden = p.file, Counter(), Counter()
-                    out.append(f"\n{bold}{p.file}{off}")
+                    out.append(f"\n{bold}{_printable(p.file)}{off}")
                 if max_per_rule is not None and shown[p.rule] >= max_per_rule:
                     hidden[p.rule] += 1
                     hidden_total += 1
@@ -159,7 +226,7 @@ class Report:
                 shown[p.rule] += 1
                 d = p.as_dict()
                 where = ", ".join(filter(None, [p.line is not None and f"line {p.line}",
-                                                p.column is not None and f"column {p.column}"])) or "file"
+                                                p.column is not None and f"column {_show(p.column)}"])) or "file"
                 out.append(f"  {where}: {d['message']} {(red if full else yellow)}[{d['rule']}]{off}")
                 if full:
                     out.append(f"    {dim}fix: {d['hint']}{off}")
@@ -172,8 +239,11 @@ class Report:
         if hidden_total:
             out.append(f"\n{hidden_total:,} more problem(s) not shown: at most {max_per_rule} of each rule per "
                        f"file are; --all (make validate ARGS=--all) shows every one, --format json lists them all.")
+        if self.omitted:
+            out.append(f"\n{sum(self.omitted.values()):,} more problem(s) were counted but not kept: at most "
+                       f"{self.problems.keep:,} of each rule per file are (CIVHARM_KEEP_PER_RULE).")
         out.append("")
-        out.append(self.title or self.package)
+        out.append(_printable(self.title or self.package))
         out.append(f"  {len(self.rows)} resources, {rows} rows ({sizes})" if self.rows else "  no resources read")
         out.append(f"  {len(self.rules_run)} rules run in {self.seconds:.2f} s: {verdict}")
         return "\n".join(out).lstrip("\n") + "\n"

@@ -64,6 +64,14 @@ _RULES = [
          "Give the field a 'categories' entry {{value, label}} for each value in constraints.enum, and no others.",
          "Each enum value carries its meaning in the schema's categories, so docs can be generated.",
          '"enum": ["airstrike"] with no categories'),
+    Rule("path-outside-package", "descriptor", "{column} names '{value}', which {detail}.",
+         "Name files by a relative path inside the package (data/claims.csv), and commit the file itself, not a symlink.",
+         "Every file the package names is inside it: no symlink, no '..', no absolute path or URL, so that "
+         "checking a contribution never reads a file elsewhere on the machine.", '"path": "../../etc/passwd"'),
+    Rule("file-too-large", "descriptor", "The file has {value} bytes, more than the limit of {expected}.",
+         "A file this large is not a contribution to review; if it truly belongs, raise the limit ({detail}=bytes).",
+         "Every file has a size limit, so that checking a contribution takes bounded time and memory.",
+         "a 59 MB datapackage.json"),
     # 2. structure ------------------------------------------------------------------------------
     Rule("encoding-bom", "structure", "The file starts with a UTF-8 byte order mark.",
          "Save the file as UTF-8 without BOM (in Excel: 'CSV UTF-8' adds one; use make fmt to remove it).",
@@ -91,6 +99,14 @@ _RULES = [
     Rule("csv-parse", "structure", "The CSV cannot be parsed here: {detail}.",
          "Check the quoting on this line: quotes belong only around a whole cell, and a quote inside a quoted cell is doubled (\"\").",
          "The file breaks RFC 4180 in a way the other structure rules do not name.", 'ab"c'),
+    Rule("line-too-long", "structure", "The line has {value} bytes, more than the limit of {expected}.",
+         "Look for a missing line break or a pasted document; if one cell truly needs it, raise CIVHARM_MAX_LINE_BYTES.",
+         "Every line (so every cell) has a size limit, so that reading a file takes bounded memory.",
+         "a 10 MB cell"),
+    Rule("internal-error", "structure", "The validator failed on this file: {detail}.",
+         "This is a bug in civharm's validator, not necessarily in the file: report it with the file.",
+         "An unexpected failure is reported with the file it was reading; the other files are still checked.",
+         "(a bug)"),
     # 3. cells -----------------------------------------------------------------------------------
     Rule("cell-type", "cells", "'{value}' is not a valid {expected}.",
          "Write integers as digits only (42), numbers with a dot (35.95), dates as YYYY-MM-DD.",
@@ -319,7 +335,11 @@ assert len(RULES) == len(_RULES), "duplicate rule id"
 # errors): `@raises(...)` on the function ties every one of its rules to it here, so that the
 # rules a run ran are derived from the checks it called, and a rule no check raises is found
 # by a test (tests/test_rules.py) instead of reading as "not run".
-CHECK_OF: dict[str, str] = {}  # rule id -> the check that raises it (module.function)
+# Rules about a file itself, not its content: each check that opens a file of the package (the
+# descriptor, a data file, the release metadata) raises them for its own files. Every other rule
+# has exactly one check.
+FILE_RULES = frozenset({"path-outside-package", "file-too-large"})
+CHECK_OF: dict[str, str] = {}  # rule id -> the checks that raise it (module.function, comma-separated)
 
 
 class UndeclaredRule(Exception):
@@ -335,10 +355,13 @@ def raises(*ids: str):
 
     def mark(check):
         name = f"{check.__module__}.{check.__qualname__}"
-        taken = {i: CHECK_OF[i] for i in ids if CHECK_OF.get(i, name) != name}
+        taken = {i: CHECK_OF[i] for i in ids
+                 if i not in FILE_RULES and CHECK_OF.get(i, name) != name}
         if taken:
             raise ValueError(f"{name} declares rules another check already raises: {taken}")
-        CHECK_OF.update(dict.fromkeys(ids, name))
+        for i in ids:  # a file rule lists every check that raises it
+            names = CHECK_OF[i].split(", ") if i in CHECK_OF else []
+            CHECK_OF[i] = ", ".join(names + [name] * (name not in names))
         declared = frozenset(ids)
 
         @functools.wraps(check)

@@ -1,0 +1,52 @@
+"""`make fuzz`: coverage-guided fuzzing (atheris, libFuzzer) of what reads untrusted input.
+
+    make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGET=csv|descriptor|diff|importer]
+
+Each target takes bytes and feeds them where a stranger's pull request would: a data file
+(`csv`: the validator's structure, hygiene and cell layers on actors.csv), datapackage.json
+(`descriptor`), a table of the newer version in `make diff` (`diff`) and a table the importer
+loads (`importer`). Anything but a clean verdict or the command's own error (DiffError,
+PackageError) is a crash: libFuzzer stops and writes the input to tests/fuzz_regressions/, where
+tests/test_fuzz.py runs it from then on. The same checks run under hypothesis in `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import atheris
+
+with atheris.instrument_imports(include=["civharm", "importers", "bench.fuzz_targets"]):
+    from bench.fuzz_targets import REGRESSIONS, REPO, TARGETS, Harness, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make fuzz", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=60, help="time budget (default 60)")
+    parser.add_argument("--target", choices=TARGETS, default="csv")
+    args, rest = parser.parse_known_args(argv)
+    REGRESSIONS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="civharm-fuzz-") as tmp:
+        harness = Harness(Path(tmp))
+        seeds = Path(tmp) / "seeds"
+        seeds.mkdir()
+        for i, p in enumerate(sorted((REPO / "tests" / "fixtures" / "broken").rglob("*.csv"))):
+            shutil.copy(p, seeds / f"broken-{i}.csv")
+        (seeds / "actors.csv").write_bytes(harness.actors)
+        (seeds / "datapackage.json").write_bytes(harness.descriptor)
+        (Path(tmp) / "corpus").mkdir()
+        atheris.Setup([sys.argv[0], f"-max_total_time={args.seconds}", "-rss_limit_mb=3000", "-timeout=20",
+                       f"-artifact_prefix={REGRESSIONS}/{args.target}-", "-print_final_stats=1", *rest,
+                       str(Path(tmp) / "corpus"), str(seeds)],
+                      lambda data: run(harness, args.target, data))
+        atheris.Fuzz()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
