@@ -63,6 +63,7 @@ def _data(con, root: Path, meta: dict | None, resources: list, report: Report, s
     """Layers 2 to 7 over the data files, in one DuckDB connection."""
     ran = report.rules_run
     frames, by_name, raws = {}, {}, {}
+    ledgered_ids = release.ledger_ids(root)  # the only IDs the release layer looks up
     for res in resources:
         step(f"{res.path}: reading")
         table, problems = structure.read(con, root, res, ran, cells.columns)
@@ -73,8 +74,10 @@ def _data(con, root: Path, meta: dict | None, resources: list, report: Report, s
         if not any(p.rule in _ROWS_LOST for p in problems):  # else released IDs would look removed
             # the IDs as written (a broken cell is still the ID it was), for the release layer
             key = [k for k in res.primary_key[:1] if k in table.present]
+            where = f"{q(key[0])} IN (SELECT unnest(?::VARCHAR[]))" if key else "false"
             raws[res.name] = con.execute(
-                f"SELECT {', '.join([*map(q, key), structure.LINE])} FROM {q(table.raw)}").pl()
+                f"SELECT {', '.join([*map(q, key), structure.LINE])} FROM {q(table.raw)} WHERE {where}",
+                [ledgered_ids] if key else []).pl()
         step(f"{res.path}: text hygiene")  # first: the cells layer empties broken cells
         report.extend(hygiene.check(con, table, ran))
         step(f"{res.path}: cells and rows")

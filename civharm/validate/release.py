@@ -154,12 +154,24 @@ def check(root: Path, rel: str, descriptor: dict, resources: list[Resource], ran
     return out
 
 
+def ledger_ids(root: Path) -> list[str]:
+    """Every ID the ledger names (id and resolves_to): the only IDs of the data that check_ids
+    looks up, so the engine fetches those rows' IDs and lines, not every key of a large package
+    (35M IDs at 10M incidents, gigabytes in Python). Empty when there is no readable ledger:
+    check_ids then looks nothing up."""
+    try:
+        ledger = read_ledger(root / LEDGER)
+    except (OSError, ValueError, pl.exceptions.PolarsError):
+        return []
+    return pl.concat([ledger["id"], ledger["resolves_to"]]).drop_nulls().unique().to_list()
+
+
 def check_ids(root: Path, resources: list[Resource], raws: dict[str, pl.DataFrame], line_column: str,
               ran: set[str], declared: set[str] | None = None) -> list[Problem]:
     """No released ID disappears or changes kind; withdrawn IDs resolve.
 
     raws: resource name -> the raw (text) frame the structure layer read, with each row's CSV line
-    in `line_column`. A resource missing from raws (unreadable) or lacking its key column is
+    in `line_column` (the rows whose ID is in `ledger_ids` suffice). A resource missing from raws (unreadable) or lacking its key column is
     skipped, so that one broken file does not report every released ID as removed."""
     path = root / LEDGER
     if not path.is_file():
@@ -235,4 +247,4 @@ def check_ids(root: Path, resources: list[Resource], raws: dict[str, pl.DataFram
     return out
 
 
-__all__ = ["check", "check_ids", "COLUMNS"]
+__all__ = ["check", "check_ids", "ledger_ids", "COLUMNS"]
