@@ -889,44 +889,48 @@ COMMENT ON VIEW tally_coverage IS 'Each tally beside the active incidents of its
 -- claim_originals: each claim's original source (the grade rule, civharm/grades.py).
 CREATE VIEW claim_originals AS
 SELECT c.claim_id, c.incident_id, c.claim_type, c.source_id,
-       coalesce(ch.original_id, coalesce(c.cited_source_id, c.source_id)) AS original_id,
+       o.original_id,
        o.publisher AS original_publisher, CAST(o.category AS VARCHAR) AS original_category,
        c.superseded_by IS NULL AS is_current
 FROM claims AS c
-LEFT JOIN (SELECT DISTINCT source_id, original_id FROM source_chains) AS ch
-       ON ch.source_id = coalesce(c.cited_source_id, c.source_id)
-JOIN sources AS o ON o.source_id = coalesce(ch.original_id, coalesce(c.cited_source_id, c.source_id));
+JOIN (SELECT s.source_id, o.source_id AS original_id, o.publisher, o.category
+      FROM sources AS s
+      LEFT JOIN (SELECT DISTINCT source_id, original_id FROM source_chains) AS ch USING (source_id)
+      JOIN sources AS o ON o.source_id = coalesce(ch.original_id, s.source_id)) AS o
+  ON o.source_id = coalesce(c.cited_source_id, c.source_id);
 COMMENT ON VIEW claim_originals IS 'Each claim with the original source it rests on (cited_source_id and republished_from followed), its publisher and whether the claim is current (not superseded).';
 
 -- incident_grades: the documentation grade each incident's current claims give (civharm/grades.py).
 CREATE VIEW incident_grades AS
--- No DISTINCT aggregate: publishers are deduplicated by a GROUP BY first, so that every step is
--- a plain hash aggregate DuckDB can spill to disk (a DISTINCT aggregate over millions of groups
--- ran out of the validator's memory limit).
+-- Two plain hash aggregates, which DuckDB can spill to disk at any size: per incident and
+-- original publisher first (so each publisher counts once, with no DISTINCT aggregate), then per
+-- incident. The publishers are listed by list_sort, not string_agg(... ORDER BY ...): an ordered
+-- aggregate keeps and sorts every group's rows apart, and took three quarters of the grade's time
+-- at 1M incidents (and ran out of memory at 10M).
 WITH cur AS (
     SELECT c.incident_id, c.claim_type = 'report' AS is_report,
-           c.claim_type = 'report' AND o.original_category <> 'dataset' AS counts,
-           o.original_publisher, (c.civilians_killed_min IS NOT NULL OR c.civilians_killed_max IS NOT NULL OR c.children_killed_min IS NOT NULL OR c.children_killed_max IS NOT NULL OR c.women_killed_min IS NOT NULL OR c.women_killed_max IS NOT NULL OR c.injured_min IS NOT NULL OR c.injured_max IS NOT NULL) AS has_figure
-    FROM claims AS c JOIN claim_originals AS o USING (claim_id)
+           c.claim_type = 'report' AND CAST(o.category AS VARCHAR) <> 'dataset' AS counts,
+           o.publisher AS original_publisher, (c.civilians_killed_min IS NOT NULL OR c.civilians_killed_max IS NOT NULL OR c.children_killed_min IS NOT NULL OR c.children_killed_max IS NOT NULL OR c.women_killed_min IS NOT NULL OR c.women_killed_max IS NOT NULL OR c.injured_min IS NOT NULL OR c.injured_max IS NOT NULL) AS has_figure
+    FROM claims AS c
+    JOIN (SELECT s.source_id, o.source_id AS original_id, o.publisher, o.category
+          FROM sources AS s
+          LEFT JOIN (SELECT DISTINCT source_id, original_id FROM source_chains) AS ch USING (source_id)
+          JOIN sources AS o ON o.source_id = coalesce(ch.original_id, s.source_id)) AS o
+      ON o.source_id = coalesce(c.cited_source_id, c.source_id)
     WHERE c.superseded_by IS NULL
 ),
-base AS (
-    SELECT incident_id, count(*) FILTER (WHERE is_report) AS reports,
-           coalesce(bool_or(is_report AND has_figure), false) AS reports_figure
-    FROM cur GROUP BY incident_id
-),
 publishers AS (
-    SELECT incident_id, original_publisher FROM cur WHERE counts GROUP BY incident_id, original_publisher
-),
-originals AS (
-    SELECT incident_id, count(*) AS independent_sources,
-           string_agg(original_publisher, '; ' ORDER BY original_publisher) AS originals
-    FROM publishers GROUP BY incident_id
+    SELECT incident_id, original_publisher, count(*) FILTER (WHERE is_report) AS reports,
+           bool_or(is_report AND has_figure) AS reports_figure, bool_or(counts) AS counts
+    FROM cur GROUP BY incident_id, original_publisher
 ),
 per AS (
-    SELECT b.incident_id, b.reports, coalesce(o.independent_sources, 0) AS independent_sources,
-           o.originals, b.reports_figure
-    FROM base AS b LEFT JOIN originals AS o USING (incident_id)
+    SELECT incident_id, CAST(sum(reports) AS BIGINT) AS reports,
+           count(*) FILTER (WHERE counts) AS independent_sources,
+           array_to_string(list_sort(list(original_publisher)
+                                     FILTER (WHERE counts AND original_publisher IS NOT NULL)), '; ') AS originals,
+           coalesce(bool_or(reports_figure), false) AS reports_figure
+    FROM publishers GROUP BY incident_id
 )
 SELECT incident_id, reports, independent_sources, originals, reports_figure,
        CASE WHEN reports = 0 THEN 'belligerent_only'
@@ -957,8 +961,11 @@ COMMENT ON VIEW belligerent_positions IS 'Per incident and belligerent: its posi
 -- incident_positions: the position of each incident's attributed actor, or of the nearest
 -- coalition it belongs to (actors.parent_id) where the actor itself has not spoken.
 CREATE VIEW incident_positions AS
+-- Only incidents on which some belligerent spoke are walked up the actors: the rest have no
+-- position, and walking every incident made this view grow with the incidents, not the statements.
 WITH RECURSIVE up(incident_id, actor_id, depth) AS (
-    SELECT incident_id, actor_id, 0 FROM incidents WHERE actor_id IS NOT NULL
+    SELECT incident_id, actor_id, 0 FROM incidents
+    WHERE actor_id IS NOT NULL AND incident_id IN (SELECT incident_id FROM belligerent_positions)
     UNION ALL
     SELECT up.incident_id, a.parent_id, up.depth + 1
     FROM up JOIN actors AS a ON a.actor_id = up.actor_id

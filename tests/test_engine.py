@@ -159,3 +159,68 @@ def test_the_memory_limit_is_duckdbs_and_can_be_set(faulty, monkeypatch):
     monkeypatch.setenv("CIVHARM_MEMORY_LIMIT", "plenty")
     proc = run_validate(pkg)
     assert proc.returncode == 2 and "plenty" in proc.stderr
+
+
+# --- a thousand of each -------------------------------------------------------------------------
+
+THOUSAND = 1000
+
+
+def _append_rows(path: Path, rows: list[dict]) -> int:
+    """Append rows (dicts by column) to a CSV; returns the line of the first."""
+    existing = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(existing[0]), lineterminator="\n")
+    writer.writerows(rows)
+    with path.open("a", encoding="utf-8", newline="") as f:
+        f.write(out.getvalue())
+    return len(existing) + 2
+
+
+@pytest.fixture(scope="module")
+def thousand(tmp_path_factory):
+    """THOUSAND faults of every cell, row and hygiene class (each on an incident with no claim),
+    THOUSAND incidents with both of CH-000001's claims and a grade they do not give, and THOUSAND
+    claims about an incident that does not exist."""
+    pkg = build_package(tmp_path_factory.mktemp("thousand") / "pkg")
+    first = inject_faults(pkg, THOUSAND)
+    data = pkg / "data"
+    template = next(csv.DictReader(io.StringIO((data / "incidents.csv").read_text(encoding="utf-8"), newline="")))
+    claims = [c for c in csv.DictReader(io.StringIO((data / "claims.csv").read_text(encoding="utf-8"), newline=""))
+              if c["incident_id"] == "CH-000001"]
+    assert template["grade"] == "single_source" and len(claims) == 2 and not any(c["superseded_by"] for c in claims)
+    graded = _append_rows(data / "incidents.csv", [{**template, "incident_id": f"CH-{300000 + i:06d}", "grade": "fair"}
+                                                   for i in range(THOUSAND)])
+    copies = [{**c, "claim_id": f"CL-{300000 + 2 * i + k:06d}", "incident_id": f"CH-{300000 + i:06d}"}
+              for i in range(THOUSAND) for k, c in enumerate(claims)]
+    copies += [{**claims[0], "claim_id": f"CL-{400000 + i:06d}", "incident_id": f"CH-{900000 + i:06d}"}
+               for i in range(THOUSAND)]
+    dangling = _append_rows(data / "claims.csv", copies) + 2 * THOUSAND
+    proc = run_validate(pkg, "--format", "json")
+    return first, graded, dangling, proc, json.loads(proc.stdout)
+
+
+def test_a_thousand_faults_of_every_class_are_each_reported(thousand):
+    """Issue 10's target: every fault reported, at its line, counts exact, with 1,000 of each."""
+    first, graded, dangling, proc, report = thousand
+    assert proc.returncode == 1
+    counts = Counter(p["rule"] for p in report["problems"])
+    for rule in CLASSES:
+        assert counts[rule] == THOUSAND, rule
+    # the fault copies have no claim; the graded copies have CH-000001's two. That is 16,000
+    # problems of one rule in one file: past the 10,000 kept, the rest are counted exactly.
+    kept = report.get("omitted", [])
+    assert [(o["rule"], o["count"]) for o in kept] == [("incident-without-claim", len(CLASSES) * THOUSAND - 10_000)]
+    assert counts["incident-without-claim"] == 10_000
+    assert counts["incident-grade-unexplained"] == THOUSAND
+    assert counts["fk-dangling"] == THOUSAND
+    for i, rule in enumerate(CLASSES):
+        lines = {p["line"] for p in report["problems"] if p["rule"] == rule}
+        assert lines == set(range(first + i * THOUSAND, first + (i + 1) * THOUSAND)), rule
+    grades = [p for p in report["problems"] if p["rule"] == "incident-grade-unexplained"]
+    assert {p["line"] for p in grades} == set(range(graded, graded + THOUSAND))
+    # each names what the claims give, with the originals (listed only for the incidents reported)
+    want = "single_source (2 current report(s); independent originals: Syrian Observatory for Human Rights)"
+    assert all(want in p["message"] for p in grades), grades[0]["message"]
+    assert {p["value"] for p in grades} == {"fair"}
+    assert {p["line"] for p in report["problems"] if p["rule"] == "fk-dangling"} == set(range(dangling, dangling + THOUSAND))

@@ -68,11 +68,13 @@ def keys(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resources
         for line, value, expected in rows:
             problems.append(Problem(rule, file, line=line, column=column, value=value, expected=expected))
 
+    duplicated = []  # resources with a duplicated primary key
     for name, frame in frames.items():
         res = resources[name]
         t = q(name)
         pk = res.primary_key
         if pk and all(k in frame for k in pk):
+            found = len(problems)
             keys = ", ".join(map(q, pk))
             value = " || ',' || ".join(f"CAST({q(k)} AS VARCHAR)" for k in pk)
             # Duplicates are rare: find the duplicated keys first (a hash aggregate), then order
@@ -84,6 +86,8 @@ def keys(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resources
                                   FROM {t} JOIN dup USING ({keys}))
                     SELECT {LINE}, value, CAST(first AS VARCHAR) FROM rows WHERE {LINE} > first""",
                 "pk-duplicate", res.path, ",".join(pk))
+            if len(problems) > found:
+                duplicated.append(name)
         for fields, ref, rfields in res.foreign_keys():
             if ref not in frames or ref in lossy or ref in keyless or len(fields) != len(rfields):
                 continue
@@ -95,6 +99,10 @@ def keys(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resources
                     WHERE {' AND '.join(f's.{q(a)} IS NOT NULL' for a in fields)}
                       AND NOT EXISTS (SELECT 1 FROM {q(ref)} AS r WHERE {cond})""",
                 "self-reference-dangling" if self_ref else "fk-dangling", res.path, ",".join(fields))
+
+    # The rules that derive a value from several tables skip a package whose keys are ambiguous;
+    # they read this table rather than each scanning the tables again for duplicates.
+    con.execute("CREATE OR REPLACE TEMP TABLE duplicated_keys AS SELECT unnest(?::VARCHAR[]) AS resource", [duplicated])
 
     in_cycle: Lines = set()
     for name, frame in frames.items():

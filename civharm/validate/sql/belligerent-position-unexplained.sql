@@ -11,9 +11,7 @@ WITH i AS (
       AND NOT EXISTS (SELECT 1 FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
                       WHERE c.incident_id = i.incident_id AND (c.__broken OR s.__broken))
       -- a duplicated key (pk-duplicate) makes the derivation ambiguous: that is the problem to fix
-      AND NOT EXISTS (SELECT 1 FROM sources GROUP BY source_id HAVING count(*) > 1)
-      AND NOT EXISTS (SELECT 1 FROM claims GROUP BY claim_id HAVING count(*) > 1)
-      AND NOT EXISTS (SELECT 1 FROM actors GROUP BY actor_id HAVING count(*) > 1)
+      AND NOT EXISTS (SELECT 1 FROM duplicated_keys WHERE resource IN ('sources', 'claims', 'actors'))
 )
 SELECT 'incidents' AS resource, __line AS line, 'belligerent_position' AS "column",
        coalesce(position, 'blank') AS value,
