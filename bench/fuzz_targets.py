@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from civharm import diff as diff_command
+from civharm.metadata.connection import open_duckdb
 from civharm.metadata.package import RESOURCE_NAMES
 from civharm.validate import cells, descriptor, hygiene, structure
 from civharm.validate.report import Report
@@ -33,7 +34,7 @@ class Harness:
             shutil.copytree(REPO / "schemas", dest / "schemas")
         self.descriptor = (self.pkg / "datapackage.json").read_bytes()
         self.actors = (self.pkg / "data" / "actors.csv").read_bytes()
-        meta, resources, _ = descriptor.check(self.pkg, "datapackage.json", set())
+        meta, resources, _ = descriptor.check(self.pkg, "datapackage.json")
         self.resource = next(r for r in resources if r.name == "actors")
         self.con = None
 
@@ -46,14 +47,15 @@ class Harness:
         self.reset()
         (self.pkg / "data" / "actors.csv").write_bytes(data)
         report = Report(package="fuzz")
-        ran: set[str] = set()
         if self.con is None:  # one connection for every input: the fuzzer runs faster
-            self.con = structure._connect()
-        table, problems = structure.read(self.con, self.pkg, self.resource, ran, cells.columns)
+            self.con = open_duckdb()
+        table, problems = report.run(structure.read, self.con, self.pkg, self.resource, cells.columns)
         report.extend(problems)
         if table is not None:
-            report.extend(hygiene.check(self.con, table, ran))
-            report.extend(cells.check(self.con, table, ran))
+            report.extend(report.run(hygiene.check, self.con, table))
+            broken, problems = report.run(cells.check, self.con, table)
+            report.extend(problems)
+            report.extend(report.run(cells.rows, self.con, table, broken))
         report.to_text(max_per_rule=5)
         report.to_json()
         for p in report.problems:  # every structure problem says where
@@ -64,7 +66,7 @@ class Harness:
     def descriptor_json(self, data: bytes) -> None:
         self.reset()
         (self.pkg / "datapackage.json").write_bytes(data)
-        descriptor.check(self.pkg, "datapackage.json", set())
+        descriptor.check(self.pkg, "datapackage.json")
 
     def diff(self, data: bytes) -> None:
         self.reset()

@@ -87,7 +87,7 @@ def test_zip_layout(released):
         assert names == ["CHANGELOG.md", "CITATION.cff", "COVERAGE.md", "LICENSE", "LICENSE-DATA", "README.md",
                          "data/actors.csv", "data/claims.csv", "data/incident_relations.csv", "data/incidents.csv", "data/sources.csv",
                          "data/tallies.csv", "datapackage.json", "releases/ids.csv",
-                         "schemas/actors.schema.json", "schemas/claims.schema.json",
+                         "schemas/actors.schema.json", "schemas/civharm-dp-profile.json", "schemas/claims.schema.json",
                          "schemas/incident_relations.schema.json", "schemas/incidents.schema.json",
                          "schemas/sources.schema.json", "schemas/tallies.schema.json"]
         for info in infos:

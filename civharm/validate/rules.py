@@ -361,7 +361,7 @@ def raises(*ids: str):
             raise ValueError(f"{name} declares rules another check already raises: {taken}")
         for i in ids:  # a file rule lists every check that raises it
             names = CHECK_OF[i].split(", ") if i in CHECK_OF else []
-            CHECK_OF[i] = ", ".join(names + [name] * (name not in names))
+            CHECK_OF[i] = ", ".join(sorted(set(names) | {name}))  # sorted: the same in every process
         declared = frozenset(ids)
 
         @functools.wraps(check)
