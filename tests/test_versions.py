@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO_ROOT
 from package_edits import released_package, run_module
 
-from civharm.metadata import versions
+from civharm.metadata import csvfile, versions
 
 
 def _has_commit(sha: str) -> bool:
@@ -138,3 +138,25 @@ def test_record_never_changes_a_released_version(tmp_path):
         versions.record(tmp_path, "0.2.0", "2026-11-24", "b" * 40, row["zip_sha256"])
     assert versions.record(tmp_path, "0.3.0", "2026-12-02", "c" * 40, "d" * 64) is True
     assert list(versions.read(tmp_path)) == ["0.1.0", "0.2.0", "0.3.0"]
+
+
+def test_no_committed_row_of_the_ledger_ever_changed_or_disappeared():
+    """What make validate cannot see (it reads no git): a released version's row edited in place.
+    Every version the ledger ever recorded, in any commit of the file, is still recorded with
+    the same release date, commit and zip hash."""
+    log = subprocess.run(["git", "log", "--format=%H", "--", versions.LEDGER], cwd=REPO_ROOT,
+                         capture_output=True, text=True)
+    if log.returncode != 0 or not log.stdout.strip():
+        pytest.skip("not a git checkout with the ledger's history")
+    checked = 0
+    for sha in log.stdout.split():
+        shown = subprocess.run(["git", "show", f"{sha}:{versions.LEDGER}"], cwd=REPO_ROOT, capture_output=True, text=True)
+        if shown.returncode != 0:  # the commit deleted the file: the current file is checked anyway
+            continue
+        for row in csvfile.dict_rows(shown.stdout):
+            now = LEDGER.get(row["version"])
+            assert now is not None, f"{row['version']} (recorded in {sha[:10]}) is no longer in {versions.LEDGER}"
+            for column in ("released_on", "commit", "zip_sha256"):
+                assert now[column] == row[column], f"{row['version']}'s {column} changed since {sha[:10]}"
+            checked += 1
+    assert checked >= 2  # 0.1.0 and 0.2.0 at least
