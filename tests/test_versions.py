@@ -131,6 +131,11 @@ def test_a_malformed_ledger_is_reported(tmp_path):
     assert "line 2, column version: The version ledger is malformed: a version is MAJOR.MINOR.PATCH" in proc.stderr
     assert "line 2, column commit: The version ledger is malformed: the commit is the full 40-digit" in proc.stderr
     assert "[version-ledger-invalid]" in proc.stderr and "nothing was released" in proc.stderr
+    # rebuilding a recorded version reads the ledger without validating: its reader refuses the row
+    proc = run_module("civharm.release", "build", "--version", "0.2.0", "--package", str(pkg),
+                      "--out", str(tmp_path / "dist"), "--zip-only")
+    assert proc.returncode == 1
+    assert "releases/versions.csv line 2: a version (0.2.0) and a full 40-digit commit are required" in proc.stderr
 
 
 def test_record_never_changes_a_released_version(tmp_path):
