@@ -16,6 +16,8 @@ from conftest import REPO_ROOT
 from package_edits import released_package, run_module
 
 from civharm.metadata import csvfile, versions
+from civharm.validate.engine import validate
+from civharm.validate.rules import RULES
 
 
 def _has_commit(sha: str) -> bool:
@@ -169,3 +171,17 @@ def test_no_committed_row_of_the_ledger_ever_changed_or_disappeared():
                 assert now[column] == row[column], f"{row['version']}'s {column} changed since {sha[:10]}"
             checked += 1
     assert checked >= 2  # 0.1.0 and 0.2.0 at least
+
+
+def test_validate_lets_the_version_being_released_lack_its_row_but_no_earlier_one(tmp_path):
+    """make release validates before it records the package's own version, so that version may
+    lack its row; a version released before it may not."""
+
+    pkg = released_package(tmp_path / "pkg")  # version 0.1.0, CHANGELOG.md's top entry
+    (pkg / versions.LEDGER).write_text(",".join(versions.COLUMNS) + "\n", encoding="utf-8")
+    assert validate(pkg).errors == 0
+    changelog = (pkg / "CHANGELOG.md").read_text(encoding="utf-8")
+    (pkg / "CHANGELOG.md").write_text(changelog + "\n## 0.0.1 — 2026-11-01\n\nA preview.\n", encoding="utf-8")
+    report = validate(pkg)
+    assert [(p.rule, p.file, p.value) for p in report.problems if RULES[p.rule].severity == "error"] == [
+        ("version-unrecorded", versions.LEDGER, "0.0.1")]
