@@ -36,6 +36,7 @@ from conftest import (
     reported_keys,
     run_validate,
 )
+from civharm.metadata import versions
 from civharm.metadata.citation import CFF, ZENODO
 from civharm.metadata.ids import LEDGER
 from civharm.validate.release import CHANGELOG
@@ -56,7 +57,7 @@ def _no_crash(proc: subprocess.CompletedProcess) -> None:
 
 # Files a fixture may add: the release files the minimal package lacks, and the package's copy
 # of a real schema (build_package copies schemas/ from the repo, then the fixture's files).
-RELEASE_FILES = {CFF, ZENODO, CHANGELOG, LEDGER}
+RELEASE_FILES = {CFF, ZENODO, CHANGELOG, LEDGER, versions.LEDGER}
 
 
 def _expected_rules() -> dict[str, set[str]]:

@@ -61,7 +61,8 @@ def test_a_check_cannot_claim_an_unknown_or_taken_rule():
 
 def test_file_rules_name_every_check_that_opens_a_file():
     assert set(CHECK_OF["path-outside-package"].split(", ")) == {
-        "civharm.validate.descriptor.check", "civharm.validate.release.check", "civharm.validate.release.check_ids"}
+        "civharm.validate.descriptor.check", "civharm.validate.release.check", "civharm.validate.release.check_ids",
+        "civharm.validate.release.check_versions"}
     assert set(CHECK_OF["file-too-large"].split(", ")) == {
         "civharm.validate.descriptor.check", "civharm.validate.structure.read"}
 

@@ -15,7 +15,9 @@ import pytest
 from conftest import REPO_ROOT
 from package_edits import released_package, run_module
 
-from civharm.metadata import versions
+from civharm.metadata import csvfile, versions
+from civharm.validate.engine import validate
+from civharm.validate.rules import RULES
 
 
 def _has_commit(sha: str) -> bool:
@@ -126,6 +128,15 @@ def test_a_malformed_ledger_is_reported(tmp_path):
                                        encoding="utf-8")
     proc = run_module("civharm.release", "build", "--package", str(pkg), "--out", str(tmp_path / "dist"), "--zip-only")
     assert proc.returncode == 1
+    # make release validates first: the validator's release layer names each bad cell with its line
+    assert "releases/versions.csv\n" in proc.stderr
+    assert "line 2, column version: The version ledger is malformed: a version is MAJOR.MINOR.PATCH" in proc.stderr
+    assert "line 2, column commit: The version ledger is malformed: the commit is the full 40-digit" in proc.stderr
+    assert "[version-ledger-invalid]" in proc.stderr and "nothing was released" in proc.stderr
+    # rebuilding a recorded version reads the ledger without validating: its reader refuses the row
+    proc = run_module("civharm.release", "build", "--version", "0.2.0", "--package", str(pkg),
+                      "--out", str(tmp_path / "dist"), "--zip-only")
+    assert proc.returncode == 1
     assert "releases/versions.csv line 2: a version (0.2.0) and a full 40-digit commit are required" in proc.stderr
 
 
@@ -138,3 +149,39 @@ def test_record_never_changes_a_released_version(tmp_path):
         versions.record(tmp_path, "0.2.0", "2026-11-24", "b" * 40, row["zip_sha256"])
     assert versions.record(tmp_path, "0.3.0", "2026-12-02", "c" * 40, "d" * 64) is True
     assert list(versions.read(tmp_path)) == ["0.1.0", "0.2.0", "0.3.0"]
+
+
+def test_no_committed_row_of_the_ledger_ever_changed_or_disappeared():
+    """What make validate cannot see (it reads no git): a released version's row edited in place.
+    Every version the ledger ever recorded, in any commit of the file, is still recorded with
+    the same release date, commit and zip hash."""
+    log = subprocess.run(["git", "log", "--format=%H", "--", versions.LEDGER], cwd=REPO_ROOT,
+                         capture_output=True, text=True)
+    if log.returncode != 0 or not log.stdout.strip():
+        pytest.skip("not a git checkout with the ledger's history")
+    checked = 0
+    for sha in log.stdout.split():
+        shown = subprocess.run(["git", "show", f"{sha}:{versions.LEDGER}"], cwd=REPO_ROOT, capture_output=True, text=True)
+        if shown.returncode != 0:  # the commit deleted the file: the current file is checked anyway
+            continue
+        for row in csvfile.dict_rows(shown.stdout):
+            now = LEDGER.get(row["version"])
+            assert now is not None, f"{row['version']} (recorded in {sha[:10]}) is no longer in {versions.LEDGER}"
+            for column in ("released_on", "commit", "zip_sha256"):
+                assert now[column] == row[column], f"{row['version']}'s {column} changed since {sha[:10]}"
+            checked += 1
+    assert checked >= 2  # 0.1.0 and 0.2.0 at least
+
+
+def test_validate_lets_the_version_being_released_lack_its_row_but_no_earlier_one(tmp_path):
+    """make release validates before it records the package's own version, so that version may
+    lack its row; a version released before it may not."""
+
+    pkg = released_package(tmp_path / "pkg")  # version 0.1.0, CHANGELOG.md's top entry
+    (pkg / versions.LEDGER).write_text(",".join(versions.COLUMNS) + "\n", encoding="utf-8")
+    assert validate(pkg).errors == 0
+    changelog = (pkg / "CHANGELOG.md").read_text(encoding="utf-8")
+    (pkg / "CHANGELOG.md").write_text(changelog + "\n## 0.0.1 — 2026-11-01\n\nA preview.\n", encoding="utf-8")
+    report = validate(pkg)
+    assert [(p.rule, p.file, p.value) for p in report.problems if RULES[p.rule].severity == "error"] == [
+        ("version-unrecorded", versions.LEDGER, "0.0.1")]

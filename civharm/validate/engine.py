@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from civharm.metadata import versions
 from civharm.metadata.connection import open_duckdb
 from civharm.metadata.ddl import q
 from civharm.metadata.ids import LEDGER
@@ -67,6 +68,10 @@ def validate(path: str | Path, progress: Callable[[str], None] | None = None) ->
             report.extend(report.run(release.check, root, rel, meta, resources))
         except Exception as e:
             report.extend([internal(rel, e, "checking the release metadata")])
+        try:
+            report.extend(report.run(release.check_versions, root, meta))
+        except Exception as e:
+            report.extend([internal(versions.LEDGER, e, "checking the version ledger")])
 
     with structure.spill_directory() as spill:
         con = open_duckdb(spill=spill)

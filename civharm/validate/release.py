@@ -7,12 +7,16 @@ Where the version and the release date live (docs/versions.md):
 - CITATION.cff: `version` and `date-released`, at the top and in `preferred-citation`;
 - CHANGELOG.md: the top version entry, `## 0.2.0 — 2026-12-01` (an `## Unreleased` section
   above it is fine).
-The ID ledger is releases/ids.csv (civharm/ids.py). Each file is optional: a package without
-one (the test fixtures) skips the checks that need it.
+The ID ledger is releases/ids.csv (civharm/ids.py); the version ledger is releases/versions.csv
+(civharm/metadata/versions.py), checked here only on its own evidence, since validation reads no
+git (docs/versions.md). Each file is optional: a package without one (the test fixtures) skips
+the checks that need it.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as _dt
 import hashlib
 import json
 import re
@@ -20,6 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
+from civharm.metadata import csvfile, versions
 from civharm.metadata.citation import CFF, ZENODO, Citation, CitationError, read_cff, zenodo
 from civharm.metadata.confine import UnsafePath, package_file
 from civharm.metadata.ids import COLUMNS, LEDGER, has_tombstones, ledgered, read_ledger
@@ -270,4 +275,110 @@ def check_ids(root: Path, resources: list[Resource], raws: dict[str, pl.DataFram
     return out
 
 
-__all__ = ["check", "check_ids", "ledger_ids", "COLUMNS"]
+def _changelog_released(root: Path) -> dict[str, tuple[str | None, int]]:
+    """version -> (date, line) of every released entry of CHANGELOG.md (`## Unreleased` is none)."""
+    text = (root / CHANGELOG).read_text(encoding="utf-8", errors="replace")
+    out: dict[str, tuple[str | None, int]] = {}
+    for m in _CHANGELOG_ENTRY.finditer(text):
+        out.setdefault(m.group(1), (m.group(2), text.count("\n", 0, m.start()) + 1))
+    return out
+
+
+def _ids_released(root: Path) -> dict[str, int]:
+    """version -> the first line of releases/ids.csv naming it in released_in or withdrawn_in;
+    empty when the ledger is absent or unreadable (check_ids reports that)."""
+    if not _present(root, LEDGER, []):
+        return {}
+    try:
+        ledger = read_ledger(root / LEDGER)
+    except (OSError, ValueError, pl.exceptions.PolarsError):
+        return {}
+    out: dict[str, int] = {}
+    for column in ("released_in", "withdrawn_in"):
+        for r in ledger.select(column, "__line").drop_nulls(column).iter_rows():
+            out[r[0]] = min(out.get(r[0], r[1]), r[1])
+    return out
+
+
+def _is_date(value: str) -> bool:
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value))
+
+
+@raises("path-outside-package", "version-ledger-invalid", "version-unrecorded")
+def check_versions(root: Path, descriptor: dict) -> list[Problem]:
+    """The version ledger is well formed and records every version released so far.
+
+    What the validator can check without git: each row's form, one row per version, version
+    order, released_on as CHANGELOG.md dates that version, and that no version CHANGELOG.md or
+    releases/ids.csv calls released lacks its row (a deleted row). The version datapackage.json
+    gives is exempt from the last: make release validates the package before it records that
+    version's row. A row whose commit or hash was edited in place looks valid here; only the
+    ledger's git history shows it (docs/versions.md)."""
+    L = versions.LEDGER
+    out: list[Problem] = []
+    if not _present(root, L, out):
+        return out
+    text = (root / L).read_text(encoding="utf-8", errors="replace").removeprefix(csvfile.BOM)
+    changelog = _changelog_released(root) if _present(root, CHANGELOG, out) else {}
+
+    def bad(line: int | None, column: str | None, value: str | None, why: str) -> None:
+        out.append(Problem("version-ledger-invalid", L, line=line, column=column, value=value, detail=why))
+
+    rows: list[tuple[int, dict[str, str]]] = []
+    # csv.reader, not versions.read: every malformed row is reported with its line, not the first only
+    rdr = csvfile.reader(text)
+    try:
+        header = next(rdr, None)
+        if header != versions.COLUMNS:
+            bad(1, None, ",".join(header or []) or None, f"the header must be {','.join(versions.COLUMNS)}")
+            return out
+        start = rdr.line_num + 1
+        for record in rdr:
+            if record and len(record) != len(versions.COLUMNS):
+                bad(start, None, None, f"the row has {len(record)} cells; the header has {len(versions.COLUMNS)}")
+            elif record:
+                rows.append((start, dict(zip(versions.COLUMNS, record))))
+            start = rdr.line_num + 1
+    except csv.Error as e:
+        bad(rdr.line_num or 1, None, None, f"it is not a readable CSV ({e})")
+        return out
+
+    seen: dict[str, int] = {}
+    previous: tuple[int, ...] | None = None
+    for line, r in rows:
+        v = r["version"]
+        if not SEMVER.match(v):
+            bad(line, "version", v, "a version is MAJOR.MINOR.PATCH, as in datapackage.json (0.2.0)")
+        elif v in seen:
+            bad(line, "version", v, f"{v} is recorded twice (also line {seen[v]}); a released version has one row")
+        else:
+            seen[v] = line
+            key = tuple(int(p) for p in v.split("."))
+            if previous is not None and key < previous:
+                bad(line, "version", v, "the rows are not in version order (make release keeps them so)")
+            previous = max(key, previous or key)
+        if not re.fullmatch(r"[0-9a-f]{40}", r["commit"]):
+            bad(line, "commit", r["commit"], "the commit is the full 40-digit lowercase hex hash the release was built from")
+        if r["zip_sha256"] and not re.fullmatch(r"[0-9a-f]{64}", r["zip_sha256"]):
+            bad(line, "zip_sha256", r["zip_sha256"], "zip_sha256 is blank or 64 lowercase hex digits")
+        if not _is_date(r["released_on"]):
+            bad(line, "released_on", r["released_on"], "released_on is a date, YYYY-MM-DD")
+        elif v in changelog and changelog[v][0] and changelog[v][0] != r["released_on"]:
+            bad(line, "released_on", r["released_on"],
+                f"{CHANGELOG} line {changelog[v][1]} dates {v} {changelog[v][0]}")
+
+    current = descriptor.get("version")
+    named = {v: f"{CHANGELOG} line {line}" for v, (_, line) in changelog.items()}
+    for v, line in _ids_released(root).items():
+        named.setdefault(v, f"{LEDGER} line {line}")
+    for v, where in sorted(named.items(), key=lambda kv: tuple(int(p) for p in kv[0].split(".")) if SEMVER.match(kv[0]) else (-1,)):
+        if v not in seen and v != current and SEMVER.match(v):
+            out.append(Problem("version-unrecorded", L, column="version", value=v, detail=where))
+    return out
+
+
+__all__ = ["check", "check_ids", "check_versions", "ledger_ids", "COLUMNS"]
