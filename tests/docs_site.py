@@ -117,14 +117,18 @@ def _edit_csv(path: Path, edit) -> None:
 
 
 def plant_hostile_fields(package: Path) -> dict[str, str]:
-    """Put HOSTILE_TEXT into a located active incident (summary, locality, neighbourhood, notes),
+    """Put HOSTILE_TEXT into a located active incident with an official claim (summary, locality, neighbourhood, notes),
     its first claim's statement, that claim's source (title, publisher)
     and a dataset source's publisher (which the coverage text names). Returns the ids touched:
     incident, claim, source, dataset_source."""
     ids: dict[str, str] = {}
 
-    def incidents(rows):
-        target = next(r for r in rows if r["status"] == "active" and r["latitude"] and r["longitude"])
+    with (package / "data" / "claims.csv").open(encoding="utf-8", newline="") as f:
+        official = {r["incident_id"] for r in csv.DictReader(f) if r["claim_type"] in ("admission", "denial")}
+
+    def incidents(rows):  # one on the map and in the official-against-monitors chart
+        target = next(r for r in rows if r["status"] == "active" and r["latitude"] and r["longitude"]
+                      and r["incident_id"] in official)
         ids["incident"] = target["incident_id"]
         for k in ("summary", "locality", "neighbourhood", "notes"):
             target[k] = HOSTILE_TEXT[k]
