@@ -101,7 +101,7 @@ HOSTILE_TEXT = {
     "statement": "<img src=x onerror=window.__pwned=7> the claim",
     "title": '</script><svg onload="window.__pwned=8"> a source title',
     "publisher": "'><img src=x onerror=window.__pwned=9> [p](javascript:window.__pwned=10)",
-    "dataset_publisher": "<img src=x onerror=window.__pwned=11> | a dataset",
+    "dataset_publisher": '<img src=x onerror="window.__pwned=11"> | a dataset',
 }
 
 
