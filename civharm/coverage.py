@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from .db import connect
+from .docs.html import markdown_text
 from .metadata.package import write_atomically
 
 START = "<!-- coverage:start -->"
@@ -105,7 +106,7 @@ def shares_table(shares: list[dict], campaigns: list[str]) -> str:
         values = list(dict.fromkeys(r["value"] for r in sorted(mine, key=lambda r: (r["campaign"] != "all", -r["count"]))))
         cell = {(r["campaign"], r["value"]): r for r in mine}
         for v in values:
-            body += f"| {v} | " + " | ".join(
+            body += f"| {markdown_text(v)} | " + " | ".join(  # a value may hold a publisher's name
                 f"{n(cell[(c, v)]['count'])} ({cell[(c, v)]['percent']:.1f}%)" if (c, v) in cell else "–"
                 for c in cols) + " |\n"
     return head + body
@@ -137,7 +138,7 @@ def markdown(con, totals: bool = True) -> str:
                      "a single source")
     for r in dataset:
         facts.append(f"{n(r['count'])} ({r['percent']:.1f}%) come only from a research dataset's coding "
-                     f"({r['value'].removeprefix('dataset only: ')})")
+                     f"({markdown_text(r['value'].removeprefix('dataset only: '))})")
     if facts:
         out += [f"- {'; '.join(facts)}."]
     thin = [c for c in campaigns if c["incidents"] and c["campaign_days"]

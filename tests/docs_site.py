@@ -87,3 +87,66 @@ def pages(site: Path) -> list[str]:
     """Every page of a built site as a URL path ('/', '/incidents/', ...), from its index.html files."""
     return sorted("/" + p.parent.relative_to(site).as_posix().removeprefix(".") + ("/" if p.parent != site else "")
                   for p in site.rglob("index.html"))
+
+
+# Hostile values for every kind of place a data value reaches: HTML text, an attribute, a <script>
+# or <title> element, Markdown (a link, emphasis). (A javascript: URL is not among them: the
+# validator refuses any url that is not http(s), and html.link gives only http(s) URLs an href.) Each runs script if it is not escaped, and
+# each one sets window.__pwned to a different number, so a failure says which value ran.
+HOSTILE_TEXT = {
+    "summary": '<img src=x onerror="window.__pwned=1">&amp; </script><script>window.__pwned=2</script>',
+    "locality": '"><svg onload=window.__pwned=3></title><script>window.__pwned=4</script>',
+    "neighbourhood": "[a link](javascript:window.__pwned=5) *not emphasis* `not code` <b>not bold</b>",
+    "notes": '<a href="javascript:window.__pwned=6">notes</a>',
+    "statement": "<img src=x onerror=window.__pwned=7> the claim",
+    "title": '</script><svg onload="window.__pwned=8"> a source title',
+    "publisher": "'><img src=x onerror=window.__pwned=9> [p](javascript:window.__pwned=10)",
+    "dataset_publisher": '<img src=x onerror="window.__pwned=11"> | a dataset',
+}
+
+
+def _edit_csv(path: Path, edit) -> None:
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    edit(rows)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def plant_hostile_fields(package: Path) -> dict[str, str]:
+    """Put HOSTILE_TEXT into a located active incident with an official claim (summary, locality, neighbourhood, notes),
+    its first claim's statement, that claim's source (title, publisher)
+    and a dataset source's publisher (which the coverage text names). Returns the ids touched:
+    incident, claim, source, dataset_source."""
+    ids: dict[str, str] = {}
+
+    with (package / "data" / "claims.csv").open(encoding="utf-8", newline="") as f:
+        official = {r["incident_id"] for r in csv.DictReader(f) if r["claim_type"] in ("admission", "denial")}
+
+    def incidents(rows):  # one on the map and in the official-against-monitors chart
+        target = next(r for r in rows if r["status"] == "active" and r["latitude"] and r["longitude"]
+                      and r["incident_id"] in official)
+        ids["incident"] = target["incident_id"]
+        for k in ("summary", "locality", "neighbourhood", "notes"):
+            target[k] = HOSTILE_TEXT[k]
+
+    def claims(rows):
+        claim = next(r for r in rows if r["incident_id"] == ids["incident"])
+        ids["claim"], ids["source"] = claim["claim_id"], claim["source_id"]
+        claim["statement"] = HOSTILE_TEXT["statement"]
+
+    def sources(rows):
+        for r in rows:
+            if r["source_id"] == ids["source"]:
+                r.update(title=HOSTILE_TEXT["title"], publisher=HOSTILE_TEXT["publisher"])
+        dataset = next(r for r in rows if r["category"] == "dataset" and r["source_id"] != ids["source"])
+        ids["dataset_source"] = dataset["source_id"]
+        dataset["publisher"] = HOSTILE_TEXT["dataset_publisher"]
+
+    _edit_csv(package / "data" / "incidents.csv", incidents)
+    _edit_csv(package / "data" / "claims.csv", claims)
+    _edit_csv(package / "data" / "sources.csv", sources)
+    return ids

@@ -10,12 +10,13 @@ import json
 import re
 from pathlib import Path
 
+import markdown
 import pytest
 
 from docs_site import HOSTILE, REPO_ROOT, build_site, copy_package, pages, plant_hostile_summary, plant_tombstone
 
 from civharm.docs.build import Build, DocsError, PageContext, expand
-from civharm.docs.html import json_attr
+from civharm.docs.html import json_attr, markdown_text
 from civharm.validate.rules import RULES
 
 COOKBOOK_SQL = """-- How many active incidents does each campaign have?
@@ -143,6 +144,21 @@ def test_cookbook_shows_the_file_verbatim_with_its_result(variant):
     words = re.sub(r"<[^>]+>", "", text)
     assert "GROUP BY ALL ORDER BY campaign;" in html.unescape(words)
     assert re.search(r"Result: \d+ row\(s\)", text)
+
+
+@pytest.mark.parametrize("value", [
+    "[a link](javascript:alert(1)) *em* _em_ `code` ![img](x) <b onclick=\"alert(1)\">b</b> & | {: onclick=alert(1)}",
+    "single_source __init__ a\\b # not a heading\n# nor this",
+])
+def test_markdown_text_stays_text_in_a_heading_and_a_table_cell(value):
+    """A value in Markdown (an incident page's heading, the coverage table) renders as its own
+    characters, with the site's Markdown extensions: no link, emphasis, code, tag or attribute."""
+    exts = ["attr_list", "md_in_html", "tables", "toc"]
+    shown = " ".join(value.splitlines())
+    heading = markdown.markdown(f"# {markdown_text(value)} {{#x}}", extensions=exts)
+    assert heading == f'<h1 id="x">{html.escape(shown)}</h1>'
+    cell = markdown.markdown(f"| a | b |\n| --- | --- |\n| {markdown_text(value)} | z |", extensions=exts)
+    assert f"<td>{html.escape(shown)}</td>\n<td>z</td>" in cell
 
 
 def test_hostile_value_is_escaped_everywhere(variant):

@@ -4,7 +4,8 @@ Data values (summaries, statements, names, URLs) come from CSVs that anyone can 
 value ever reaches a page unescaped: text and attributes go through `text`/`attr`, JSON for the
 charts and the map goes through `json_attr`, and links only get an href when the URL is http(s).
 Generated HTML is written as raw HTML blocks inside the Markdown pages, where Markdown does not
-touch it, so an escaped value stays text (a summary holding `<script>` shows as `<script>`).
+touch it, so an escaped value stays text (a summary holding `<script>` shows as `<script>`). A
+value in Markdown itself (a heading, the coverage text) goes through `markdown_text`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,24 @@ def attr(value: Any) -> str:
 def json_attr(obj: Any) -> str:
     """JSON for a data-* attribute: `</` escaped as `<\\/`, then HTML-escaped as an attribute."""
     return attr(json.dumps(obj, ensure_ascii=False, default=str).replace("</", "<\\/"))
+
+
+# Characters that start Markdown syntax inside a line (emphasis, code, links, images, table cells,
+# attr_list's {: ...}). Python-Markdown and GitHub both read a backslash before any of them as the
+# character itself. An underscore between two letters or digits (single_source) starts nothing in
+# either, so it is left as it is. Markdown has no escaping function of its own to call, hence this list.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*{}\[\]|!#]|(?<![^\W_])_|_(?![^\W_]))")
+
+
+def markdown_text(value: Any) -> str:
+    """A value as literal text in a line of Markdown (a heading, a table cell, a list item), where
+    a raw HTML block cannot be used: HTML-escaped, then Markdown's syntax characters backslash-
+    escaped, and line breaks made spaces (a new line could start a heading or a list). A locality
+    `[x](javascript:...)` then shows as those characters, not as a link."""
+    if value is None:
+        return ""
+    one_line = " ".join(str(value).splitlines())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text(one_line))
 
 
 def code(value: Any) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,7 +29,7 @@ from civharm.metadata.citation import CitationError, incident_form, load
 from .build import Build, PageContext
 from .datapages import (GRADE_COLOURS, _claims_by_incident, _claims_table, _groups, _relations_html, figure_range,
                         place, relations_by_incident)
-from .html import anchor, attr, block, code, link, table, text
+from .html import anchor, attr, block, code, link, markdown_text, table, text
 
 FOLDER = "incidents"  # incidents/<ID>/ is an incident's page
 
@@ -277,9 +278,12 @@ def incident_page(build: Build, i: dict) -> str:
                 f'{code(iid)} is a tombstone: it was retracted.' +
                 (f' {text(i["status_reason"])}' if i["status_reason"] else "") + "</p></div>")
     claims = d.claims.get(iid, [])
+    # The title is given in the front matter, HTML-escaped: without it MkDocs takes it from the
+    # heading and Material writes it into <title> through `striptags`, which un-escapes it there
+    # (a locality holding `</title><script>` would run). A JSON string is a YAML string.
     parts = [
-        "---", "hide:", "  - toc", "search:", "  boost: 2", "---", "",
-        f"# {text(title(i))} {{#{anchor(iid)}}}", "",
+        "---", f"title: {json.dumps(text(title(i)))}", "hide:", "  - toc", "search:", "  boost: 2", "---", "",
+        f"# {markdown_text(title(i))} {{#{anchor(iid)}}}", "",
         block(f'<div class="civharm-incident" data-incident="{attr(iid)}">{tomb}'
               + (f'<p class="civharm-summary">{text(i["summary"])}</p>' if i["summary"] else "")
               + _facts(ctx, i)
