@@ -196,7 +196,7 @@ diff: install ## Compare two versions, with the bump needed: make diff FROM=<ver
 	  exit 2; fi
 	@$(BIN)/python -m civharm.diff "$(FROM)" "$(TO)" --format "$(FORMAT)"
 
-bump: install ## Set a new version and date everywhere and draft its changelog: make bump VERSION=0.2.0 FROM=<rev>
+bump: install $(CFF_STAMP) ## Set a new version and date everywhere and draft its changelog: make bump VERSION=0.2.0 FROM=<rev>
 	@if [ -z "$(VERSION)" ] || [ -z "$(FROM)" ]; then \
 	  echo "make bump needs VERSION and FROM, the previous release: make bump VERSION=0.2.0 FROM=<rev> [DATE=YYYY-MM-DD]" >&2; \
 	  exit 2; fi
@@ -214,8 +214,8 @@ verify-release: install ## Rebuild a released version from the commit releases/v
 cite: install $(CFF_STAMP) ## Print BibTeX and APA (rendered by cffconvert) and the form to cite one incident (make cite ID=CH-000002)
 	@$(BIN)/python -m civharm.cite $(if $(ID),--id "$(ID)")
 
-zenodo: install ## Regenerate .zenodo.json from CITATION.cff and datapackage.json
-	$(BIN)/python -m civharm.cite --zenodo
+zenodo: install $(CFF_STAMP) ## Regenerate .zenodo.json with cffconvert from CITATION.cff (make zenodo CHECK=1 only compares)
+	$(BIN)/python -m civharm.cite --zenodo $(if $(CHECK),--check)
 
 cff-check: $(CFF_STAMP) ## Validate CITATION.cff with cffconvert (its own environment, .venv-cff)
 	$(CFF_VENV)/bin/cffconvert --validate --infile CITATION.cff

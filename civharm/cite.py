@@ -22,13 +22,14 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 import yaml
 
-from .metadata.citation import (CFF, ZENODO, EXAMPLE_ID, KIND, LABEL_FIELDS, LICENCE_URLS, CitationError, Citation, load, read_cff, apa_authors, bibtex_key, incident_form, reference_apa, zenodo, zenodo_text)
+from .metadata.citation import (CFF, ZENODO, EXAMPLE_ID, KIND, LABEL_FIELDS, LICENCE_URLS, CitationError, Citation, load, read_cff, apa_authors, bibtex_key, incident_form, reference_apa, zenodo_own)
 from .metadata.ids import LEDGER, read_ledger, write_text
 from .metadata.package import load_resources
 from .metadata.paths import REPO
@@ -41,17 +42,31 @@ CFFCONVERT = REPO / ".venv-cff" / "bin" / "cffconvert"
 
 # --- the data set, rendered by cffconvert ---------------------------------------------------------
 
-def cffconvert(c: Citation, fmt: str) -> str:
-    """cffconvert's rendering of the package's CITATION.cff: "bibtex", "apalike" or "zenodo"."""
+def cffconvert(c: Citation, fmt: str, cff_text: str | None = None) -> str:
+    """cffconvert's rendering of the package's CITATION.cff ("bibtex", "apalike" or "zenodo"), or
+    of `cff_text`, a CITATION.cff not written yet (make bump renders the next version's)."""
     exe = Path(os.environ.get("CIVHARM_CFFCONVERT") or CFFCONVERT)
     if not exe.is_file():
         raise CitationError(f"cffconvert is not set up at {exe}: make cff-check installs it in .venv-cff "
                             "(its own environment, from requirements-cff.lock)")
-    proc = subprocess.run([str(exe), "--infile", str(c.root / CFF), "--format", fmt],
-                          capture_output=True, text=True, timeout=120)
+    with tempfile.TemporaryDirectory(prefix="civharm-cff-") as tmp:
+        infile = c.root / CFF
+        if cff_text is not None:
+            infile = Path(tmp) / CFF
+            infile.write_text(cff_text, encoding="utf-8")
+        proc = subprocess.run([str(exe), "--infile", str(infile), "--format", fmt],
+                              capture_output=True, text=True, timeout=120)
     if proc.returncode != 0:
         raise CitationError(f"cffconvert could not render {CFF} as {fmt}: {(proc.stderr or proc.stdout).strip()}")
     return proc.stdout.strip()
+
+
+def zenodo_text(c: Citation, cff_text: str | None = None) -> str:
+    """.zenodo.json: cffconvert's Zenodo record, with the keys its converter does not map
+    (civharm.metadata.citation.ZENODO_OWN) added."""
+    record = json.loads(cffconvert(c, "zenodo", cff_text))
+    record.update(zenodo_own(c))
+    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
 
 def release_note(c: Citation) -> str:

@@ -49,6 +49,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from . import diff as diffmod
+from .cite import zenodo_text
 from .coverage import markdown
 from .db import build_db, build_parquet, connect
 from .metadata import citation, ids, versions
@@ -474,7 +475,7 @@ def bump(package: str | Path, version: str, from_spec: str, date: str | None = N
 
     if cff_text is not None:
         c = citation.Citation(root, citation.yaml_plain(yaml.safe_load(cff_text)), version, new_meta)
-        files[citation.ZENODO] = citation.zenodo_text(c)
+        files[citation.ZENODO] = zenodo_text(c, cff_text)
 
     changed = {rel: text for rel, text in files.items()
                if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != text}

@@ -25,7 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from civharm.metadata import csvfile, versions
-from civharm.metadata.citation import CFF, ZENODO, Citation, CitationError, read_cff, zenodo
+from civharm.metadata.citation import CFF, ZENODO, Citation, CitationError, read_cff, zenodo_differences
 from civharm.metadata.confine import UnsafePath, package_file
 from civharm.metadata.ids import COLUMNS, LEDGER, has_tombstones, ledgered, read_ledger
 from civharm.metadata.package import Resource
@@ -152,10 +152,11 @@ def check(root: Path, rel: str, descriptor: dict, resources: list[Resource]) -> 
         if cff is None:
             out.append(Problem("zenodo-stale", ZENODO, detail=f"there is no readable {CFF} to generate it from"))
         else:
-            expected = zenodo(Citation(root, cff, str(version or cff.get("version") or ""), descriptor))
-            if committed != expected:
-                keys = sorted(k for k in set(expected) | set(committed or {})
-                              if (committed or {}).get(k) != expected.get(k)) if isinstance(committed, dict) else ["(not JSON)"]
+            # Checked without cffconvert (not in the wheel's environment): the keys a bump
+            # changes and our own; make zenodo ARGS=--check compares the whole record.
+            keys = zenodo_differences(Citation(root, cff, str(version or cff.get("version") or ""), descriptor),
+                                      committed)
+            if keys:
                 out.append(Problem("zenodo-stale", ZENODO, detail="it differs in " + ", ".join(keys)))
 
     for res in resources:
