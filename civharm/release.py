@@ -12,6 +12,11 @@
         package that validates, and whose IDs are all in the ledger, is released. --version of a
         version already in releases/versions.csv rebuilds that one from its commit (verify).
 
+    python -m civharm.release archive [--out dist]
+        The zip of a version released before make release existed: the package's files exactly as
+        they are, unvalidated, in civharm-<version>/. releases/versions.csv names the commit whose
+        copy of this code packed it (built_by), and verify runs that copy.
+
     python -m civharm.release verify VERSION [--out dist]
         Rebuilds a released version's zip from the commit releases/versions.csv records, with that
         commit's own code, checks the recorded sha256 and writes it to dist/.
@@ -163,6 +168,32 @@ def write_zip(entries: dict[str, bytes], target: Path, date_time: tuple) -> str:
     return hashlib.sha256(target.read_bytes()).hexdigest()
 
 
+def archive(package: str | Path = ".", out: str | Path = "dist", log=print) -> str:
+    """The zip of a version released before make release existed: the package's own files exactly
+    as they are (datapackage.json unchanged, its resources and schemas, the EXTRA_FILES it has),
+    in <name>-<version>/, every timestamp the release date. No validation (the version was valid
+    by its own rules, not necessarily by today's) and nothing generated (no COVERAGE.md), so the
+    bytes depend only on the files and on this function; releases/versions.csv names the commit
+    holding this code as the row's built_by, and verify runs that commit's copy."""
+    desc = descriptor_path(package)
+    if not desc.is_file():
+        raise ReleaseError(f"no datapackage.json at {package}")
+    root, meta = desc.parent, load_json(desc)
+    entries = {"datapackage.json": _read(root, "datapackage.json", "datapackage.json")}
+    for res in meta.get("resources", []):
+        entries[_safe(res["path"])] = _read(root, _safe(res["path"]), "path")
+        if isinstance(res.get("schema"), str):
+            entries[_safe(res["schema"])] = _read(root, _safe(res["schema"]), "schema")
+    for rel in EXTRA_FILES:
+        if os.path.lexists(root / rel):
+            entries[rel] = _read(root, rel, rel)
+    name, version = str(meta.get("name") or "civharm"), str(meta.get("version"))
+    target = Path(out) / f"{name}-{version}.zip"
+    digest = write_zip({f"{name}-{version}/{k}": v for k, v in entries.items()}, target, zip_timestamp(meta))
+    log(f"wrote {target} ({len(entries)} files as they are, sha256 {digest})")
+    return digest
+
+
 def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = False,
           log=print) -> dict[str, Path | str]:
     desc = descriptor_path(package)
@@ -302,6 +333,17 @@ def _record(root: Path, version: str, meta: dict, digest: str, log) -> None:
         "commit that file, so every clone can resolve and check this version")
 
 
+def _extract(root: Path, commit: str, version: str, into: Path) -> None:
+    """A commit's tree, from this clone's git objects, into a folder."""
+    tar = subprocess.run(["git", "archive", "--format=tar", commit], cwd=root, capture_output=True)
+    if tar.returncode != 0:
+        raise ReleaseError(f"this clone lacks commit {commit[:10]} of {version} "
+                           f"(git fetch --unshallow): {tar.stderr.decode().strip()}")
+    into.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(tar.stdout)) as t:
+        t.extractall(into, filter="data")
+
+
 def verify(version: str, root: str | Path = ".", log=print, out: str | Path | None = None) -> str:
     """Rebuild a released version's zip from its recorded commit, with that commit's own code,
     and compare it with the recorded sha256 (make verify-release VERSION=…, make release
@@ -320,24 +362,26 @@ def verify(version: str, root: str | Path = ".", log=print, out: str | Path | No
                            f"from its commit: git archive --format=zip --prefix=civharm-{row['version']}/ "
                            f"-o civharm-{row['version']}-commit.zip {row['commit']}")
     with tempfile.TemporaryDirectory(prefix="civharm-verify-") as tmp:
-        archive = subprocess.run(["git", "archive", "--format=tar", row["commit"]], cwd=root, capture_output=True)
-        if archive.returncode != 0:
-            raise ReleaseError(f"this clone lacks commit {row['commit'][:10]} of {row['version']} "
-                               f"(git fetch --unshallow): {archive.stderr.decode().strip()}")
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(tmp, filter="data")
-        # That commit's own code, run from its tree (the working directory comes first on sys.path).
-        proc = subprocess.run([sys.executable, "-m", "civharm.release", "build", "--zip-only", "--out", "dist"],
-                              cwd=tmp, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": tmp})
+        _extract(root, row["commit"], row["version"], Path(tmp, "package"))
+        if row["built_by"]:
+            # Released before make release existed: its files, packed as they are by the code of
+            # the commit that defined its zip (archive).
+            _extract(root, row["built_by"], row["version"], Path(tmp, "code"))
+            code, command, how = Path(tmp, "code"), ["archive"], f"packed by commit {row['built_by'][:10]}'s code"
+        else:  # that commit's own code, run from its tree
+            code, command, how = Path(tmp, "package"), ["build", "--zip-only"], "built by its own code"
+        proc = subprocess.run([sys.executable, "-m", "civharm.release", *command, "--out", str(Path(tmp, "dist"))],
+                              cwd=Path(tmp, "package"), capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(code)})
         if proc.returncode != 0:
             raise ReleaseError(f"building {row['version']} from commit {row['commit'][:10]} failed:\n{proc.stderr}")
         built = next(Path(tmp, "dist").glob("*.zip"))
         digest = hashlib.sha256(built.read_bytes()).hexdigest()
         if digest != row["zip_sha256"]:
-            raise ReleaseError(f"{row['version']} rebuilt from commit {row['commit'][:10]} gives sha256 {digest}, "
-                               f"not the recorded {row['zip_sha256']}: the build is not reproducible here "
-                               "(a different zlib or Python?); see docs/versions.md")
-        log(f"{row['version']}: commit {row['commit'][:10]} rebuilds {built.name} byte for byte "
+            raise ReleaseError(f"{row['version']} rebuilt from commit {row['commit'][:10]} ({how}) gives sha256 "
+                               f"{digest}, not the recorded {row['zip_sha256']}: the build is not reproducible "
+                               "here (a different zlib or Python?); see docs/versions.md")
+        log(f"{row['version']}: commit {row['commit'][:10]} rebuilds {built.name} byte for byte, {how} "
             f"(sha256 {digest})")
         if out is not None:
             target = Path(out) / built.name
@@ -509,6 +553,10 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("verify", help="rebuild a released version from its recorded commit and compare the zip's sha256")
     v.add_argument("version", help="a version recorded in releases/versions.csv (0.2.0)")
     v.add_argument("--out", help="write the rebuilt zip there when it matches (make release VERSION=… uses dist)")
+    a = sub.add_parser("archive", help="zip a package's files as they are, unvalidated (a version released before "
+                                        "make release existed; verify runs this for a ledger row with built_by)")
+    a.add_argument("--package", default=".", help="package folder or its datapackage.json (default: .)")
+    a.add_argument("--out", default="dist", help="output folder (default: dist)")
     p = sub.add_parser("bump", help="set a new version and release date everywhere; draft the changelog entry")
     p.add_argument("version", help="the new version, MAJOR.MINOR.PATCH")
     p.add_argument("--from", dest="from_spec", required=True,
@@ -522,6 +570,8 @@ def main(argv: list[str] | None = None) -> int:
             build_version(args.version, args.package, args.out, args.zip_only)
         elif args.command == "build":
             build(args.package, args.out, args.zip_only)
+        elif args.command == "archive":
+            archive(args.package, args.out)
         elif args.command == "verify":
             verify(args.version, out=args.out)
         else:

@@ -125,6 +125,6 @@ def test_open_duckdb_opens_a_file_read_only(tmp_path):
 def test_a_ledger_the_csv_path_cannot_read_is_named(tmp_path):
     """The strict reader turns a malformed version ledger into the ledger's own error."""
     (tmp_path / "releases").mkdir()
-    (tmp_path / "releases" / "versions.csv").write_text('version,released_on,commit,zip_sha256,notes\n"0.1.0"x,,,,\n')
+    (tmp_path / "releases" / "versions.csv").write_text('version,released_on,commit,zip_sha256,built_by,notes\n"0.1.0"x,,,,,\n')
     with pytest.raises(versions.VersionLedgerError, match="not a readable CSV"):
         versions.read(tmp_path)

@@ -93,8 +93,8 @@ def test_a_version_neither_recorded_nor_current_is_refused():
 
 def _with_ledger(pkg, version: str, sha: str):
     (pkg / versions.LEDGER).write_text(
-        "version,released_on,commit,zip_sha256,notes\n"
-        f"{version},2026-11-24,{'a' * 40},{sha},\n", encoding="utf-8")
+        "version,released_on,commit,zip_sha256,built_by,notes\n"
+        f"{version},2026-11-24,{'a' * 40},{sha},,\n", encoding="utf-8")
 
 
 def test_release_refuses_a_released_version_whose_bytes_changed(tmp_path):
@@ -124,7 +124,7 @@ def test_release_of_a_recorded_version_with_the_same_bytes_passes(tmp_path):
 
 def test_a_malformed_ledger_is_reported(tmp_path):
     pkg = released_package(tmp_path / "pkg")
-    (pkg / versions.LEDGER).write_text("version,released_on,commit,zip_sha256,notes\n0.1,2026-11-24,abc,,\n",
+    (pkg / versions.LEDGER).write_text("version,released_on,commit,zip_sha256,built_by,notes\n0.1,2026-11-24,abc,,,\n",
                                        encoding="utf-8")
     proc = run_module("civharm.release", "build", "--package", str(pkg), "--out", str(tmp_path / "dist"), "--zip-only")
     assert proc.returncode == 1

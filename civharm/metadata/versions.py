@@ -10,6 +10,9 @@ One row per version:
     released_on  the release date (the changelog heading's)
     commit       the full git commit the release was built from
     zip_sha256   sha256 of dist/civharm-<version>.zip (blank for a version released without one)
+    built_by     blank: the zip is built by `commit`'s own code (make release). For a version
+                 released before make release existed, the later commit whose code packs
+                 `commit`'s files as they are (python -m civharm.release archive)
     notes        blank, or one sentence
 """
 
@@ -23,7 +26,7 @@ from . import csvfile
 from .package import write_atomically
 
 LEDGER = "releases/versions.csv"
-COLUMNS = ["version", "released_on", "commit", "zip_sha256", "notes"]
+COLUMNS = ["version", "released_on", "commit", "zip_sha256", "built_by", "notes"]
 _VERSION = re.compile(r"^v?(\d+\.\d+\.\d+)$")
 
 
@@ -62,7 +65,8 @@ def record(root: str | Path, version: str, released_on: str, commit: str, zip_sh
     never changes."""
 
     rows = read(root)
-    new = {"version": version, "released_on": released_on, "commit": commit, "zip_sha256": zip_sha256, "notes": ""}
+    new = {"version": version, "released_on": released_on, "commit": commit, "zip_sha256": zip_sha256, "built_by": "",
+           "notes": ""}
     old = rows.get(version)
     if old is not None:
         if (old["commit"], old["zip_sha256"]) == (commit, zip_sha256):

@@ -366,6 +366,9 @@ def check_versions(root: Path, descriptor: dict) -> list[Problem]:
             bad(line, "commit", r["commit"], "the commit is the full 40-digit lowercase hex hash the release was built from")
         if r["zip_sha256"] and not re.fullmatch(r"[0-9a-f]{64}", r["zip_sha256"]):
             bad(line, "zip_sha256", r["zip_sha256"], "zip_sha256 is blank or 64 lowercase hex digits")
+        if r["built_by"] and not (r["zip_sha256"] and re.fullmatch(r"[0-9a-f]{40}", r["built_by"])):
+            bad(line, "built_by", r["built_by"], "built_by is blank, or the full 40-digit commit whose code packed "
+                                                 "the zip whose zip_sha256 is recorded")
         if not _is_date(r["released_on"]):
             bad(line, "released_on", r["released_on"], "released_on is a date, YYYY-MM-DD")
         elif v in changelog and changelog[v][0] and changelog[v][0] != r["released_on"]:

@@ -313,12 +313,13 @@ _RULES = [
          "A withdrawn ID resolves to where its content went, and that row exists.",
          "S-000007 withdrawn, resolves_to S-999999"),
     Rule("version-ledger-invalid", "release", "The version ledger is malformed: {detail}.",
-         "Fix the row of releases/versions.csv (columns version, released_on, commit, zip_sha256, notes); "
+         "Fix the row of releases/versions.csv (columns version, released_on, commit, zip_sha256, built_by, notes); "
          "make release writes it, in version order, and a released row is never edited.",
          "releases/versions.csv, the record of every released version, is well formed: one row per "
          "MAJOR.MINOR.PATCH version in version order, a full 40-digit commit, a blank or 64-digit sha256, "
+         "built_by blank or the 40-digit commit that packed a recorded zip, "
          "and the release date CHANGELOG.md gives that version.",
-         "0.2.0,2026-11-24,4234917,,"),
+         "0.2.0,2026-11-24,4234917,,,"),
     Rule("version-unrecorded", "release", "The released version {value} ({detail}) has no row in releases/versions.csv.",
          "Restore the version's row from the ledger's history (git log -p releases/versions.csv): a released "
          "version's commit and zip hash never change, and its row is never deleted.",
