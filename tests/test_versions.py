@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -52,13 +53,13 @@ def test_an_unknown_version_is_a_clear_error():
     assert "'9.9.9' is neither a released version (releases/versions.csv)" in proc.stderr
 
 
-def test_0_2_0_rebuilds_byte_for_byte_from_its_commit_in_a_fresh_clone(tmp_path):
-    """make release VERSION=0.2.0 in a fresh clone without tags: the published zip (flat, as
-    0.2.0's own code built it) comes back byte for byte from the recorded commit, into dist/;
-    and make diff FROM=0.1.0 resolves there too."""
-    row = LEDGER["0.2.0"]
-    if not _has_commit(row["commit"]):
-        pytest.skip("this clone lacks 0.2.0's commit (a shallow clone): git fetch --unshallow")
+def test_every_version_rebuilds_byte_for_byte_from_its_commit_in_a_fresh_clone(tmp_path):
+    """make release VERSION=… in a fresh clone without tags: each recorded zip comes back byte
+    for byte from its commit into dist/ — 0.2.0 flat, as its own code built it; 0.1.0 (released
+    before make release) as its commit's files, packed by the built_by commit's code — and make
+    diff FROM=0.1.0 resolves there too."""
+    if not all(_has_commit(r["commit"]) and (not r["built_by"] or _has_commit(r["built_by"])) for r in LEDGER.values()):
+        pytest.skip("this clone lacks a released commit (a shallow clone): git fetch --unshallow")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", "--no-tags", str(REPO_ROOT), str(clone)], check=True)
     assert subprocess.run(["git", "tag"], cwd=clone, capture_output=True, text=True).stdout == ""
@@ -68,21 +69,42 @@ def test_0_2_0_rebuilds_byte_for_byte_from_its_commit_in_a_fresh_clone(tmp_path)
     diff = run("civharm.diff", "0.1.0", "--format", "json")
     assert diff.returncode == 0, diff.stderr
     assert json.loads(diff.stdout)["from"]["version"] == "0.1.0"
+
+    row = LEDGER["0.2.0"]
     proc = run("civharm.release", "build", "--version", "0.2.0", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == (f"0.2.0: commit {row['commit'][:10]} rebuilds civharm-0.2.0.zip byte "
-                                           f"for byte (sha256 {row['zip_sha256']})")
+                                           f"for byte, built by its own code (sha256 {row['zip_sha256']})")
     assert hashlib.sha256((tmp_path / "civharm-0.2.0.zip").read_bytes()).hexdigest() == row["zip_sha256"]
 
+    row = LEDGER["0.1.0"]
+    proc = run("civharm.release", "build", "--version", "0.1.0", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == (
+        f"0.1.0: commit {row['commit'][:10]} rebuilds civharm-0.1.0.zip byte for byte, packed by commit "
+        f"{row['built_by'][:10]}'s code (sha256 {row['zip_sha256']})")
+    built = tmp_path / "civharm-0.1.0.zip"
+    assert hashlib.sha256(built.read_bytes()).hexdigest() == row["zip_sha256"]
+    assert (tmp_path / "civharm-0.1.0.zip.sha256").read_text() == f"{row['zip_sha256']}  civharm-0.1.0.zip\n"
+    # its files are the commit's, byte for byte, in one folder
+    with zipfile.ZipFile(built) as z:
+        names = z.namelist()
+        assert all(n.startswith("civharm-0.1.0/") for n in names)
+        for rel in ("datapackage.json", "data/incidents.csv", "data/claims.csv", "schemas/claims.schema.json"):
+            committed = subprocess.run(["git", "show", f"{row['commit']}:{rel}"], cwd=clone, capture_output=True,
+                                       check=True).stdout
+            assert z.read(f"civharm-0.1.0/{rel}") == committed
 
-def test_a_version_without_a_zip_says_so():
-    """0.1.0 was released before make release: no zip was published, so none is reproduced; the
-    error says where its files are (its commit)."""
-    proc = run_module("civharm.release", "build", "--version", "0.1.0")
+
+def test_a_version_without_a_zip_says_so(tmp_path):
+    """A version recorded with no zip hash: none is reproduced; the error says where its files
+    are (its commit)."""
+    pkg = released_package(tmp_path / "pkg")
+    _with_ledger(pkg, "0.0.9", "")
+    proc = run_module("civharm.release", "build", "--version", "0.0.9", "--package", str(pkg))
     assert proc.returncode == 1
-    assert "0.1.0 was released without a zip" in proc.stderr and "make diff FROM=0.1.0" in proc.stderr
-    assert f"git archive --format=zip --prefix=civharm-0.1.0/ -o civharm-0.1.0-commit.zip {LEDGER['0.1.0']['commit']}" \
-        in proc.stderr
+    assert "0.0.9 was released without a zip" in proc.stderr and "make diff FROM=0.0.9" in proc.stderr
+    assert f"git archive --format=zip --prefix=civharm-0.0.9/ -o civharm-0.0.9-commit.zip {'a' * 40}" in proc.stderr
 
 
 def test_a_version_neither_recorded_nor_current_is_refused():
@@ -168,7 +190,11 @@ def test_no_committed_row_of_the_ledger_ever_changed_or_disappeared():
             now = LEDGER.get(row["version"])
             assert now is not None, f"{row['version']} (recorded in {sha[:10]}) is no longer in {versions.LEDGER}"
             for column in ("released_on", "commit", "zip_sha256"):
+                if column == "zip_sha256" and not row[column] and now["built_by"]:
+                    continue  # released without a zip; the zip defined later names the code that packs it
                 assert now[column] == row[column], f"{row['version']}'s {column} changed since {sha[:10]}"
+            if row.get("built_by"):
+                assert now["built_by"] == row["built_by"], f"{row['version']}'s built_by changed since {sha[:10]}"
             checked += 1
     assert checked >= 2  # 0.1.0 and 0.2.0 at least
 
