@@ -253,7 +253,7 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
             parquet = build_parquet(desc, out / f"{name}-{version}-parquet")
             os.chmod(parquet, 0o755)  # built in a private temporary folder; a release is for everyone to read
             database = build_db(desc, out / f"{name}-{version}.duckdb")
-            wheel = build_wheel(entries, version, out)
+            wheel = build_wheel(entries, version, out, meta)
             built.update(parquet=final / parquet.name, duckdb=final / database.name, wheel=final / wheel.name)
         os.chmod(out, 0o755)
         replace_folder(out, final)
@@ -271,7 +271,7 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
     return result
 
 
-def build_wheel(entries: dict[str, bytes], version: str, out: Path) -> Path:
+def build_wheel(entries: dict[str, bytes], version: str, out: Path, meta: dict) -> Path:
     """civharm-<version>-py3-none-any.whl: this checkout's civharm code with the release's files
     (the zip's entries, and the SQL views connect() loads) inside it as civharm/_package.
 
@@ -296,8 +296,15 @@ def build_wheel(entries: dict[str, bytes], version: str, out: Path) -> Path:
         for rel, data in files.items():
             (bundle / rel).parent.mkdir(parents=True, exist_ok=True)
             (bundle / rel).write_bytes(data)
+        # Reproducible: the build backend is pinned in pyproject.toml, every zip timestamp is the
+        # release date (SOURCE_DATE_EPOCH, which setuptools' bdist_wheel honours), and the files
+        # are written in sorted order with fixed modes.
+        for path in sorted(src.rglob("*")):
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        epoch = str(int(dt.datetime(*zip_timestamp(meta), tzinfo=dt.timezone.utc).timestamp()))
         proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir",
-                               str(Path(tmp, "wheel")), str(src)], capture_output=True, text=True)
+                               str(Path(tmp, "wheel")), str(src)], capture_output=True, text=True,
+                              env={**os.environ, "SOURCE_DATE_EPOCH": epoch, "PYTHONHASHSEED": "0"})
         if proc.returncode != 0:
             raise ReleaseError(f"pip could not build the wheel:\n{proc.stderr[-3000:]}")
         built = next(Path(tmp, "wheel").glob("*.whl"))

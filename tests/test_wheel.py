@@ -21,6 +21,7 @@ import pytest
 
 from package_edits import released_package, run_module
 
+BUILT: dict[str, Path] = {}  # the package and dist folder the fixture released
 ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
 
 
@@ -49,6 +50,7 @@ def installed(tmp_path_factory):
     outside = base / "elsewhere"
     with zipfile.ZipFile(dist / "civharm-0.1.0.zip") as z:
         z.extractall(outside)
+    BUILT.update(pkg=pkg, dist=dist)
     return venv, outside
 
 
@@ -61,6 +63,17 @@ def test_the_zip_unpacks_into_one_folder(installed):
     _, outside = installed
     assert [p.name for p in outside.iterdir()] == ["civharm-0.1.0"]
     assert (outside / "civharm-0.1.0" / "datapackage.json").is_file()
+
+
+def test_the_wheel_is_byte_reproducible(installed, tmp_path):
+    """Built again, the wheel has the same sha256; every entry is dated the release date."""
+    pkg, dist = BUILT["pkg"], BUILT["dist"]
+    wheel = dist / "civharm-0.1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 11, 24, 0, 0, 0)}
+    again = run_module("civharm.release", "build", "--package", str(pkg), "--out", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "again" / wheel.name).read_bytes() == wheel.read_bytes()
 
 
 def test_civharm_comes_from_the_wheel(installed):
