@@ -14,35 +14,16 @@ in build/docs-screenshots/ (or $CIVHARM_SCREENSHOTS) to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
 from docs_site import HOSTILE, REPO_ROOT, build_site, copy_package, pages, plant_hostile_summary
+from site_browser import Watched, chromium, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TIMEOUT_MS = 20_000
 # Element screenshots scroll the page: hide the sticky header so it does not cover the picture.
 NO_HEADER = ".md-header, .md-top { display: none !important; }"
-
-if not CHROMIUM.exists() and os.environ.get("CI"):
-    pytest.fail("CI must run the browser test, but /usr/bin/chromium is missing: .ci/run installs it "
-                "with apt-get (as root)", pytrace=False)
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (.ci/run installs it: "
-                "apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make install)")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep the test output clean
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -58,21 +39,14 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(_Quiet, directory=str(site[0]))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(site[0]) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -80,38 +54,6 @@ def shots():
     d = Path(os.environ.get("CIVHARM_SCREENSHOTS") or REPO_ROOT / "build" / "docs-screenshots")
     d.mkdir(parents=True, exist_ok=True)
     return d
-
-
-class Watched:
-    """A page whose console errors, exceptions and failed or foreign requests are recorded."""
-
-    def __init__(self, browser, base: str):
-        self.base = base
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(TIMEOUT_MS)
-        self.problems: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
-        self.page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
-        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
-        self.context.route("**/*", self._only_local)
-
-    def _only_local(self, route):
-        if route.request.url.startswith(self.base + "/") or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            self.problems.append(f"request to another host: {route.request.url}")
-            route.abort()
-
-    def goto(self, path: str):
-        self.page.goto(self.base + path, wait_until="load")
-        if not self.base.startswith("file:"):  # file:// pages have no network to settle
-            self.page.wait_for_load_state("networkidle")
-        return self.page
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.fixture
@@ -319,6 +261,11 @@ def test_map_shows_places_precision_and_cluster_lists(site, watched, shots):
     assert listing.locator("li").count() == count
     first = listing.locator("li a").first
     assert first.get_attribute("href").startswith("../incidents/CH-")
+    # the list's header is clear of the zoom buttons, whichever way the popup opened
+    header, zoom = listing.locator("strong").bounding_box(), page.locator(".leaflet-control-zoom").bounding_box()
+    overlap_x = min(header["x"] + header["width"], zoom["x"] + zoom["width"]) - max(header["x"], zoom["x"])
+    overlap_y = min(header["y"] + header["height"], zoom["y"] + zoom["height"]) - max(header["y"], zoom["y"])
+    assert overlap_x <= 0 or overlap_y <= 0, (header, zoom)
     page.locator("#incident-map-figure .civharm-map").screenshot(path=str(shots / "map-cluster-list.png"), style=NO_HEADER)
     page.keyboard.press("Escape")
     m = page.evaluate("""() => { const m = document.querySelector('.civharm-map').civharm;

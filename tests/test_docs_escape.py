@@ -13,16 +13,10 @@ dialog, no javascript: link and no element made from the data.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 
 from docs_site import HOSTILE_TEXT, build_site, copy_package, plant_hostile_fields
-# The same browser set-up and skip condition (no /usr/bin/chromium, no playwright) as the main
-# browser test: importing the module skips this one with it.
-from test_docs_browser import CHROMIUM, CHROMIUM_ARGS, Watched, _Quiet, sync_api
+from site_browser import Watched, chromium, serve
 
 # What a made-up element from a hostile value would be: none of these come from the site itself.
 FOREIGN = "img[src='x'], svg[onload], [onerror], [onload], a[href^='javascript:']"
@@ -35,25 +29,19 @@ def hostile_site(tmp_path_factory):
     ids = plant_hostile_fields(package)
     proc = build_site(tmp / "site", package=package)
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
-    handler = functools.partial(_Quiet, directory=str(tmp / "site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", ids
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(tmp / "site") as base:
+        yield base, ids
 
 
 @pytest.fixture(scope="module")
 def session(hostile_site):
     """One browser and one page for the whole module, recording dialogs as well as errors."""
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         w = Watched(browser, hostile_site[0])
         w.dialogs = []
         w.page.on("dialog", lambda d: (w.dialogs.append(d.message), d.dismiss()))
         yield w
         w.close()
-        browser.close()
 
 
 def assert_inert(w: Watched, where: str, root: str = "body") -> None:

@@ -142,6 +142,10 @@
     return box;
   }
 
+  // A popup opened near the map's top-left corner pans clear of the zoom buttons (34 px wide at
+  // 10 px from the edge), so that its first line is never under them.
+  var CLEAR_OF_ZOOM = [56, 10];
+
   // A cluster's incidents as a list in a popup: ID (linked), date, place, deaths, grade.
   function clusterList(markers) {
     var box = document.createElement("div");
@@ -187,7 +191,7 @@
       }
     });
     cluster.on("clusterclick", function (e) {
-      L.popup({ maxWidth: 420, className: "civharm-cluster-popup" })
+      L.popup({ maxWidth: 420, className: "civharm-cluster-popup", autoPanPaddingTopLeft: CLEAR_OF_ZOOM })
         .setLatLng(e.layer.getLatLng())
         .setContent(clusterList(e.layer.getAllChildMarkers()))
         .openOn(m);
@@ -204,7 +208,7 @@
         alt: i.incident_id
       });
       marker.civharm = i;
-      marker.bindPopup(function () { return popup(i); }, { maxWidth: 320 });
+      marker.bindPopup(function () { return popup(i); }, { maxWidth: 320, autoPanPaddingTopLeft: CLEAR_OF_ZOOM });
       markers[i.incident_id] = marker;
       cluster.addLayer(marker);
     });
