@@ -7,6 +7,7 @@ a package chosen with CIVHARM_PACKAGE, so the tests exercise the real build.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -102,6 +103,11 @@ HOSTILE_TEXT = {
     "title": '</script><svg onload="window.__pwned=8"> a source title',
     "publisher": "'><img src=x onerror=window.__pwned=9> [p](javascript:window.__pwned=10)",
     "dataset_publisher": '<img src=x onerror="window.__pwned=11"> | a dataset',
+    # beyond the rows: the descriptor, a Table Schema, an actor, a relation's note
+    "actor_name": '<img src=x onerror="window.__pwned=12"> an actor',
+    "relation_note": '</li><script>window.__pwned=13</script> [x](javascript:window.__pwned=14)',
+    "resource_description": '"><svg onload="window.__pwned=15"> the incidents table',
+    "field_description": "<img src=x onerror=window.__pwned=16> *the summary* field",
 }
 
 
@@ -119,8 +125,10 @@ def _edit_csv(path: Path, edit) -> None:
 def plant_hostile_fields(package: Path) -> dict[str, str]:
     """Put HOSTILE_TEXT into a located active incident with an official claim (summary, locality, neighbourhood, notes),
     its first claim's statement, that claim's source (title, publisher)
-    and a dataset source's publisher (which the coverage text names). Returns the ids touched:
-    incident, claim, source, dataset_source."""
+    and a dataset source's publisher (which the coverage text names); the incident's actor (name and short name),
+    the first relation's note, the incidents resource's description in datapackage.json and its
+    summary field's description in the Table Schema. Returns the ids touched: incident, claim,
+    source, dataset_source, actor, relation_incident."""
     ids: dict[str, str] = {}
 
     with (package / "data" / "claims.csv").open(encoding="utf-8", newline="") as f:
@@ -128,7 +136,7 @@ def plant_hostile_fields(package: Path) -> dict[str, str]:
 
     def incidents(rows):  # one on the map and in the official-against-monitors chart
         target = next(r for r in rows if r["status"] == "active" and r["latitude"] and r["longitude"]
-                      and r["incident_id"] in official)
+                      and r["incident_id"] in official and r["actor_id"])
         ids["incident"] = target["incident_id"]
         for k in ("summary", "locality", "neighbourhood", "notes"):
             target[k] = HOSTILE_TEXT[k]
@@ -146,7 +154,29 @@ def plant_hostile_fields(package: Path) -> dict[str, str]:
         ids["dataset_source"] = dataset["source_id"]
         dataset["publisher"] = HOSTILE_TEXT["dataset_publisher"]
 
+    def actors(rows):
+        actor = next(r for r in rows if r["actor_id"] == ids["actor"])
+        actor["name"] = actor["short_name"] = HOSTILE_TEXT["actor_name"]
+
+    def relations(rows):
+        ids["relation_incident"] = rows[0]["incident_id"]
+        rows[0]["note"] = HOSTILE_TEXT["relation_note"]
+
     _edit_csv(package / "data" / "incidents.csv", incidents)
     _edit_csv(package / "data" / "claims.csv", claims)
     _edit_csv(package / "data" / "sources.csv", sources)
+    with (package / "data" / "incidents.csv").open(encoding="utf-8", newline="") as f:
+        ids["actor"] = next(r["actor_id"] for r in csv.DictReader(f) if r["incident_id"] == ids["incident"])
+    assert ids["actor"], f"{ids['incident']} names no actor"
+    _edit_csv(package / "data" / "actors.csv", actors)
+    _edit_csv(package / "data" / "incident_relations.csv", relations)
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        if res["name"] == "incidents":
+            res["description"] = HOSTILE_TEXT["resource_description"]
+            schema_path = package / res["schema"]
+    (package / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == "summary")["description"] = HOSTILE_TEXT["field_description"]
+    schema_path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return ids

@@ -75,6 +75,22 @@ def test_hostile_values_show_as_text_everywhere(hostile_site, session):
     assert HOSTILE_TEXT["locality"] in page.title()  # <title>, where Material un-escapes a heading's text
     assert_inert(w, "incident page")
 
+    # The same page names the incident's actor ("Attributed to").
+    assert HOSTILE_TEXT["actor_name"] in main
+
+    # An incident with a relation: the relation's note.
+    page = w.goto(f"/incidents/{ids['relation_incident']}/")
+    assert HOSTILE_TEXT["relation_note"] in page.inner_text(".civharm-relations")
+    assert_inert(w, "relation note")
+
+    # The home page's downloads and the data dictionary: the descriptor's and the schema's words.
+    page = w.goto("/")
+    assert HOSTILE_TEXT["resource_description"] in page.inner_text(".civharm-downloads")
+    page = w.goto("/data-dictionary/")
+    body = page.inner_text(".md-content")
+    assert HOSTILE_TEXT["resource_description"] in body and HOSTILE_TEXT["field_description"] in body
+    assert_inert(w, "data dictionary")
+
     # The index: sort by place, filter by words of the hostile text and by the hostile publisher.
     page = w.goto("/incidents/")
     page.wait_for_selector(".civharm-index[data-ready=true]")
