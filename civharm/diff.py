@@ -80,7 +80,7 @@ class Version:
 
 
 def _git(args: list[str], cwd: Path, binary: bool = False):
-    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True)
+    proc = subprocess.run(["git", *versions.GIT_AS_COMMITTED, *args], cwd=cwd, capture_output=True)
     if proc.returncode != 0:
         return None
     return proc.stdout if binary else proc.stdout.decode("utf-8").strip()

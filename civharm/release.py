@@ -187,7 +187,9 @@ def archive(package: str | Path = ".", out: str | Path = "dist", log=print) -> s
     for rel in EXTRA_FILES:
         if os.path.lexists(root / rel):
             entries[rel] = _read(root, rel, rel)
-    name, version = str(meta.get("name") or "civharm"), str(meta.get("version"))
+    if not meta.get("version"):
+        raise ReleaseError(f"{desc} has no version: a zip is named for the version it holds")
+    name, version = str(meta.get("name") or "civharm"), str(meta["version"])
     target = Path(out) / f"{name}-{version}.zip"
     digest = write_zip({f"{name}-{version}/{k}": v for k, v in entries.items()}, target, zip_timestamp(meta))
     log(f"wrote {target} ({len(entries)} files as they are, sha256 {digest})")
@@ -297,14 +299,16 @@ def build_wheel(entries: dict[str, bytes], version: str, out: Path, meta: dict) 
             (bundle / rel).parent.mkdir(parents=True, exist_ok=True)
             (bundle / rel).write_bytes(data)
         # Reproducible: the build backend is pinned in pyproject.toml, every zip timestamp is the
-        # release date (SOURCE_DATE_EPOCH, which setuptools' bdist_wheel honours), and the files
-        # are written in sorted order with fixed modes.
+        # release date (SOURCE_DATE_EPOCH, which setuptools' bdist_wheel honours), and the files'
+        # modes are fixed (the sources', and the umask of the build, whatever the user's is).
         for path in sorted(src.rglob("*")):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
         epoch = str(int(dt.datetime(*zip_timestamp(meta), tzinfo=dt.timezone.utc).timestamp()))
         proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir",
                                str(Path(tmp, "wheel")), str(src)], capture_output=True, text=True,
-                              env={**os.environ, "SOURCE_DATE_EPOCH": epoch, "PYTHONHASHSEED": "0"})
+                              env={**os.environ, "SOURCE_DATE_EPOCH": epoch, "PYTHONHASHSEED": "0"},
+                              # setuptools takes the entries' modes from the files it writes itself
+                              preexec_fn=lambda: os.umask(0o022))
         if proc.returncode != 0:
             raise ReleaseError(f"pip could not build the wheel:\n{proc.stderr[-3000:]}")
         built = next(Path(tmp, "wheel").glob("*.whl"))
@@ -340,12 +344,13 @@ def _record(root: Path, version: str, meta: dict, digest: str, log) -> None:
         "commit that file, so every clone can resolve and check this version")
 
 
-def _extract(root: Path, commit: str, version: str, into: Path) -> None:
-    """A commit's tree, from this clone's git objects, into a folder."""
-    tar = subprocess.run(["git", "archive", "--format=tar", commit], cwd=root, capture_output=True)
+def _extract(root: Path, commit: str, what: str, into: Path) -> None:
+    """A commit's tree, from this clone's git objects, into a folder; `what` names the commit in
+    the error ("0.1.0's commit")."""
+    tar = subprocess.run(["git", *versions.GIT_AS_COMMITTED, "archive", "--format=tar", commit], cwd=root, capture_output=True)
     if tar.returncode != 0:
-        raise ReleaseError(f"this clone lacks commit {commit[:10]} of {version} "
-                           f"(git fetch --unshallow): {tar.stderr.decode().strip()}")
+        raise ReleaseError(f"this clone lacks {what}, {commit[:10]} (git fetch --unshallow): "
+                           f"{tar.stderr.decode().strip()}")
     into.mkdir(parents=True)
     with tarfile.open(fileobj=io.BytesIO(tar.stdout)) as t:
         t.extractall(into, filter="data")
@@ -369,25 +374,28 @@ def verify(version: str, root: str | Path = ".", log=print, out: str | Path | No
                            f"from its commit: git archive --format=zip --prefix=civharm-{row['version']}/ "
                            f"-o civharm-{row['version']}-commit.zip {row['commit']}")
     with tempfile.TemporaryDirectory(prefix="civharm-verify-") as tmp:
-        _extract(root, row["commit"], row["version"], Path(tmp, "package"))
+        package = Path(tmp, "package")
+        _extract(root, row["commit"], f"{row['version']}'s commit", package)
         if row["built_by"]:
             # Released before make release existed: its files, packed as they are by the code of
-            # the commit that defined its zip (archive).
-            _extract(root, row["built_by"], row["version"], Path(tmp, "code"))
-            code, command, how = Path(tmp, "code"), ["archive"], f"packed by commit {row['built_by'][:10]}'s code"
+            # the commit that defined its zip (archive). That code runs from its own tree, the
+            # working directory, which `python -m` puts first on sys.path: neither the version's
+            # tree nor this checkout's civharm can stand in for it.
+            code = Path(tmp, "code")
+            _extract(root, row["built_by"], f"{row['version']}'s built_by commit (the code that packs its zip)", code)
+            command, how = ["archive", "--package", str(package)], f"packed by commit {row['built_by'][:10]}'s code"
         else:  # that commit's own code, run from its tree
-            code, command, how = Path(tmp, "package"), ["build", "--zip-only"], "built by its own code"
+            code, command, how = package, ["build", "--zip-only"], "built by its own code"
         proc = subprocess.run([sys.executable, "-m", "civharm.release", *command, "--out", str(Path(tmp, "dist"))],
-                              cwd=Path(tmp, "package"), capture_output=True, text=True,
-                              env={**os.environ, "PYTHONPATH": str(code)})
+                              cwd=code, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(code)})
         if proc.returncode != 0:
-            raise ReleaseError(f"building {row['version']} from commit {row['commit'][:10]} failed:\n{proc.stderr}")
+            raise ReleaseError(f"building {row['version']} from commit {row['commit'][:10]} ({how}) failed:\n{proc.stderr}")
         built = next(Path(tmp, "dist").glob("*.zip"))
         digest = hashlib.sha256(built.read_bytes()).hexdigest()
         if digest != row["zip_sha256"]:
             raise ReleaseError(f"{row['version']} rebuilt from commit {row['commit'][:10]} ({how}) gives sha256 "
                                f"{digest}, not the recorded {row['zip_sha256']}: the build is not reproducible "
-                               "here (a different zlib or Python?); see docs/versions.md")
+                               "here (a different zlib, such as zlib-ng, or Python?); see docs/versions.md")
         log(f"{row['version']}: commit {row['commit'][:10]} rebuilds {built.name} byte for byte, {how} "
             f"(sha256 {digest})")
         if out is not None:

@@ -17,6 +17,7 @@ from conftest import REPO_ROOT
 from package_edits import released_package, run_module
 
 from civharm.metadata import csvfile, versions
+from civharm.release import ReleaseError, verify
 from civharm.validate.engine import validate
 from civharm.validate.rules import RULES
 
@@ -94,6 +95,66 @@ def test_every_version_rebuilds_byte_for_byte_from_its_commit_in_a_fresh_clone(t
             committed = subprocess.run(["git", "show", f"{row['commit']}:{rel}"], cwd=clone, capture_output=True,
                                        check=True).stdout
             assert z.read(f"civharm-0.1.0/{rel}") == committed
+
+
+def test_a_zip_defined_later_is_packed_by_the_built_by_commits_code(tmp_path):
+    """verify runs the code of the row's built_by commit: not this checkout's, not the version's.
+    A built_by commit whose archive() adds a marker entry must give the zip with the marker."""
+    repo = released_package(tmp_path / "repo")
+    git = lambda *a: subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *a],  # noqa: E731
+                                    cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    # like 0.1.0's commit, the version's tree has code of its own, without `archive`
+    (repo / "civharm").mkdir()
+    (repo / "civharm" / "__init__.py").write_text('"""The version\'s own code: no release module yet."""\n')
+    git("init", "--quiet")
+    git("add", "-A")
+    git("commit", "--quiet", "-m", "0.1.0")
+    version_commit = git("rev-parse", "HEAD")
+    shutil.copytree(REPO_ROOT / "civharm", repo / "civharm", ignore=shutil.ignore_patterns("__pycache__", "_package"),
+                    dirs_exist_ok=True)
+    code = (repo / "civharm" / "release.py").read_text(encoding="utf-8")
+    line = '    entries = {"datapackage.json": _read(root, "datapackage.json", "datapackage.json")}\n'
+    assert line in code
+    (repo / "civharm" / "release.py").write_text(code.replace(line, line + '    entries["MARKER"] = b"built_by ran"\n'),
+                                                  encoding="utf-8")
+    git("add", "-A")
+    git("commit", "--quiet", "-m", "the code that packs 0.1.0")
+    built_by = git("rev-parse", "HEAD")
+
+    by_hand = subprocess.run([sys.executable, "-m", "civharm.release", "archive", "--out", str(tmp_path / "by-hand")],
+                             cwd=repo, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(repo)})
+    assert by_hand.returncode == 0, by_hand.stderr
+    zipped = tmp_path / "by-hand" / "civharm-0.1.0.zip"
+    with zipfile.ZipFile(zipped) as z:
+        assert z.read("civharm-0.1.0/MARKER") == b"built_by ran"
+    digest = hashlib.sha256(zipped.read_bytes()).hexdigest()
+    (repo / versions.LEDGER).write_text(",".join(versions.COLUMNS) + "\n"
+                                        f"0.1.0,2026-11-24,{version_commit},{digest},{built_by},\n", encoding="utf-8")
+    said = []
+    assert verify("0.1.0", repo, log=said.append) == digest
+    assert said == [f"0.1.0: commit {version_commit[:10]} rebuilds civharm-0.1.0.zip byte for byte, packed by "
+                    f"commit {built_by[:10]}'s code (sha256 {digest})"]
+    # a user whose git converts line endings gets the same bytes
+    os.environ.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="core.autocrlf", GIT_CONFIG_VALUE_0="true")
+    try:
+        assert verify("0.1.0", repo, log=said.append) == digest
+    finally:
+        for k in ("GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0"):
+            os.environ.pop(k)
+
+
+def test_a_missing_built_by_commit_is_named(tmp_path):
+    repo = released_package(tmp_path / "repo")
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "init", "--quiet"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "v"],
+                   cwd=repo, check=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    (repo / versions.LEDGER).write_text(",".join(versions.COLUMNS) + "\n"
+                                        f"0.1.0,2026-11-24,{head},{'0' * 64},{'e' * 40},\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"this clone lacks 0\.1\.0's built_by commit \(the code that packs its "
+                                           r"zip\), eeeeeeeeee \(git fetch --unshallow\)"):
+        verify("0.1.0", repo)
 
 
 def test_a_version_without_a_zip_says_so(tmp_path):

@@ -26,6 +26,10 @@ from . import csvfile
 from .package import write_atomically
 
 LEDGER = "releases/versions.csv"
+# A version's files read from git exactly as committed: no line-ending conversion from the
+# user's git settings (core.autocrlf, a global attributes file); the commit's own
+# .gitattributes still apply. `git *GIT_AS_COMMITTED archive …`
+GIT_AS_COMMITTED = ["-c", "core.autocrlf=false", "-c", "core.eol=lf", "-c", "core.attributesFile=/dev/null"]
 COLUMNS = ["version", "released_on", "commit", "zip_sha256", "built_by", "notes"]
 _VERSION = re.compile(r"^v?(\d+\.\d+\.\d+)$")
 
@@ -62,7 +66,8 @@ def lookup(spec: str, root: str | Path = ".") -> dict[str, str] | None:
 def record(root: str | Path, version: str, released_on: str, commit: str, zip_sha256: str) -> bool:
     """Add a version's row (kept in version order); False when that exact row is there already.
     A version already recorded with another commit or hash is an error: a released version
-    never changes."""
+    never changes. (The one exception, a zip defined later for a version released without one,
+    is an edit of its row by hand with built_by: docs/versions.md.)"""
 
     rows = read(root)
     new = {"version": version, "released_on": released_on, "commit": commit, "zip_sha256": zip_sha256, "built_by": "",

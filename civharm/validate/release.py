@@ -153,7 +153,7 @@ def check(root: Path, rel: str, descriptor: dict, resources: list[Resource]) -> 
             out.append(Problem("zenodo-stale", ZENODO, detail=f"there is no readable {CFF} to generate it from"))
         else:
             # Checked without cffconvert (not in the wheel's environment): the keys a bump
-            # changes and our own; make zenodo ARGS=--check compares the whole record.
+            # changes and our own; make zenodo CHECK=1 compares the whole record.
             keys = zenodo_differences(Citation(root, cff, str(version or cff.get("version") or ""), descriptor),
                                       committed)
             if keys:

@@ -314,7 +314,8 @@ _RULES = [
          "S-000007 withdrawn, resolves_to S-999999"),
     Rule("version-ledger-invalid", "release", "The version ledger is malformed: {detail}.",
          "Fix the row of releases/versions.csv (columns version, released_on, commit, zip_sha256, built_by, notes); "
-         "make release writes it, in version order, and a released row is never edited.",
+         "make release writes it, in version order, and a released row is never edited (the one exception: a version "
+         "released without a zip may get one once, its blank zip_sha256 filled together with built_by).",
          "releases/versions.csv, the record of every released version, is well formed: one row per "
          "MAJOR.MINOR.PATCH version in version order, a full 40-digit commit, a blank or 64-digit sha256, "
          "built_by blank or the 40-digit commit that packed a recorded zip, "
