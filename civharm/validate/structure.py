@@ -552,13 +552,14 @@ def _insert(con: duckdb.DuckDBPyConnection, resource: Resource, present: list[st
     raw = pl.DataFrame([pl.Series(name, cells[i], dtype=pl.Utf8) for i, name in enumerate(present)]
                        + [pl.Series(LINE, at, dtype=pl.Int64)])
     raw = raw.with_columns(pl.when(pl.col(n).str.len_bytes() > 0).then(pl.col(n)).alias(n) for n in present)
-    con.register("__exact", raw.to_arrow())
-    try:
-        select = f"SELECT {', '.join([*columns(resource, present, q), LINE])} FROM __exact"
+    # Handed over as a Parquet file, not registered as an Arrow table: DuckDB's register imports
+    # pandas and pyarrow.dataset on first use (0.6 to 1.5 s here, more than a batch costs).
+    with tempfile.TemporaryDirectory(prefix="civharm-exact-") as folder:
+        path = Path(folder) / "batch.parquet"
+        raw.write_parquet(path, compression="uncompressed")
+        select = f"SELECT {', '.join([*columns(resource, present, q), LINE])} FROM read_parquet({lit(str(path))})"
         if create:
             con.execute(f"CREATE OR REPLACE TABLE {q(resource.name)} AS {select}")
         else:
             con.execute(f"INSERT INTO {q(resource.name)} {select}")
-    finally:
-        con.unregister("__exact")
     return raw.height
