@@ -331,11 +331,15 @@ def read(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource,
         return table, []
     problems = Capped()
     # Python's csv module caps a field at 128 KB by default; the line limit is the one limit, so
-    # that both readers give the same verdict on the same cell.
-    csv.field_size_limit(max_line)
-    with open(root / rel, "rb") as f:
-        exact = _Exact(con, resource, columns, _Lines(f, rel, problems, max_line))
-        exact.run()
+    # that both readers give the same verdict on the same cell. The cap is the process's: it is
+    # put back, so that a caller's own csv reading keeps its limit.
+    previous = csv.field_size_limit(max_line)
+    try:
+        with open(root / rel, "rb") as f:
+            exact = _Exact(con, resource, columns, _Lines(f, rel, problems, max_line))
+            exact.run()
+    finally:
+        csv.field_size_limit(previous)
     if exact.header is None:
         problems.append(Problem("csv-parse", rel, line=1, detail="the file is empty; it needs at least the header row"))
         return None, problems
