@@ -9,6 +9,7 @@ DROP VIEW IF EXISTS "incident_positions";
 DROP VIEW IF EXISTS "belligerent_positions";
 DROP VIEW IF EXISTS "incident_grades";
 DROP VIEW IF EXISTS "claim_originals";
+DROP VIEW IF EXISTS "source_originals";
 DROP VIEW IF EXISTS "tally_coverage";
 DROP VIEW IF EXISTS "source_chains";
 DROP VIEW IF EXISTS "relay_discrepancies";
@@ -886,6 +887,14 @@ JOIN sources AS s ON s.source_id = t.source_id
 LEFT JOIN figures AS f USING (tally_id);
 COMMENT ON VIEW tally_coverage IS 'Each tally beside the active incidents of its campaign, area (area_level, area_name) and actor scope over its period, raw and deduplicated, each incident counted for the days it shares with the period; incidents that may be in scope (no actor or place stated) apart; comparison says like_for_like, lower_bound or not_comparable and why. Never add tallies to incidents.';
 
+-- source_originals: each source's original source (the grade rule, civharm/grades.py).
+CREATE VIEW source_originals AS
+SELECT s.source_id, o.source_id AS original_id, o.publisher, o.category
+FROM sources AS s
+LEFT JOIN (SELECT DISTINCT source_id, original_id FROM source_chains) AS ch USING (source_id)
+JOIN sources AS o ON o.source_id = coalesce(ch.original_id, s.source_id);
+COMMENT ON VIEW source_originals IS 'Each source with the original source it rests on (republished_from and relays followed through source_chains; a source with no chain is its own original), and that original''s publisher and category.';
+
 -- claim_originals: each claim's original source (the grade rule, civharm/grades.py).
 CREATE VIEW claim_originals AS
 SELECT c.claim_id, c.incident_id, c.claim_type, c.source_id,
@@ -893,11 +902,7 @@ SELECT c.claim_id, c.incident_id, c.claim_type, c.source_id,
        o.publisher AS original_publisher, CAST(o.category AS VARCHAR) AS original_category,
        c.superseded_by IS NULL AS is_current
 FROM claims AS c
-JOIN (SELECT s.source_id, o.source_id AS original_id, o.publisher, o.category
-      FROM sources AS s
-      LEFT JOIN (SELECT DISTINCT source_id, original_id FROM source_chains) AS ch USING (source_id)
-      JOIN sources AS o ON o.source_id = coalesce(ch.original_id, s.source_id)) AS o
-  ON o.source_id = coalesce(c.cited_source_id, c.source_id);
+JOIN source_originals AS o ON o.source_id = coalesce(c.cited_source_id, c.source_id);
 COMMENT ON VIEW claim_originals IS 'Each claim with the original source it rests on (cited_source_id and republished_from followed), its publisher and whether the claim is current (not superseded).';
 
 -- incident_grades: the documentation grade each incident's current claims give (civharm/grades.py).
@@ -912,11 +917,7 @@ WITH cur AS (
            c.claim_type = 'report' AND CAST(o.category AS VARCHAR) <> 'dataset' AS counts,
            o.publisher AS original_publisher, (c.civilians_killed_min IS NOT NULL OR c.civilians_killed_max IS NOT NULL OR c.children_killed_min IS NOT NULL OR c.children_killed_max IS NOT NULL OR c.women_killed_min IS NOT NULL OR c.women_killed_max IS NOT NULL OR c.injured_min IS NOT NULL OR c.injured_max IS NOT NULL) AS has_figure
     FROM claims AS c
-    JOIN (SELECT s.source_id, o.source_id AS original_id, o.publisher, o.category
-          FROM sources AS s
-          LEFT JOIN (SELECT DISTINCT source_id, original_id FROM source_chains) AS ch USING (source_id)
-          JOIN sources AS o ON o.source_id = coalesce(ch.original_id, s.source_id)) AS o
-      ON o.source_id = coalesce(c.cited_source_id, c.source_id)
+    JOIN source_originals AS o ON o.source_id = coalesce(c.cited_source_id, c.source_id)
     WHERE c.superseded_by IS NULL
 ),
 publishers AS (
