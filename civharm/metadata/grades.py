@@ -31,8 +31,6 @@ The validator checks incidents against these views, and the DuckDB database show
 
 from __future__ import annotations
 
-import pyarrow as pa
-
 from .connection import open_duckdb
 from .paths import VIEWS
 from .ranges import figure_stems
@@ -171,6 +169,10 @@ def derived(con) -> dict[str, dict[str, str]]:
 def derived_from_rows(tables: dict[str, tuple[list[str], list[dict]]]) -> dict[str, dict[str, str]]:
     """The same as `derived`, for tables held as CSV text in memory (the UCDP importer's plan):
     name -> (field names, rows of strings). Needs incidents, claims, sources, actors, tallies."""
+    # pyarrow here, not at the top: the validator imports this module for grade_views_sql and must
+    # not pay pyarrow's import (about half a second) on every run; only the importer calls this.
+    import pyarrow as pa
+
     con = open_duckdb()
     try:
         for name, (fields, rows) in tables.items():
