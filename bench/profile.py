@@ -62,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     log: list = []
     connect = engine.open_duckdb
-    # The engine opens its connection through the open_duckdb it imported; wrapping it is the one
-    # way in without a profiling switch in the validator itself.
-    engine.open_duckdb = lambda *a, **k: _Timed(connect(*a, **k), log)
+    # The engine opens its connection through the open_duckdb it imported; wrapping that name is
+    # the one way in without a profiling switch in the validator itself.
+    engine.open_duckdb = lambda *args, **kwargs: _Timed(connect(*args, **kwargs), log)
     t0 = time.perf_counter()
     try:
         report = engine.validate(a.package, lambda s: print(f"{time.perf_counter() - t0:8.2f} s  {s}", flush=True))

@@ -31,29 +31,37 @@ The validator checks incidents against these views, and the DuckDB database show
 
 from __future__ import annotations
 
-import pyarrow as pa
-
 from .connection import open_duckdb
 from .paths import VIEWS
 from .ranges import figure_stems
 
-# Each claim's original source: the source it names (cited_source_id, else its own), followed
-# through source_chains. Written once, for claim_originals and incident_grades. Each source is
-# resolved to its original's row first (sources are fewer than claims), so that a claim takes one
-# hash join, and the grade reads claims once instead of joining them back to claim_originals on
-# claim_id (the largest costs of the grade at 10M claims, beside an ordered string_agg).
-_ORIGINAL = """JOIN (SELECT s.source_id, o.source_id AS original_id, o.publisher, o.category
-      FROM sources AS s
-      LEFT JOIN (SELECT DISTINCT source_id, original_id FROM source_chains) AS ch USING (source_id)
-      JOIN sources AS o ON o.source_id = coalesce(ch.original_id, s.source_id)) AS o
-  ON o.source_id = coalesce(c.cited_source_id, c.source_id)"""
+# Each source's original: the source itself, or where source_chains leads it (republished_from and
+# relays). A view of its own, so that the validator can compute it once into a table (a recursive
+# CTE inlined under the claims' join made DuckDB run out of memory at 10M claims, 1M at 150 MB).
+_SOURCE_ORIGINALS = """-- source_originals: each source's original source (the grade rule, civharm/grades.py).
+CREATE VIEW source_originals AS
+SELECT s.source_id, o.source_id AS original_id, o.publisher, o.category
+FROM sources AS s
+LEFT JOIN (SELECT DISTINCT source_id, original_id FROM source_chains) AS ch USING (source_id)
+JOIN sources AS o ON o.source_id = coalesce(ch.original_id, s.source_id);
+COMMENT ON VIEW source_originals IS 'Each source with the original source it rests on (republished_from and relays followed through source_chains; a source with no chain is its own original), and that original''s publisher and category.';
+"""
+
+# Each claim's original source: the source it names (cited_source_id, else its own) resolved by
+# source_originals. Written once, for claim_originals and incident_grades. Sources are resolved
+# first (they are fewer than claims), so that a claim takes one hash join, and the grade reads
+# claims once instead of joining them back to claim_originals on claim_id (the largest costs of
+# the grade at 10M claims, beside an ordered string_agg).
+_ORIGINAL = "JOIN source_originals AS o ON o.source_id = coalesce(c.cited_source_id, c.source_id)"
 
 
 def grade_views_sql(stems: list[str]) -> list[str]:
-    """CREATE VIEW statements for claim_originals, incident_grades, belligerent_positions and
-    incident_positions, in creation order. They need the tables and the source_chains view."""
+    """CREATE VIEW statements for source_originals, claim_originals, incident_grades,
+    belligerent_positions and incident_positions, in creation order. They need the tables and the
+    source_chains view."""
     any_figure = " OR ".join(f"c.{s}_min IS NOT NULL OR c.{s}_max IS NOT NULL" for s in stems) or "false"
     return [
+        _SOURCE_ORIGINALS,
         f"""-- claim_originals: each claim's original source (the grade rule, civharm/grades.py).
 CREATE VIEW claim_originals AS
 SELECT c.claim_id, c.incident_id, c.claim_type, c.source_id,
@@ -76,7 +84,7 @@ WITH cur AS (
            c.claim_type = 'report' AND CAST(o.category AS VARCHAR) <> 'dataset' AS counts,
            o.publisher AS original_publisher, ({any_figure}) AS has_figure
     FROM claims AS c
-    {_ORIGINAL.replace(chr(10), chr(10) + "    ")}
+    {_ORIGINAL}
     WHERE c.superseded_by IS NULL
 ),
 publishers AS (
@@ -161,6 +169,10 @@ def derived(con) -> dict[str, dict[str, str]]:
 def derived_from_rows(tables: dict[str, tuple[list[str], list[dict]]]) -> dict[str, dict[str, str]]:
     """The same as `derived`, for tables held as CSV text in memory (the UCDP importer's plan):
     name -> (field names, rows of strings). Needs incidents, claims, sources, actors, tallies."""
+    # pyarrow here, not at the top: the validator imports this module for grade_views_sql and must
+    # not pay pyarrow's import (about half a second) on every run; only the importer calls this.
+    import pyarrow as pa
+
     con = open_duckdb()
     try:
         for name, (fields, rows) in tables.items():

@@ -17,7 +17,7 @@ from typing import Callable
 
 from civharm.metadata import versions
 from civharm.metadata.connection import open_duckdb
-from civharm.metadata.ddl import q
+from civharm.metadata.ddl import lit, q
 from civharm.metadata.ids import LEDGER
 from civharm.metadata.package import descriptor_path
 from . import cells, descriptor, hygiene, release, structure, tables
@@ -135,13 +135,15 @@ def _resource(con, root: Path, res, report: Report, frames: dict, by_name: dict,
     if not any(p.rule in _ROWS_LOST for p in problems):  # else released IDs would look removed
         # the IDs as written (a broken cell is still the ID it was), for the release layer
         key = [k for k in res.primary_key[:1] if k in table.present]
-        # The IDs go in as one string: DuckDB converts a Python list parameter element by
-        # element, about a second for the ledger's 600 IDs. A ledger ID holding the separator
-        # only fetches more rows than needed, which check_ids ignores.
-        where = f"{q(key[0])} IN (SELECT unnest(string_split(?, chr(31))))" if key else "false"
-        raws[res.name] = con.execute(
-            f"SELECT {', '.join([*map(q, key), structure.LINE])} FROM {q(table.raw)} WHERE {where}",
-            ["\x1f".join(ledgered_ids)] if key else []).pl()
+        # The IDs go in as one string literal: DuckDB converts a Python list parameter element by
+        # element (about a second for the ledger's 600 IDs), and binding any Python parameter
+        # imports pandas and pyarrow (another second). A ledger ID holding the separator only
+        # fetches more rows than needed, which check_ids ignores; one holding a NUL byte, which
+        # no SQL text can carry, matches no ID of the data, so it is left out of the lookup.
+        ids = lit("\x1f".join(i for i in ledgered_ids if "\x00" not in i))
+        where = f"{q(key[0])} IN (SELECT unnest(string_split({ids}, chr(31))))" if key else "false"
+        raws[res.name] = release.id_frame(con.execute(
+            f"SELECT {', '.join([*map(q, key), structure.LINE])} FROM {q(table.raw)} WHERE {where}"), structure.LINE)
     step(f"{res.path}: text hygiene")  # first: the cells layer empties broken cells
     report.extend(report.run(hygiene.check, con, table))
     step(f"{res.path}: cells and rows")

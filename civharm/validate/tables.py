@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from civharm.metadata.ddl import q, views
+from civharm.metadata.ddl import lit, q, views
 from civharm.metadata.package import RESOURCE_NAMES
 from civharm.metadata.ranges import expected_ranges_sql, figure_stems
 from .report import Problem
@@ -23,6 +23,12 @@ SQL_DIR = Path(__file__).with_name("sql")
 SQL_RULES = tuple(sorted(p.stem for p in SQL_DIR.glob("*.sql")))
 
 Lines = set[tuple[str, int]]  # (file, line) of rows
+
+# The package's views that the validator computes once into a table and then reads through the
+# same name: each is read by several rules or views, and DuckDB cannot spill a recursive CTE
+# inlined under a join (the grade ran out of memory at 10M claims with source_chains and
+# source_originals inlined; at 1M, 150 MB fails inlined and passes materialised). In creation order.
+MATERIALISED = ("source_chains", "source_originals")
 
 
 def _tolerance(frames: dict[str, list[str]], resources: dict):
@@ -102,7 +108,10 @@ def keys(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resources
 
     # The rules that derive a value from several tables skip a package whose keys are ambiguous;
     # they read this table rather than each scanning the tables again for duplicates.
-    con.execute("CREATE OR REPLACE TEMP TABLE duplicated_keys AS SELECT unnest(?::VARCHAR[]) AS resource", [duplicated])
+    # Resource names as literals, not a bound list: binding any Python parameter makes DuckDB
+    # import pandas and pyarrow, about a second of every run.
+    con.execute("CREATE OR REPLACE TEMP TABLE duplicated_keys AS SELECT unnest("
+                f"[{', '.join(map(lit, duplicated))}]::VARCHAR[]) AS resource")
 
     in_cycle: Lines = set()
     for name, frame in frames.items():
@@ -129,6 +138,12 @@ def own_rules(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], reso
             except (duckdb.CatalogException, duckdb.BinderException) as e:
                 tolerate(e)
 
+        for name in MATERIALISED:
+            try:
+                _materialise(con, name)
+            except (duckdb.CatalogException, duckdb.BinderException) as e:
+                tolerate(e)
+
     # Views that several rules read (validate/sql/views/), built once over the validator's tables.
     for view in sorted((SQL_DIR / "views").glob("*.sql")):
         try:
@@ -149,6 +164,15 @@ def own_rules(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], reso
                 continue  # the cycle is the problem to fix; reported once, as a cycle
             problems.append(Problem(rule, file, line=line, column=column, value=value, expected=expected))
     return problems
+
+
+def _materialise(con: duckdb.DuckDBPyConnection, view: str) -> None:
+    """Compute a view's rows once into a temporary table and point the view at it: the views
+    and rules that read it get the same rows without running its query again. DuckDB binds a view
+    by name when a query runs, so the views created over it read the table from then on."""
+    table = q(f"__{view}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS FROM {q(view)}")
+    con.execute(f"CREATE OR REPLACE VIEW {q(view)} AS FROM {table}")
 
 
 def _ranges(con, frames: dict, resources: dict, tolerate) -> list[Problem]:

@@ -100,25 +100,27 @@ group_bounds AS (
     FROM nodes AS n LEFT JOIN containers AS c ON c.container = n.node_id
     GROUP BY n.group_id
 ),
-members AS (
-    SELECT a.*, coalesce(r.group_id, a.incident_id) AS group_id
-    FROM active AS a LEFT JOIN related AS r USING (incident_id)
-),
-groups AS (
-    SELECT m.group_id, count(*) AS group_size,
-           CAST(sum(m.lo) AS BIGINT) AS group_raw_min, CAST(sum(m.hi) AS BIGINT) AS group_raw_max,
-           CAST(coalesce(any_value(b.lo), sum(m.lo)) AS BIGINT) AS group_min,
-           CAST(least(greatest(coalesce(any_value(b.hi), sum(m.hi)), coalesce(any_value(b.lo), sum(m.lo))), sum(m.hi))
+groups AS (  -- each group of related incidents (an unrelated incident is a group of its own, below)
+    SELECT r.group_id, count(*) AS group_size,
+           CAST(sum(a.lo) AS BIGINT) AS group_raw_min, CAST(sum(a.hi) AS BIGINT) AS group_raw_max,
+           CAST(coalesce(any_value(b.lo), sum(a.lo)) AS BIGINT) AS group_min,
+           CAST(least(greatest(coalesce(any_value(b.hi), sum(a.hi)), coalesce(any_value(b.lo), sum(a.lo))), sum(a.hi))
                 AS BIGINT) AS group_max
-    FROM members AS m LEFT JOIN group_bounds AS b USING (group_id)
-    GROUP BY m.group_id
+    FROM related AS r JOIN active AS a USING (incident_id) LEFT JOIN group_bounds AS b USING (group_id)
+    GROUP BY r.group_id
 )
-SELECT m.incident_id, m.campaign, m.date_start, m.date_end, m.days, m.group_id, g.group_size,
-       m.no_figure, m.lo AS raw_min, m.hi AS raw_max,
+-- Related incidents take their share of their group's bounds; an unrelated incident (most of
+-- them) is its own group, whose bounds are its own figures. Apart, so that the aggregate over
+-- groups reads the related incidents only, not every incident.
+SELECT a.incident_id, a.campaign, a.date_start, a.date_end, a.days, r.group_id, g.group_size,
+       a.no_figure, a.lo AS raw_min, a.hi AS raw_max,
        g.group_raw_min, g.group_raw_max, g.group_min, g.group_max,
-       CASE WHEN g.group_size = 1 THEN CAST(m.lo AS DOUBLE)
-            WHEN g.group_raw_min > 0 THEN g.group_min * m.lo / g.group_raw_min ELSE 0 END AS min_share,
-       CASE WHEN g.group_size = 1 THEN CAST(m.hi AS DOUBLE)
-            WHEN g.group_raw_max > 0 THEN g.group_max * m.hi / g.group_raw_max ELSE 0 END AS max_share
-FROM members AS m JOIN groups AS g USING (group_id);
+       CASE WHEN g.group_raw_min > 0 THEN g.group_min * a.lo / g.group_raw_min ELSE 0 END AS min_share,
+       CASE WHEN g.group_raw_max > 0 THEN g.group_max * a.hi / g.group_raw_max ELSE 0 END AS max_share
+FROM active AS a JOIN related AS r USING (incident_id) JOIN groups AS g USING (group_id)
+UNION ALL
+SELECT a.incident_id, a.campaign, a.date_start, a.date_end, a.days, a.incident_id, 1,
+       a.no_figure, a.lo, a.hi, CAST(a.lo AS BIGINT), CAST(a.hi AS BIGINT), CAST(a.lo AS BIGINT), CAST(a.hi AS BIGINT),
+       CAST(a.lo AS DOUBLE), CAST(a.hi AS DOUBLE)
+FROM active AS a ANTI JOIN related AS r USING (incident_id);
 COMMENT ON VIEW incident_contributions IS 'One row per active incident: its group of related incidents (incident_relations), the group''s raw and deduplicated bounds, and the incident''s share of them (lower bound x own min / group raw sum of minima; upper likewise with maxima). Every total adds up these shares.';

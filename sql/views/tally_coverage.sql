@@ -20,11 +20,12 @@ scopes AS (
     SELECT DISTINCT campaign, area_level, area_name, actor_id AS scope_actor
     FROM tallies WHERE area_level IS NOT NULL AND area_name IS NOT NULL
 ),
-places AS (  -- each active incident's place at each level
+places AS (  -- each active incident's place at each level a tally names, in a campaign a tally names
     SELECT incident_id, campaign, actor_id, level, name
     FROM (SELECT incident_id, campaign, actor_id, locality, admin2, admin1, country
-          FROM incidents WHERE status = 'active')
+          FROM incidents WHERE status = 'active' AND campaign IN (SELECT campaign FROM scopes))
     UNPIVOT INCLUDE NULLS (name FOR level IN (locality, admin2, admin1, country))
+    WHERE level IN (SELECT CAST(area_level AS VARCHAR) FROM scopes)
 ),
 members AS (  -- (scope, incident): 'in' scope, or 'possible' when its place or actor is not stated
     SELECT s.*, p.incident_id,

@@ -8,8 +8,7 @@ WITH i AS (
     LEFT JOIN incident_positions AS p USING (incident_id)
     WHERE i.status = 'active' AND NOT i.__broken
       AND EXISTS (SELECT 1 FROM claims AS c WHERE c.incident_id = i.incident_id)
-      AND NOT EXISTS (SELECT 1 FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
-                      WHERE c.incident_id = i.incident_id AND (c.__broken OR s.__broken))
+      AND i.incident_id NOT IN (FROM unsettled_incidents)  -- a broken claim or source cell is the problem
       -- a duplicated key (pk-duplicate) makes the derivation ambiguous: that is the problem to fix
       AND NOT EXISTS (SELECT 1 FROM duplicated_keys WHERE resource IN ('sources', 'claims', 'actors'))
 )
