@@ -155,17 +155,10 @@ def _resource(con, root: Path, res, report: Report, frames: dict, by_name: dict,
 
 
 @raises("internal-error")
-def _internal_problem(file: str, e: Exception, doing: str = "") -> list[Problem]:
+def internal(file: str, e: Exception, doing: str = "") -> Problem:
     """An unexpected failure of ours, reported on the file it was reading (never a crash that
     loses every other problem)."""
-    return [Problem("internal-error", file, detail=f"{doing + ': ' if doing else ''}{type(e).__name__}: {e}"[:500])]
-
-
-def internal(file: str, e: Exception, doing: str = "") -> Problem:
-    return _internal_problem(file, e, doing)[0]
-
-
-internal.rules = _internal_problem.rules
+    return Problem("internal-error", file, detail=f"{doing + ': ' if doing else ''}{type(e).__name__}: {e}"[:500])
 
 
 __all__ = ["validate", "CannotRun", "Problem", "Report"]

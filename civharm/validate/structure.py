@@ -40,8 +40,7 @@ BROKEN = "__broken"  # true for a row with a cell that broke a cell rule (set by
 # A quote with an ordinary character on both sides: inside an unquoted cell (ab"c), or a stray
 # one next to a quoted cell ("US" ,). RFC 4180 allows quotes only around a whole cell or doubled
 # inside one; Python's csv module reads some of these silently, and DuckDB others.
-_STRAY_QUOTE = re.compile(r'(?<=[^,\n\r"])"(?=[^,\n\r"])')
-# The same test on bytes, led by the literal quote so that the regex engine skips to each quote
+# The test runs on bytes, led by the literal quote so that the regex engine skips to each quote
 # instead of trying every position (a pattern led by the lookbehind took 10 times as long); the
 # character before it is checked by a lookbehind after the quote, still in C: a Python step per
 # quote was 60% of the pre-scan of real-shaped data.
