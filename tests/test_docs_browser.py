@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from docs_site import HOSTILE, REPO_ROOT, build_site, copy_package, pages, plant_hostile_summary
-from site_browser import Watched, chromium, serve
+from site_browser import Watched, chromium, serve, sync_api
 
 # Element screenshots scroll the page: hide the sticky header so it does not cover the picture.
 NO_HEADER = ".md-header, .md-top { display: none !important; }"
@@ -261,11 +261,17 @@ def test_map_shows_places_precision_and_cluster_lists(site, watched, shots):
     assert listing.locator("li").count() == count
     first = listing.locator("li a").first
     assert first.get_attribute("href").startswith("../incidents/CH-")
-    # the list's header is clear of the zoom buttons, whichever way the popup opened
-    header, zoom = listing.locator("strong").bounding_box(), page.locator(".leaflet-control-zoom").bounding_box()
-    overlap_x = min(header["x"] + header["width"], zoom["x"] + zoom["width"]) - max(header["x"], zoom["x"])
-    overlap_y = min(header["y"] + header["height"], zoom["y"] + zoom["height"]) - max(header["y"], zoom["y"])
-    assert overlap_x <= 0 or overlap_y <= 0, (header, zoom)
+    # the list's header ends clear of the zoom buttons, once the map has panned to show the popup
+    clear = """() => {
+        const h = document.querySelector('.civharm-cluster-list strong').getBoundingClientRect();
+        const z = document.querySelector('.leaflet-control-zoom').getBoundingClientRect();
+        return Math.min(h.right, z.right) <= Math.max(h.left, z.left) || Math.min(h.bottom, z.bottom) <= Math.max(h.top, z.top);
+    }"""
+    try:
+        page.wait_for_function(clear, timeout=5_000)
+    except sync_api.TimeoutError:
+        boxes = [page.locator(s).bounding_box() for s in (".civharm-cluster-list strong", ".leaflet-control-zoom")]
+        raise AssertionError(f"the cluster list's header stays under the zoom buttons: {boxes}") from None
     page.locator("#incident-map-figure .civharm-map").screenshot(path=str(shots / "map-cluster-list.png"), style=NO_HEADER)
     page.keyboard.press("Escape")
     m = page.evaluate("""() => { const m = document.querySelector('.civharm-map').civharm;
