@@ -84,6 +84,16 @@ def build_site(dest: Path, package: Path | None = None, cookbook: Path | None = 
     )
 
 
+def site_for(tmp: Path, plant) -> tuple[Path, object, Path]:
+    """A copy of the package in tmp/package, changed by plant(package), and the site built for it
+    in tmp/site: (site, what plant returned, package)."""
+    package = copy_package(tmp / "package")
+    planted = plant(package)
+    proc = build_site(tmp / "site", package=package)
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
+    return tmp / "site", planted, package
+
+
 def pages(site: Path) -> list[str]:
     """Every page of a built site as a URL path ('/', '/incidents/', ...), from its index.html files."""
     return sorted("/" + p.parent.relative_to(site).as_posix().removeprefix(".") + ("/" if p.parent != site else "")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from docs_site import HOSTILE, REPO_ROOT, build_site, copy_package, pages, plant_hostile_summary
+from docs_site import HOSTILE, REPO_ROOT, pages, plant_hostile_summary, site_for
 from site_browser import Watched, chromium, serve, sync_api
 
 # Element screenshots scroll the page: hide the sticky header so it does not cover the picture.
@@ -29,12 +29,7 @@ NO_HEADER = ".md-header, .md-top { display: none !important; }"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The site built for a package copy with a hostile summary, that incident's id, the package."""
-    tmp = tmp_path_factory.mktemp("docs-browser")
-    package = copy_package(tmp / "package")
-    hostile_id = plant_hostile_summary(package)
-    proc = build_site(tmp / "site", package=package)
-    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
-    return tmp / "site", hostile_id, package
+    return site_for(tmp_path_factory.mktemp("docs-browser"), plant_hostile_summary)
 
 
 @pytest.fixture(scope="module")

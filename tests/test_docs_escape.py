@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from docs_site import HOSTILE_TEXT, build_site, copy_package, plant_hostile_fields
+from docs_site import HOSTILE_TEXT, plant_hostile_fields, site_for
 from site_browser import Watched, chromium, serve
 
 # What a made-up element from a hostile value would be: none of these come from the site itself.
@@ -24,12 +24,8 @@ FOREIGN = "img[src='x'], svg[onload], [onerror], [onload], a[href^='javascript:'
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("docs-escape")
-    package = copy_package(tmp / "package")
-    ids = plant_hostile_fields(package)
-    proc = build_site(tmp / "site", package=package)
-    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
-    with serve(tmp / "site") as base:
+    site, ids, _ = site_for(tmp_path_factory.mktemp("docs-escape"), plant_hostile_fields)
+    with serve(site) as base:
         yield base, ids
 
 

@@ -38,6 +38,21 @@ def test_the_ledger_records_every_version_in_the_changelog():
     assert released <= headed, f"recorded but not in CHANGELOG.md: {released - headed}"
 
 
+def test_the_docs_table_of_versions_is_the_ledger():
+    """docs/versions.md shows the ledger as a table: each row's date, commit, hash and built_by
+    as the ledger has them (prefixes), and no version the ledger lacks."""
+    text = (REPO_ROOT / "docs" / "versions.md").read_text(encoding="utf-8")
+    table = text.split("| version | released_on | commit | zip_sha256 | built_by |", 1)[1].split("\n\n", 1)[0]
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
+    assert sorted(rows) == sorted(LEDGER)
+    for v, r in LEDGER.items():
+        cells = [c.strip() for c in rows[v].split("|")[1:-1]]
+        assert cells[1] == r["released_on"]
+        assert cells[2] == f"`{r['commit'][:10]}…`"
+        assert cells[3] == (f"`{r['zip_sha256'][:12]}…{r['zip_sha256'][-8:]}`" if r["zip_sha256"] else ""), cells
+        assert cells[4] == (f"`{r['built_by'][:10]}…`" if r["built_by"] else "")
+
+
 def test_diff_resolves_a_version_number_without_a_tag():
     if not all(_has_commit(r["commit"]) for r in LEDGER.values()):
         pytest.skip("this clone lacks the released commits (a shallow clone): git fetch --unshallow")
