@@ -1,14 +1,20 @@
 -- external-id-unrelated: one source record (an Airwars code, a UCDP GED event id) attached to
 -- claims of two active incidents is the same deaths twice, unless a relation between the two
 -- says how they share them; without one, every total adds them twice.
--- Linear at scale: a hash aggregate finds the ids on claims of 2+ incidents first, and only
--- those are paired. Reported once per unordered pair and id, on the first claim (by line) of
+-- Linear at scale: a hash aggregate over the claims alone finds the ids on claims of 2+
+-- incidents first (min <> max, cheaper than a distinct count), and only their claims are joined
+-- to their incidents and paired. Reported once per unordered pair and id, on the first claim (by line) of
 -- the later incident (by ID), naming the earlier incident's first claim. Broken claim and
 -- incident rows are left out, and nothing is reported while a relation row has lost an
 -- incident ID (it may be this pair's): those cells are the problem to fix.
-WITH active_claims AS (
+WITH candidates AS (
+    SELECT external_id FROM claims WHERE external_id IS NOT NULL AND NOT __broken
+    GROUP BY external_id HAVING min(incident_id) <> max(incident_id)
+),
+active_claims AS (
     SELECT c.external_id, c.incident_id, c.claim_id, c.__line AS line
-    FROM claims AS c JOIN incidents AS i ON i.incident_id = c.incident_id
+    FROM claims AS c SEMI JOIN candidates AS k ON k.external_id = c.external_id
+    JOIN incidents AS i ON i.incident_id = c.incident_id
     WHERE c.external_id IS NOT NULL AND NOT c.__broken
       AND i.status = 'active' AND NOT i.__broken
 ),
