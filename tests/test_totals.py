@@ -277,3 +277,45 @@ def test_no_plan_compares_every_row_with_every_other(made_package):
         found = set().union(*(operators(n) for n in plan))
         assert not found & {"NESTED_LOOP_JOIN", "CROSS_PRODUCT", "BLOCKWISE_NL_JOIN"}, (view, sorted(found))
     assert con.execute("SELECT count(*) FROM incident_contributions").fetchone()[0] == len(INCIDENTS)
+
+
+def test_a_group_is_everything_a_chain_of_relations_reaches_however_long():
+    """Groups and companion sets are found by passing the smallest ID along the relations, one
+    relation a step: a chain whose smallest ID is at its far end (20 steps), and a container of
+    19 incidents, each come out as one group named by its smallest ID; companion entries join
+    only the incidents they link. Checked against a union-find in Python."""
+    import duckdb
+
+    ids = [f"CH-{i:06d}" for i in range(1, 41)]
+    chain = [(ids[k + 1], ids[k], "companion_entry" if k < 9 else "overlaps") for k in range(19)]
+    star = [(ids[29], i, "contains") for i in ids[20:40] if i != ids[29]]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE incidents (incident_id VARCHAR, status VARCHAR, campaign VARCHAR, date_start DATE, "
+                "date_end DATE, civilians_killed_min BIGINT, civilians_killed_max BIGINT)")
+    con.execute("INSERT INTO incidents SELECT 'CH-' || lpad(CAST(i AS VARCHAR), 6, '0'), 'active', 'raqqa-2017', "
+                "DATE '2017-08-01', DATE '2017-08-01', 1, 2 FROM range(1, 41) AS t(i)")
+    con.execute("CREATE TABLE incident_relations (incident_id VARCHAR, related_incident_id VARCHAR, relation VARCHAR)")
+    for a, b, rel in chain + star:
+        con.execute(f"INSERT INTO incident_relations VALUES ('{a}', '{b}', '{rel}')")
+    con.execute((REPO_ROOT / "sql" / "views" / "incident_contributions.sql").read_text())
+
+    def components(edges) -> dict[str, str]:
+        parent = {i: i for i in ids}
+
+        def root(i):
+            while parent[i] != i:
+                i = parent[i]
+            return i
+        for a, b, _ in edges:
+            ra, rb = root(a), root(b)
+            parent[max(ra, rb)] = min(ra, rb)
+        return {i: root(i) for i in ids}
+
+    groups = components(chain + star)
+    got = dict(con.execute("SELECT incident_id, group_id FROM incident_contributions").fetchall())
+    assert got == groups
+    assert set(got.values()) == {"CH-000001", "CH-000021"}
+    # companion entries: CH-000001..CH-000010 are one set of deaths (max 2), so the chain's 20
+    # incidents are one node of max 2 plus ten others: the group's upper bound is 2 + 10 x 2
+    assert con.execute("SELECT DISTINCT group_max FROM incident_contributions WHERE group_id = 'CH-000001'"
+                       ).fetchall() == [(22,)]
