@@ -13,7 +13,6 @@ import json
 import re
 from pathlib import Path, PurePosixPath
 
-from frictionless import Package, Schema
 from jsonschema import Draft202012Validator
 
 from civharm.metadata.confine import JSONTooDeep, TooLarge, UnsafePath, package_file, read_json_file
@@ -21,6 +20,7 @@ from civharm.metadata.package import PROFILE_SCHEMA, RESOURCE_NAMES, Resource
 from .report import Problem
 from .row_rules import BOUND_RULES, BOUNDS
 from .rules import raises
+from . import verdicts
 
 _PROFILE = Draft202012Validator(PROFILE_SCHEMA)  # its own schema checked by tests/test_rules.py
 
@@ -95,7 +95,7 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
             problems.append(Problem("schema-invalid", rel, column=f"resources/{i}/schema",
                                     detail="a tabular resource needs a Table Schema"))
             continue
-        notes = _frictionless_notes(Schema, schema) + _bad_patterns(schema) + _bad_bounds(schema)
+        notes = _frictionless_notes("Schema", schema) + _bad_patterns(schema) + _bad_bounds(schema)
         if notes:
             problems.extend(Problem("schema-invalid", where, detail=note) for note in notes)
             continue
@@ -109,7 +109,7 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
         {**res, "schema": schemas.get(i, {"fields": []})} if isinstance(res, dict) else res
         for i, res in enumerate(resources_in)
     ] if "resources" in descriptor else descriptor.get("resources")
-    for note in _frictionless_notes(Package, inlined, basepath=str(root)):
+    for note in _frictionless_notes("Package", inlined, basepath=str(root)):
         problems.append(Problem("descriptor-profile", rel, detail=note))
 
     # Resources: each with a file that exists (the set civharm expects is in the profile).
@@ -159,11 +159,22 @@ def _profile(descriptor: dict, resources_in: list, rel: str) -> list[Problem]:
     return list({(p.rule, p.column, p.detail): p for p in out}.values())
 
 
-def _frictionless_notes(cls, descriptor: dict, **options) -> list[str]:
-    """frictionless's verdict on a descriptor, as notes. Some malformed values ("hash": 5) make
-    it raise instead of report: that is a problem with the descriptor too, not a crash of ours."""
+def _frictionless_notes(kind: str, descriptor: dict, **options) -> list[str]:
+    """frictionless's verdict on a descriptor (kind: "Package" or "Schema"), as notes; kept between
+    runs by `verdicts` (its key ignores `basepath`: with every schema inlined, the verdict does not
+    depend on it)."""
+    return verdicts.notes(kind, descriptor, lambda: _ask_frictionless(kind, descriptor, **options))
+
+
+def _ask_frictionless(kind: str, descriptor: dict, **options) -> list[str]:
+    """frictionless's verdict, computed. Some malformed values ("hash": 5) make it raise instead of
+    report: that is a problem with the descriptor too, not a crash of ours."""
+    # imported here, not at the top: with a warm verdict cache a run never needs frictionless,
+    # whose import was 0.25 s of make validate's 1.4 s on the real package
+    import frictionless
+
     try:
-        report = cls.validate_descriptor(descriptor, **options)
+        report = getattr(frictionless, kind).validate_descriptor(descriptor, **options)
     except Exception as e:  # frictionless raises various types on malformed input
         return [f"frictionless cannot read it ({type(e).__name__}: {e})"]
     return [err[0] for err in report.flatten(["note"])]
