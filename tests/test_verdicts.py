@@ -35,9 +35,9 @@ def _validate(package: Path, cache: Path, *args: str, **env: str) -> tuple[str, 
     return report, loaded, proc.returncode
 
 
-def _entries(cache: Path) -> list[Path]:
-    folder = cache / "civharm" / "frictionless-verdicts"
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+def _entries(cache: Path, judge: str = "*") -> list[Path]:
+    """The kept verdicts: frictionless's (judge "frictionless") and jsonschema's ("profile")."""
+    return sorted((cache / "civharm").glob(f"{judge}-verdicts/*.json"))
 
 
 def test_a_second_run_does_not_import_frictionless_and_prints_the_same_report(tmp_path):
@@ -49,9 +49,10 @@ def test_a_second_run_does_not_import_frictionless_and_prints_the_same_report(tm
     assert "frictionless" not in loaded and "polars" not in loaded
     assert _validate(REPO_ROOT, cache, "--format", "json")[0] == _validate(REPO_ROOT, cache, "--format", "json",
                                                                            "--no-cache")[0]
-    # one verdict per Table Schema and one for the package
+    # frictionless's verdict on each Table Schema and on the package; jsonschema's on the package
     resources = json.loads((REPO_ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]
-    assert len(_entries(cache)) == len(resources) + 1
+    assert len(_entries(cache, "frictionless")) == len(resources) + 1
+    assert len(_entries(cache, "profile")) == 1
 
 
 def test_the_first_run_asks_frictionless_and_the_bypasses_store_nothing(tmp_path):
@@ -86,12 +87,36 @@ def test_one_changed_byte_in_a_schema_misses_the_cache_and_reports_frictionless(
     assert again == valid and "frictionless" not in loaded
 
 
+def test_a_changed_descriptor_misses_the_cache_and_reports_the_profiles(tmp_path):
+    """Both verdicts on datapackage.json (frictionless's and civharm's profile's) follow its content."""
+    cache = tmp_path / "cache"
+    pkg = build_package(tmp_path / "pkg")
+    valid, _, code = _validate(pkg, cache)
+    assert code == 0
+    desc = pkg / "datapackage.json"
+    original = desc.read_text(encoding="utf-8")
+    data = json.loads(original)
+    del data["licenses"]  # civharm's profile requires it
+    data["resources"][0]["bytes"] = "many"  # the Data Package profile wants an integer
+    desc.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    broken, loaded, code = _validate(pkg, cache)
+    assert code == 1 and "frictionless" in loaded
+    assert "[descriptor-required]" in broken and "licenses" in broken
+    assert "[descriptor-profile]" in broken and "many" in broken
+    assert broken == _validate(pkg, cache, "--no-cache")[0]
+    desc.write_text(original, encoding="utf-8")
+    again, loaded, _ = _validate(pkg, cache)
+    assert again == valid and "frictionless" not in loaded
+
+
 def test_a_corrupt_cache_entry_is_ignored_and_written_again(tmp_path):
     cache = tmp_path / "cache"
     pkg = build_package(tmp_path / "pkg")
     reference, _, _ = _validate(pkg, cache)
     entries = _entries(cache)
-    garbage = [b"", b"{not json", b'{"notes": []}', b"[1, 2]", b"\xff\xfe", b'["a note that', b"null"]
+    garbage = [b"", b"{not json", b'{"notes": []}', b"[1, 2]", b"\xff\xfe", b'["a note that', b"null",
+               b'[{"rule": "internal-error", "file": "x", "line": null, "column": null, "value": null, '
+               b'"expected": null, "detail": null}]']
     for entry, junk in zip(entries, garbage * len(entries)):
         entry.write_bytes(junk)
     report, loaded, _ = _validate(pkg, cache)

@@ -37,9 +37,10 @@ from typing import Callable
 
 from civharm.metadata.atomic import write_atomically
 
-FORMAT = "1"  # bump when what is stored, or how the notes are made from frictionless's report, changes
+FORMAT = "1"  # bump when what is stored, or how a verdict is made from the library's report, changes
 NO_CACHE = "CIVHARM_NO_CACHE"
-FOLDER = ("civharm", "frictionless-verdicts")
+FOLDER = ("civharm", "frictionless-verdicts")  # frictionless's notes on a descriptor or a Table Schema
+PROFILE_FOLDER = ("civharm", "profile-verdicts")  # jsonschema's on datapackage.json against civharm's profile
 
 
 def enabled() -> bool:
@@ -47,48 +48,50 @@ def enabled() -> bool:
     return os.environ.get(NO_CACHE, "") in ("", "0")
 
 
-def folder() -> Path | None:
-    """The cache folder (which may not exist yet); None when there is no home to put it in."""
+def folder(parts: tuple[str, ...] = FOLDER) -> Path | None:
+    """A cache folder (which may not exist yet); None when there is no home to put it in."""
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
         try:
             base = str(Path.home() / ".cache")
         except (RuntimeError, KeyError):  # no HOME and no passwd entry
             return None
-    return Path(base).joinpath(*FOLDER)
+    return Path(base).joinpath(*parts)
 
 
 @lru_cache(maxsize=None)
-def _versions() -> str:
-    """frictionless's and civharm's installed versions (from their metadata: no import of either)."""
-    return f"{metadata.version('frictionless')}\0{metadata.version('civharm')}"
+def _version(dist: str) -> str:
+    """An installed distribution's version, from its metadata: no import of it (importlib.metadata
+    is loaded already by the editable install's finder; a wheel's run pays about 20 ms for it)."""
+    return metadata.version(dist)
 
 
-def key(kind: str, descriptor: dict) -> str:
-    """The cache key of frictionless's verdict on this descriptor: sha256 over everything it
-    depends on. The JSON text keeps the descriptor's key order, as frictionless sees it (its notes
-    follow that order), so two descriptors differing only in order are two entries."""
+def key(kind: str, descriptor: dict, judge: str = "frictionless") -> str:
+    """The cache key of a verdict on this descriptor: sha256 over everything it depends on. The
+    JSON text keeps the descriptor's key order, as the judge sees it (its notes follow that order),
+    so two descriptors differing only in order are two entries."""
     text = json.dumps(descriptor, ensure_ascii=True, separators=(",", ":"))
-    material = "\0".join([FORMAT, _versions(), kind, text])
+    material = "\0".join([FORMAT, judge, _version(judge), _version("civharm"), kind, text])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def notes(kind: str, descriptor: dict, compute: Callable[[], list[str]]) -> list[str]:
-    """frictionless's notes on the descriptor: from the cache, or from compute() (then stored)."""
+def kept(parts: tuple[str, ...], key_of: Callable[[], str], compute: Callable[[], list], valid: Callable[[list], bool]) -> list:
+    """A verdict (a JSON list) from the cache folder `parts` under key_of(), or compute() (then
+    stored). An entry that is not JSON, or that valid() refuses, is computed again."""
     if not enabled():
         return compute()
-    where = folder()
+    where = folder(parts)
     try:
-        entry = where / f"{key(kind, descriptor)}.json" if where is not None else None
+        entry = where / f"{key_of()}.json" if where is not None else None
     except (ValueError, metadata.PackageNotFoundError):  # no version to key on: no cache
         entry = None
     if entry is None:
         return compute()
     try:
-        kept = json.loads(entry.read_bytes())
-        if isinstance(kept, list) and all(isinstance(n, str) for n in kept):
-            return kept
-    except (OSError, ValueError):  # absent, unreadable or corrupt: recomputed below
+        found = json.loads(entry.read_bytes())
+        if isinstance(found, list) and valid(found):
+            return found
+    except (OSError, ValueError):  # absent, unreadable or corrupt: computed below
         pass
     found = compute()
     try:
@@ -98,4 +101,9 @@ def notes(kind: str, descriptor: dict, compute: Callable[[], list[str]]) -> list
     return found
 
 
-__all__ = ["notes", "key", "folder", "enabled", "NO_CACHE"]
+def notes(kind: str, descriptor: dict, compute: Callable[[], list[str]]) -> list[str]:
+    """frictionless's notes on the descriptor (kind: Package or Schema): kept, or compute()."""
+    return kept(FOLDER, lambda: key(kind, descriptor), compute, lambda v: all(isinstance(n, str) for n in v))
+
+
+__all__ = ["notes", "kept", "key", "folder", "enabled", "NO_CACHE", "FOLDER", "PROFILE_FOLDER"]
