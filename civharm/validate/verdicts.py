@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -46,6 +47,21 @@ PROFILE_FOLDER = ("civharm", "profile-verdicts")  # jsonschema's on datapackage.
 def enabled() -> bool:
     """False when CIVHARM_NO_CACHE is set to anything but '' or '0'."""
     return os.environ.get(NO_CACHE, "") in ("", "0")
+
+
+@contextmanager
+def bypassed():
+    """No cache inside the block (CIVHARM_NO_CACHE=1), as it was after: for the fuzz targets, whose
+    every input is new and whose verdicts on junk must not fill the user's cache folder."""
+    before = os.environ.get(NO_CACHE)
+    os.environ[NO_CACHE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(NO_CACHE, None)
+        else:
+            os.environ[NO_CACHE] = before
 
 
 def folder(parts: tuple[str, ...] = FOLDER) -> Path | None:
@@ -106,4 +122,4 @@ def notes(kind: str, descriptor: dict, compute: Callable[[], list[str]]) -> list
     return kept(FOLDER, lambda: key(kind, descriptor), compute, lambda v: all(isinstance(n, str) for n in v))
 
 
-__all__ = ["notes", "kept", "key", "folder", "enabled", "NO_CACHE", "FOLDER", "PROFILE_FOLDER"]
+__all__ = ["notes", "kept", "bypassed", "key", "folder", "enabled", "NO_CACHE", "FOLDER", "PROFILE_FOLDER"]
