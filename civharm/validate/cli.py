@@ -46,8 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="human report: every problem (no --max-per-rule cap)")
     parser.add_argument("--rules", action="store_true", help="list the rules and exit")
     parser.add_argument("--no-cache", action="store_true",
-                        help="ask frictionless again instead of reusing its verdicts on unchanged schemas, kept "
-                             f"in $XDG_CACHE_HOME (default ~/.cache)/{'/'.join(verdicts.FOLDER)} (the same as {verdicts.NO_CACHE}=1)")
+                        help="ask frictionless and jsonschema again instead of reusing their verdicts on an "
+                             f"unchanged descriptor and schemas, kept in $XDG_CACHE_HOME (default ~/.cache)/"
+                             f"{verdicts.FOLDER[0]}/ (the same as {verdicts.NO_CACHE}=1)")
     args = parser.parse_args(argv)
     if args.no_cache:  # the environment, so the one switch the cache reads (verdicts.enabled)
         os.environ[verdicts.NO_CACHE] = "1"

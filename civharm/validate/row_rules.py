@@ -70,8 +70,8 @@ def row_checks(fields: list[dict], present: tuple[str, ...]) -> list[RowRule]:
     for name in present:
         if name.endswith("_min") and has(name[:-4] + "_max"):
             hi = name[:-4] + "_max"
-            rules.append(RowRule("range-min-gt-max", name, lambda _c, name=name, hi=hi: _c(name) <= _c(hi), f"{q(name)} <= {q(hi)}",
-                                 name, hi, (name, hi)))
+            rules.append(RowRule("range-min-gt-max", name, lambda _c, name=name, hi=hi: _c(name) <= _c(hi),
+                                 f"{q(name)} <= {q(hi)}", name, hi, (name, hi)))
     for f in fields:
         name = f["name"]
         for prop, other, rule in bounds(f):
@@ -94,10 +94,12 @@ def row_checks(fields: list[dict], present: tuple[str, ...]) -> list[RowRule]:
                              "NOT (status IN ('merged', 'retracted') AND status_reason IS NULL)", "status",
                              uses=("status", "status_reason")))
     if has("status") and has("summary"):
-        rules.append(RowRule("summary-missing", "summary", lambda _c: ~((_c("status") == "active") & _c("summary").is_null()),
+        rules.append(RowRule("summary-missing", "summary",
+                             lambda _c: ~((_c("status") == "active") & _c("summary").is_null()),
                              "NOT (status = 'active' AND summary IS NULL)", uses=("status", "summary")))
     if has("latitude") and has("longitude"):
         for a, b in (("latitude", "longitude"), ("longitude", "latitude")):
-            rules.append(RowRule("coordinates-incomplete", b, lambda _c, a=a, b=b: ~(_c(a).is_not_null() & _c(b).is_null()),
+            rules.append(RowRule("coordinates-incomplete", b,
+                                 lambda _c, a=a, b=b: ~(_c(a).is_not_null() & _c(b).is_null()),
                                  f"NOT ({q(a)} IS NOT NULL AND {q(b)} IS NULL)", None, a, (a, b)))
     return rules

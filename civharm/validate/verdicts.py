@@ -91,7 +91,8 @@ def key(kind: str, descriptor: dict, judge: str = "frictionless") -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def kept(parts: tuple[str, ...], key_of: Callable[[], str], compute: Callable[[], list], valid: Callable[[list], bool]) -> list:
+def kept(parts: tuple[str, ...], key_of: Callable[[], str], compute: Callable[[], list],
+         valid: Callable[[list], bool]) -> list:
     """A verdict (a JSON list) from the cache folder `parts` under key_of(), or compute() (then
     stored). An entry that is not JSON, or that valid() refuses, is computed again."""
     if not enabled():
