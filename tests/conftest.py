@@ -16,18 +16,28 @@ temporary package, so fixtures always follow the schemas the project ships.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# The validator keeps frictionless's verdicts in the user's cache folder (civharm/validate/verdicts.py).
+# The tests, and every command they start (which inherit this environment), use a folder of
+# their own, empty at the start as in a fresh clone on CI, removed at the end: the suite writes
+# nothing into the real ~/.cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="civharm-test-cache-")
+os.environ.pop("CIVHARM_NO_CACHE", None)
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 SCHEMAS_DIR = REPO_ROOT / "schemas"
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 MINIMAL_DIR = FIXTURES_DIR / "minimal"

@@ -21,15 +21,18 @@ withdrawn_in, resolves_to (blank when its content went nowhere) and a reason.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from . import csvfile
 from .package import Resource, id_sort_key, write_atomically
 
 LEDGER = "releases/ids.csv"
 COLUMNS = ["id", "resource", "released_in", "withdrawn_in", "resolves_to", "reason"]
+
+if TYPE_CHECKING:  # polars is imported where a frame is made: make validate reads the ledger without it
+    import polars as pl
 
 
 def has_tombstones(resource: Resource) -> bool:
@@ -45,19 +48,45 @@ def ledgered(resource: Resource) -> bool:
     return len(resource.primary_key) == 1
 
 
-def read_ledger(path: Path) -> pl.DataFrame:
-    """The ledger as text columns (blank = null), with its CSV line numbers in `__line`.
+def ledger_rows(path: Path) -> list[dict[str, str | None]]:
+    """The ledger's rows as dicts of COLUMNS (blank = None), each with the CSV line its record
+    starts on in `__line`. Python's csv module, not polars: the validator reads the ledger on
+    every run, and importing polars for a few hundred rows was a sixth of its start-up.
 
-    Raises ValueError when the file is not a ledger (header differs from COLUMNS)."""
-    frame = pl.read_csv(path, infer_schema=False, encoding="utf8", raise_if_empty=False)
-    if frame.columns != COLUMNS:
-        raise ValueError(f"its header is {','.join(frame.columns) or '(empty)'}; expected {','.join(COLUMNS)}")
-    frame = frame.with_columns(pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c) for c in COLUMNS)
-    return frame.with_columns((pl.int_range(pl.len()) + 2).alias("__line"))
+    Raises ValueError when the file is not a ledger: not UTF-8, not a strict CSV, a header other
+    than COLUMNS, or a row with another number of cells."""
+    text = path.read_text(encoding="utf-8").removeprefix(csvfile.BOM)  # UnicodeDecodeError is a ValueError
+    rdr = csvfile.reader(text)
+    rows = []
+    try:
+        header = next(rdr, [])
+        if header != COLUMNS:
+            raise ValueError(f"its header is {','.join(header) or '(empty)'}; expected {','.join(COLUMNS)}")
+        start = rdr.line_num + 1
+        for record in rdr:
+            if record:  # a blank line is no row
+                if len(record) != len(COLUMNS):
+                    raise ValueError(f"line {start} has {len(record)} cells; the header has {len(COLUMNS)}")
+                rows.append({**{c: v or None for c, v in zip(COLUMNS, record)}, "__line": start})
+            start = rdr.line_num + 1
+    except csv.Error as e:
+        raise ValueError(f"line {rdr.line_num}: {e}") from e
+    return rows
+
+
+def read_ledger(path: Path) -> pl.DataFrame:
+    """The ledger as a polars frame of text columns (blank = null) and `__line` (see ledger_rows,
+    which reads it; ValueError when the file is not a ledger)."""
+    import polars as pl  # here, not at the top: make validate reads the ledger with ledger_rows
+
+    schema = {**{c: pl.Utf8 for c in COLUMNS}, "__line": pl.Int64}
+    return pl.DataFrame(ledger_rows(path), schema=schema, orient="row")
 
 
 def data_ids(root: Path, resource: Resource) -> list[str]:
     """The primary-key values of one resource's CSV, read as text."""
+    import polars as pl  # here, not at the top: make validate never calls this
+
     key = resource.primary_key[0]
     frame = pl.read_csv(root / resource.path, columns=[key], infer_schema=False, encoding="utf8")
     return [v for v in frame[key].to_list() if v]

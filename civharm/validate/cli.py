@@ -13,6 +13,7 @@ from .progress import PROGRESS_DELAY, progress_line
 from civharm.metadata.connection import BadSetting
 from .report import keep_per_rule
 from .rules import CHECK_OF, LAYERS, RULES
+from . import verdicts
 
 MAX_PER_RULE = 20  # problems of one rule in one file that the human report prints
 
@@ -44,7 +45,13 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"human report: at most N problems of each rule per file (default: {MAX_PER_RULE})")
     parser.add_argument("--all", action="store_true", help="human report: every problem (no --max-per-rule cap)")
     parser.add_argument("--rules", action="store_true", help="list the rules and exit")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="ask frictionless and jsonschema again instead of reusing their verdicts on an "
+                             f"unchanged descriptor and schemas, kept in $XDG_CACHE_HOME (default ~/.cache)/"
+                             f"{verdicts.FOLDER[0]}/ (the same as {verdicts.NO_CACHE}=1)")
     args = parser.parse_args(argv)
+    if args.no_cache:  # the environment, so the one switch the cache reads (verdicts.enabled)
+        os.environ[verdicts.NO_CACHE] = "1"
 
     if args.rules:
         if args.format == "json":

@@ -9,20 +9,31 @@ checked here because no profile states them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
-
-from frictionless import Package, Schema
-from jsonschema import Draft202012Validator
 
 from civharm.metadata.confine import JSONTooDeep, TooLarge, UnsafePath, package_file, read_json_file
 from civharm.metadata.package import PROFILE_SCHEMA, RESOURCE_NAMES, Resource
 from .report import Problem
 from .row_rules import BOUND_RULES, BOUNDS
 from .rules import raises
+from . import verdicts
 
-_PROFILE = Draft202012Validator(PROFILE_SCHEMA)  # its own schema checked by tests/test_rules.py
+_PROBLEM_FIELDS = {f.name for f in dataclasses.fields(Problem)}
+_PROFILE_RULES = ("descriptor-required", "descriptor-resource-set", "descriptor-profile")
+
+
+@lru_cache(maxsize=1)
+def _profile_validator():
+    """civharm's profile as a jsonschema validator (its own schema checked by tests/test_rules.py).
+    Imported and built here, on a miss of the verdict cache only: jsonschema's import was 0.1 s of
+    CPU of make validate's 0.75 s on the real package once frictionless was cached."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(PROFILE_SCHEMA)
 
 
 def read_json(root: Path, rel: str, problems: list[Problem], prop: str | None = None) -> dict | None:
@@ -95,7 +106,7 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
             problems.append(Problem("schema-invalid", rel, column=f"resources/{i}/schema",
                                     detail="a tabular resource needs a Table Schema"))
             continue
-        notes = _frictionless_notes(Schema, schema) + _bad_patterns(schema) + _bad_bounds(schema)
+        notes = _frictionless_notes("Schema", schema) + _bad_patterns(schema) + _bad_bounds(schema)
         if notes:
             problems.extend(Problem("schema-invalid", where, detail=note) for note in notes)
             continue
@@ -109,7 +120,7 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
         {**res, "schema": schemas.get(i, {"fields": []})} if isinstance(res, dict) else res
         for i, res in enumerate(resources_in)
     ] if "resources" in descriptor else descriptor.get("resources")
-    for note in _frictionless_notes(Package, inlined, basepath=str(root)):
+    for note in _frictionless_notes("Package", inlined, basepath=str(root)):
         problems.append(Problem("descriptor-profile", rel, detail=note))
 
     # Resources: each with a file that exists (the set civharm expects is in the profile).
@@ -136,9 +147,27 @@ def _profile(descriptor: dict, resources_in: list, rel: str) -> list[Problem]:
     """The descriptor against civharm's profile (schemas/civharm-dp-profile.json), each jsonschema
     error as the rule that names it. A `resources` that is not a list is checked as an empty one
     (frictionless reports its type), so every missing resource is still named."""
-    out = []
     instance = {**descriptor, "resources": resources_in} if "resources" in descriptor else descriptor
-    for e in _PROFILE.iter_errors(instance):
+    # jsonschema's verdict depends on the instance, the profile and the file name only: kept
+    # between runs like frictionless's (validate/verdicts.py)
+    kept = verdicts.kept(
+        verdicts.PROFILE_FOLDER,
+        lambda: verdicts.key(rel, {"profile": PROFILE_SCHEMA, "instance": instance}, judge="jsonschema"),
+        lambda: [dataclasses.asdict(p) for p in _profile_problems(instance, rel)],
+        lambda found: all(_a_profile_problem(p) for p in found))
+    return [Problem(**p) for p in kept]
+
+
+def _a_profile_problem(p) -> bool:
+    """Whether a kept entry is a problem _profile_problems could make (else it is computed again)."""
+    return (isinstance(p, dict) and set(p) == _PROBLEM_FIELDS and p["rule"] in _PROFILE_RULES
+            and all(v is None or isinstance(v, str) for k, v in p.items() if k != "line") and p["line"] is None)
+
+
+def _profile_problems(instance: dict, rel: str) -> list[Problem]:
+    """jsonschema's errors on the descriptor against civharm's profile, computed."""
+    out = []
+    for e in _profile_validator().iter_errors(instance):
         where = list(e.absolute_path)
         if e.validator == "required" and not where:
             out.extend(Problem("descriptor-required", rel, column=p)
@@ -159,11 +188,22 @@ def _profile(descriptor: dict, resources_in: list, rel: str) -> list[Problem]:
     return list({(p.rule, p.column, p.detail): p for p in out}.values())
 
 
-def _frictionless_notes(cls, descriptor: dict, **options) -> list[str]:
-    """frictionless's verdict on a descriptor, as notes. Some malformed values ("hash": 5) make
-    it raise instead of report: that is a problem with the descriptor too, not a crash of ours."""
+def _frictionless_notes(kind: str, descriptor: dict, **options) -> list[str]:
+    """frictionless's verdict on a descriptor (kind: "Package" or "Schema"), as notes; kept between
+    runs by `verdicts` (its key ignores `basepath`: with every schema inlined, the verdict does not
+    depend on it)."""
+    return verdicts.notes(kind, descriptor, lambda: _ask_frictionless(kind, descriptor, **options))
+
+
+def _ask_frictionless(kind: str, descriptor: dict, **options) -> list[str]:
+    """frictionless's verdict, computed. Some malformed values ("hash": 5) make it raise instead of
+    report: that is a problem with the descriptor too, not a crash of ours."""
+    # imported here, not at the top: with a warm verdict cache a run never needs frictionless,
+    # whose import was 0.25 s of make validate's 1.4 s on the real package
+    import frictionless
+
     try:
-        report = cls.validate_descriptor(descriptor, **options)
+        report = getattr(frictionless, kind).validate_descriptor(descriptor, **options)
     except Exception as e:  # frictionless raises various types on malformed input
         return [f"frictionless cannot read it ({type(e).__name__}: {e})"]
     return [err[0] for err in report.flatten(["note"])]

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 import json
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from civharm.metadata import types
 from .row_rules import row_checks
 from .structure import LINE
+
+if TYPE_CHECKING:  # polars is imported where it is used: make validate never needs it
+    import polars as pl
 
 FORMS = {  # the text form of each typed value, and its name in messages
     "integer": (r"^[+-]?[0-9]+$", "integer"),
@@ -30,6 +32,7 @@ FORMS = {  # the text form of each typed value, and its name in messages
 
 def parse(raw: pl.DataFrame, fields: list[dict]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Typed frame (unparseable cells null) and a frame of the cells that failed, with their rule."""
+    import polars as pl  # here, not at the top: make validate imports this module for FORMS only
     typed, failures = [], []
     for f in fields:
         name, kind = f["name"], f.get("type", "string")
@@ -102,6 +105,7 @@ def model(resource_name: str, schema: dict, present: tuple[str, ...]):
 @lru_cache(maxsize=32)
 def _model(resource_name: str, schema_json: str, present: tuple[str, ...]):
     import pandera.polars as pa
+    import polars as pl
 
     schema = json.loads(schema_json)
     pk = schema.get("primaryKey") or []

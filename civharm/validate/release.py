@@ -20,14 +20,14 @@ import datetime as _dt
 import hashlib
 import json
 import re
+from collections import Counter
 from pathlib import Path
-
-import polars as pl
+from typing import NamedTuple
 
 from civharm.metadata import csvfile, versions
 from civharm.metadata.citation import CFF, ZENODO, Citation, CitationError, read_cff, zenodo_differences
 from civharm.metadata.confine import UnsafePath, package_file
-from civharm.metadata.ids import COLUMNS, LEDGER, has_tombstones, ledgered, read_ledger
+from civharm.metadata.ids import COLUMNS, LEDGER, has_tombstones, ledger_rows, ledgered
 from civharm.metadata.package import Resource
 from .report import Problem
 from .rules import raises
@@ -186,28 +186,34 @@ def ledger_ids(root: Path) -> list[str]:
     if not _present(root, LEDGER, []):  # absent, or a symlink (check_ids reports it)
         return []
     try:
-        ledger = read_ledger(root / LEDGER)
-    except (OSError, ValueError, pl.exceptions.PolarsError):
+        ledger = ledger_rows(root / LEDGER)
+    except (OSError, ValueError):
         return []
-    return pl.concat([ledger["id"], ledger["resolves_to"]]).drop_nulls().unique().to_list()
+    return [i for i in dict.fromkeys(v for r in ledger for v in (r["id"], r["resolves_to"])) if i is not None]
 
 
-def id_frame(cursor, line_column: str) -> pl.DataFrame:
-    """A DuckDB result of raw (text) ID columns and the line column, as the frame check_ids reads.
-    Built from the fetched rows rather than by DuckDB's .pl(), which goes through pandas and pyarrow:
-    about a second of imports on every run, for the few hundred rows of the ledgered IDs."""
-    schema = {d[0]: pl.Int64 if d[0] == line_column else pl.Utf8 for d in cursor.description}
-    return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+class IdRows(NamedTuple):
+    """The raw (text) ID column and the line column of the rows of one file whose ID the ledger
+    names, as check_ids reads them. Plain rows, not a polars frame: the ledger's checks are a few
+    hundred dict look-ups, and importing polars for them was a sixth of make validate's start-up."""
+    columns: list[str]
+    rows: list[tuple]
+
+
+def id_frame(cursor, line_column: str) -> IdRows:
+    """A DuckDB result of raw (text) ID columns and the line column, fetched as rows (DuckDB's
+    .pl() or .df() would go through pandas and pyarrow: about a second of imports on every run)."""
+    return IdRows([d[0] for d in cursor.description], cursor.fetchall())
 
 
 @raises("path-outside-package", "id-ledger-invalid", "id-removed", "id-kind-changed", "id-tombstone-unresolved")
-def check_ids(root: Path, resources: list[Resource], raws: dict[str, pl.DataFrame], line_column: str,
+def check_ids(root: Path, resources: list[Resource], raws: dict[str, IdRows], line_column: str,
               declared: set[str] | None = None) -> list[Problem]:
     """No released ID disappears or changes kind; withdrawn IDs resolve.
 
-    raws: resource name -> the raw (text) frame the structure layer read, with each row's CSV line
-    in `line_column` (the rows whose ID is in `ledger_ids` suffice). A resource missing from raws
-    (unreadable) or lacking its key column is skipped, so that one broken file does not report
+    raws: resource name -> the raw (text) ID rows the structure layer read, with each row's CSV
+    line in `line_column` (the rows whose ID is in `ledger_ids` suffice). A resource missing from
+    raws (unreadable) or lacking its key column is skipped, so that one broken file does not report
     every released ID as removed. The engine runs it only on a package with a ledger (the test
     fixtures have none)."""
     path = root / LEDGER
@@ -215,72 +221,75 @@ def check_ids(root: Path, resources: list[Resource], raws: dict[str, pl.DataFram
     if not _present(root, LEDGER, unsafe):
         return unsafe
     try:
-        ledger = read_ledger(path)
-    except (OSError, ValueError, pl.exceptions.PolarsError) as e:
+        ledger = ledger_rows(path)
+    except (OSError, ValueError) as e:
         return [Problem("id-ledger-invalid", LEDGER, line=1, detail=f"it cannot be read: {' '.join(str(e).split())[:200]}")]
     out: list[Problem] = []
     by_name = {r.name: r for r in resources}
 
-    def bad(rows: pl.DataFrame, column: str, why: str) -> None:
-        for r in rows.iter_rows(named=True):
+    def bad(rows, column: str, why: str) -> None:
+        for r in rows:
             out.append(Problem("id-ledger-invalid", LEDGER, line=r["__line"], column=column,
                                value=r[column], detail=why.format(**r)))
 
-    bad(ledger.filter(pl.col("id").is_null() | pl.col("resource").is_null() | pl.col("released_in").is_null()),
+    bad([r for r in ledger if r["id"] is None or r["resource"] is None or r["released_in"] is None],
         "id", "id, resource and released_in are required")
-    bad(ledger.filter(pl.col("id").is_not_null() & pl.col("id").is_duplicated()), "id", "the ID {id} is listed twice")
+    times = Counter(r["id"] for r in ledger)
+    bad([r for r in ledger if r["id"] is not None and times[r["id"]] > 1], "id", "the ID {id} is listed twice")
     # declared: every resource the descriptor names, readable or not (an unreadable one is
     # reported by the descriptor layer; its ledger rows are not wrong for that)
-    bad(ledger.filter(pl.col("resource").is_not_null() & ~pl.col("resource").is_in(list(declared or by_name))),
+    known = set(declared or by_name)
+    bad([r for r in ledger if r["resource"] is not None and r["resource"] not in known],
         "resource", "the package has no resource {resource}")
-    tombstoned = [n for n, r in by_name.items() if has_tombstones(r)]
-    bad(ledger.filter(pl.col("withdrawn_in").is_not_null() & pl.col("resource").is_in(tombstoned)),
+    tombstoned = {n for n, r in by_name.items() if has_tombstones(r)}
+    bad([r for r in ledger if r["withdrawn_in"] is not None and r["resource"] in tombstoned],
         "withdrawn_in", "{resource} rows retire in the data, as tombstones (status merged or retracted), "
         "never by withdrawal from the ledger")
-    bad(ledger.filter(pl.col("withdrawn_in").is_not_null() & pl.col("reason").is_null()),
+    bad([r for r in ledger if r["withdrawn_in"] is not None and r["reason"] is None],
         "reason", "a withdrawn ID needs a reason")
-    bad(ledger.filter(pl.col("withdrawn_in").is_null() & (pl.col("resolves_to").is_not_null() | pl.col("reason").is_not_null())),
+    bad([r for r in ledger if r["withdrawn_in"] is None and (r["resolves_to"] is not None or r["reason"] is not None)],
         "resolves_to", "resolves_to and reason are for withdrawn IDs only (set withdrawn_in)")
 
-    # Where every ID of the data is now: (id, resource it is in, its CSV line).
-    present = []
+    # Where every ID of the data is now: id -> (resource it is in, its CSV line), the first found.
+    now: dict[str, tuple[str, int]] = {}
+    readable = set()
     for name, raw in raws.items():
         res = by_name.get(name)
         if res is None or not ledgered(res) or res.primary_key[0] not in raw.columns:
             continue
-        present.append(raw.select(pl.col(res.primary_key[0]).alias("id"), pl.lit(name).alias("now_in"),
-                                  pl.col(line_column).alias("now_line")).drop_nulls("id"))
-    if not present:
+        readable.add(name)
+        key, line = raw.columns.index(res.primary_key[0]), raw.columns.index(line_column)
+        for row in raw.rows:
+            if row[key] is not None:
+                now.setdefault(row[key], (name, row[line]))
+    if not readable:
         return out
-    now = pl.concat(present).unique("id", keep="first", maintain_order=True)
-    readable = [n for n in raws if n in by_name and ledgered(by_name[n]) and by_name[n].primary_key[0] in raws[n].columns]
-    checked = ledger.filter(pl.col("id").is_not_null() & pl.col("resource").is_in(readable))
-    joined = checked.join(now, on="id", how="left")
+    checked = [r for r in ledger if r["id"] is not None and r["resource"] in readable]
 
-    active = joined.filter(pl.col("withdrawn_in").is_null())
-    for r in active.filter(pl.col("now_in").is_null()).iter_rows(named=True):
-        res = by_name[r["resource"]]
-        out.append(Problem("id-removed", res.path, column=res.primary_key[0], value=r["id"],
-                           expected=r["released_in"],
-                           detail=f"{LEDGER} line {r['__line']}"))
-    for r in joined.filter(pl.col("now_in").is_not_null() & (pl.col("now_in") != pl.col("resource"))).iter_rows(named=True):
-        res = by_name[r["now_in"]]
-        out.append(Problem("id-kind-changed", res.path, line=r["now_line"], column=res.primary_key[0],
-                           value=r["id"], expected=r["resource"]))
-
-    for r in joined.filter(pl.col("withdrawn_in").is_not_null() & (pl.col("now_in") == pl.col("resource"))).iter_rows(named=True):
-        out.append(Problem("id-ledger-invalid", LEDGER, line=r["__line"], column="withdrawn_in", value=r["withdrawn_in"],
-                           detail=f"{r['id']} is withdrawn here but still a row of {r['resource']}: "
-                                  "delete the row, or clear withdrawn_in, resolves_to and reason"))
-
-    withdrawn = joined.filter(pl.col("withdrawn_in").is_not_null() & pl.col("resolves_to").is_not_null())
-    if withdrawn.height:
-        target = withdrawn.join(now.select(pl.col("id").alias("resolves_to"), pl.col("now_in").alias("target_in")),
-                                on="resolves_to", how="left")
-        for r in target.filter(pl.col("target_in").is_null() | (pl.col("target_in") != pl.col("resource"))).iter_rows(named=True):
-            out.append(Problem("id-tombstone-unresolved", LEDGER, line=r["__line"], column="resolves_to",
-                               value=r["resolves_to"], expected=r["resource"],
-                               detail=f"{r['id']} was withdrawn in {r['withdrawn_in']}"))
+    for r in checked:
+        now_in, now_line = now.get(r["id"], (None, None))
+        if r["withdrawn_in"] is None and now_in is None:
+            res = by_name[r["resource"]]
+            out.append(Problem("id-removed", res.path, column=res.primary_key[0], value=r["id"],
+                               expected=r["released_in"], detail=f"{LEDGER} line {r['__line']}"))
+    for r in checked:
+        now_in, now_line = now.get(r["id"], (None, None))
+        if now_in is not None and now_in != r["resource"]:
+            res = by_name[now_in]
+            out.append(Problem("id-kind-changed", res.path, line=now_line, column=res.primary_key[0],
+                               value=r["id"], expected=r["resource"]))
+    for r in checked:
+        if r["withdrawn_in"] is not None and now.get(r["id"], (None,))[0] == r["resource"]:
+            out.append(Problem("id-ledger-invalid", LEDGER, line=r["__line"], column="withdrawn_in", value=r["withdrawn_in"],
+                               detail=f"{r['id']} is withdrawn here but still a row of {r['resource']}: "
+                                      "delete the row, or clear withdrawn_in, resolves_to and reason"))
+    for r in checked:
+        if r["withdrawn_in"] is not None and r["resolves_to"] is not None:
+            target_in = now.get(r["resolves_to"], (None,))[0]
+            if target_in is None or target_in != r["resource"]:
+                out.append(Problem("id-tombstone-unresolved", LEDGER, line=r["__line"], column="resolves_to",
+                                   value=r["resolves_to"], expected=r["resource"],
+                                   detail=f"{r['id']} was withdrawn in {r['withdrawn_in']}"))
     return out
 
 
@@ -299,13 +308,14 @@ def _ids_released(root: Path) -> dict[str, int]:
     if not _present(root, LEDGER, []):
         return {}
     try:
-        ledger = read_ledger(root / LEDGER)
-    except (OSError, ValueError, pl.exceptions.PolarsError):
+        ledger = ledger_rows(root / LEDGER)
+    except (OSError, ValueError):
         return {}
     out: dict[str, int] = {}
     for column in ("released_in", "withdrawn_in"):
-        for r in ledger.select(column, "__line").drop_nulls(column).iter_rows():
-            out[r[0]] = min(out.get(r[0], r[1]), r[1])
+        for r in ledger:
+            if r[column] is not None:
+                out[r[column]] = min(out.get(r[column], r["__line"]), r["__line"])
     return out
 
 

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
-import polars as pl
 
 from civharm.metadata.confine import TooLarge, check_size, limit
 from civharm.metadata.csvfile import READ_CSV_CHECK
@@ -202,6 +201,7 @@ class _Lines:
         if b'"' in part and _QUOTE_STRAY.search(part):
             # every line with a stray quote at once, by polars' regex over the chunk's lines:
             # one Python step per quote (the search before) cost seconds on 300k of them
+            import polars as pl  # here, not at the top: a canonical file never needs it (startup)
             lines = pl.Series(text.split("\n"), dtype=pl.Utf8).str.contains(_STRAY_LINE)
             self.strays.extend(line for line in (base + i + 1 for i in lines.arg_true().to_list())
                                if line not in flagged)
@@ -396,6 +396,7 @@ class _Exact:
 
     def _whole(self, text: str, first: int, count: int) -> bool:
         """Take a chunk whose records are one line each, in one pass; False when it is not such a chunk."""
+        import polars as pl  # here, not at the top: a canonical file never needs it (startup)
         if '"' in text or "\r" in text:
             reader = csv.reader(io.StringIO(text, newline="\n"), strict=True)
             try:
@@ -553,6 +554,7 @@ def _insert(con: duckdb.DuckDBPyConnection, resource: Resource, present: list[st
             batch: list[list[str]], at: list[int], create: bool) -> int:
     """Add a batch of records (cells of the present fields, in order) to the resource's table,
     creating it with the first batch; returns the number added."""
+    import polars as pl  # here, not at the top: a canonical file never needs it (startup)
     cells = list(zip(*batch)) if batch else [()] * len(present)
     raw = pl.DataFrame([pl.Series(name, cells[i], dtype=pl.Utf8) for i, name in enumerate(present)]
                        + [pl.Series(LINE, at, dtype=pl.Int64)])

@@ -1,0 +1,126 @@
+"""frictionless's verdict on a descriptor, kept between runs in the user's cache folder.
+
+The descriptor layer asks frictionless whether datapackage.json and each Table Schema are valid
+against the Data Package v2 profiles. On the real package, importing frictionless and running
+those checks was 0.4 s of the 1.4 s `make validate` took, and the descriptor and schemas rarely
+change. frictionless's verdict (the notes it returns) depends only on the JSON it is given and
+on the code that judges it (it reads no file and no profile for it: checked with a resource
+`dialect` naming a file, a custom `$schema`, and two different base paths), so it is kept under
+a key made of exactly those: sha256 of this module's FORMAT, frictionless's version, civharm's
+version, the kind of descriptor (Package or Schema) and the JSON text given to
+validate_descriptor. frictionless is imported only on a miss, so a run with a warm cache never
+loads it, and the report is the same with or without the cache (tests/test_verdicts.py).
+
+Why a cache and not frictionless in a thread beside DuckDB's reading (the other way considered
+for issue 10): the thread would still pay the import and the checks (0.4 s of CPU) on every
+run, and the data layers hold the GIL in Python much of the time, so the overlap would win
+less than that on 2 cores, while the report would need the schemas frictionless rejects to be
+dropped after the data was read; a warm cache removes the 0.4 s entirely.
+
+Where: `$XDG_CACHE_HOME/civharm/frictionless-verdicts/<key>.json` (`~/.cache` when
+XDG_CACHE_HOME is unset or not absolute), one small file per verdict, written atomically. An
+entry that cannot be read or is not a list of notes is recomputed and written again; a cache
+folder that cannot be written means no cache, silently. `CIVHARM_NO_CACHE=1` (or
+`python -m civharm.validate --no-cache`) neither reads nor writes it. This is the validator's own
+state, not part of the package: nothing of the package is read from outside its folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from contextlib import contextmanager
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+from civharm.metadata.atomic import write_atomically
+
+FORMAT = "1"  # bump when what is stored, or how a verdict is made from the library's report, changes
+NO_CACHE = "CIVHARM_NO_CACHE"
+FOLDER = ("civharm", "frictionless-verdicts")  # frictionless's notes on a descriptor or a Table Schema
+PROFILE_FOLDER = ("civharm", "profile-verdicts")  # jsonschema's on datapackage.json against civharm's profile
+
+
+def enabled() -> bool:
+    """False when CIVHARM_NO_CACHE is set to anything but '' or '0'."""
+    return os.environ.get(NO_CACHE, "") in ("", "0")
+
+
+@contextmanager
+def bypassed():
+    """No cache inside the block (CIVHARM_NO_CACHE=1), as it was after: for the fuzz targets, whose
+    every input is new and whose verdicts on junk must not fill the user's cache folder."""
+    before = os.environ.get(NO_CACHE)
+    os.environ[NO_CACHE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(NO_CACHE, None)
+        else:
+            os.environ[NO_CACHE] = before
+
+
+def folder(parts: tuple[str, ...] = FOLDER) -> Path | None:
+    """A cache folder (which may not exist yet); None when there is no home to put it in."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no HOME and no passwd entry
+            return None
+    return Path(base).joinpath(*parts)
+
+
+@lru_cache(maxsize=None)
+def _version(dist: str) -> str:
+    """An installed distribution's version, from its metadata: no import of it (importlib.metadata
+    is loaded already by the editable install's finder; a wheel's run pays about 20 ms for it)."""
+    return metadata.version(dist)
+
+
+def key(kind: str, descriptor: dict, judge: str = "frictionless") -> str:
+    """The cache key of a verdict on this descriptor: sha256 over everything it depends on. The
+    JSON text keeps the descriptor's key order, as the judge sees it (its notes follow that order),
+    so two descriptors differing only in order are two entries."""
+    text = json.dumps(descriptor, ensure_ascii=True, separators=(",", ":"))
+    material = "\0".join([FORMAT, judge, _version(judge), _version("civharm"), kind, text])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def kept(parts: tuple[str, ...], key_of: Callable[[], str], compute: Callable[[], list],
+         valid: Callable[[list], bool]) -> list:
+    """A verdict (a JSON list) from the cache folder `parts` under key_of(), or compute() (then
+    stored). An entry that is not JSON, or that valid() refuses, is computed again."""
+    if not enabled():
+        return compute()
+    where = folder(parts)
+    try:
+        entry = where / f"{key_of()}.json" if where is not None else None
+    except (ValueError, metadata.PackageNotFoundError):  # no version to key on: no cache
+        entry = None
+    if entry is None:
+        return compute()
+    try:
+        found = json.loads(entry.read_bytes())
+        if isinstance(found, list) and valid(found):
+            return found
+    except (OSError, ValueError):  # absent, unreadable or corrupt: computed below
+        pass
+    found = compute()
+    try:
+        write_atomically(entry, json.dumps(found).encode("utf-8"))
+    except OSError:  # an unwritable cache folder: no cache
+        pass
+    return found
+
+
+def notes(kind: str, descriptor: dict, compute: Callable[[], list[str]]) -> list[str]:
+    """frictionless's notes on the descriptor (kind: Package or Schema): kept, or compute()."""
+    return kept(FOLDER, lambda: key(kind, descriptor), compute, lambda v: all(isinstance(n, str) for n in v))
+
+
+__all__ = ["notes", "kept", "bypassed", "key", "folder", "enabled", "NO_CACHE", "FOLDER", "PROFILE_FOLDER"]

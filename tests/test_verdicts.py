@@ -1,0 +1,144 @@
+"""frictionless's verdicts kept between runs (civharm/validate/verdicts.py): a warm cache spares the
+import of frictionless and its checks, and changes nothing a user sees. Each test starts from a
+cache folder of its own, empty as in a fresh clone; the runs are real processes of
+`python -m civharm.validate`, as `make validate` starts them."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO_ROOT, build_package
+
+# The validator's command line, then which of these modules the process loaded (on stderr).
+_RUN = """
+import sys
+from civharm.validate.cli import main
+code = main(sys.argv[1:])
+print("LOADED", *[m for m in ("frictionless", "polars") if m in sys.modules], file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def _validate(package: Path, cache: Path, *args: str, **env: str) -> tuple[str, list[str], int]:
+    """(the report with its timing blanked, the modules loaded, the exit code)."""
+    proc = subprocess.run([sys.executable, "-c", _RUN, str(package), *args], capture_output=True, text=True,
+                          cwd=REPO_ROOT, timeout=300,
+                          env={**os.environ, "XDG_CACHE_HOME": str(cache), "CIVHARM_NO_CACHE": "", **env})
+    assert proc.returncode in (0, 1), proc.stderr
+    loaded = [line for line in proc.stderr.splitlines() if line.startswith("LOADED")][-1].split()[1:]
+    report = re.sub(r'"seconds": [0-9.]+', '"seconds": _', re.sub(r"in [0-9.]+ s:", "in _ s:", proc.stdout))
+    return report, loaded, proc.returncode
+
+
+def _entries(cache: Path, judge: str = "*") -> list[Path]:
+    """The kept verdicts: frictionless's (judge "frictionless") and jsonschema's ("profile")."""
+    return sorted((cache / "civharm").glob(f"{judge}-verdicts/*.json"))
+
+
+def test_a_second_run_does_not_import_frictionless_and_prints_the_same_report(tmp_path):
+    cache = tmp_path / "cache"
+    cold, loaded, code = _validate(REPO_ROOT, cache)
+    assert code == 0 and "frictionless" in loaded
+    warm, loaded, _ = _validate(REPO_ROOT, cache)
+    assert warm == cold
+    assert "frictionless" not in loaded and "polars" not in loaded
+    assert _validate(REPO_ROOT, cache, "--format", "json")[0] == _validate(REPO_ROOT, cache, "--format", "json",
+                                                                           "--no-cache")[0]
+    # frictionless's verdict on each Table Schema and on the package; jsonschema's on the package
+    resources = json.loads((REPO_ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    assert len(_entries(cache, "frictionless")) == len(resources) + 1
+    assert len(_entries(cache, "profile")) == 1
+
+
+def test_the_first_run_asks_frictionless_and_the_bypasses_store_nothing(tmp_path):
+    cache = tmp_path / "cache"
+    reference, loaded, _ = _validate(REPO_ROOT, cache, "--no-cache")
+    assert "frictionless" in loaded and _entries(cache) == []
+    bypassed, loaded, _ = _validate(REPO_ROOT, cache, CIVHARM_NO_CACHE="1")
+    assert "frictionless" in loaded and _entries(cache) == [] and bypassed == reference
+    first, loaded, _ = _validate(REPO_ROOT, cache)
+    assert "frictionless" in loaded and _entries(cache) and first == reference
+    # a warm cache is not read when bypassed either
+    again, loaded, _ = _validate(REPO_ROOT, cache, "--no-cache")
+    assert "frictionless" in loaded and again == reference
+
+
+def test_one_changed_byte_in_a_schema_misses_the_cache_and_reports_frictionless(tmp_path):
+    cache = tmp_path / "cache"
+    pkg = build_package(tmp_path / "pkg")
+    valid, _, code = _validate(pkg, cache)
+    assert code == 0
+    schema = pkg / "schemas" / "actors.schema.json"
+    text = schema.read_text(encoding="utf-8")
+    assert text.count('"type": "string"') >= 1
+    schema.write_text(text.replace('"type": "string"', '"type": "strinG"', 1), encoding="utf-8")
+    broken, loaded, code = _validate(pkg, cache)
+    assert code == 1 and "frictionless" in loaded
+    assert "[schema-invalid]" in broken and "strinG" in broken
+    assert broken == _validate(pkg, cache, "--no-cache")[0]
+    # and back: the valid schema's verdict is still kept
+    schema.write_text(text, encoding="utf-8")
+    again, loaded, _ = _validate(pkg, cache)
+    assert again == valid and "frictionless" not in loaded
+
+
+def test_a_changed_descriptor_misses_the_cache_and_reports_the_profiles(tmp_path):
+    """Both verdicts on datapackage.json (frictionless's and civharm's profile's) follow its content."""
+    cache = tmp_path / "cache"
+    pkg = build_package(tmp_path / "pkg")
+    valid, _, code = _validate(pkg, cache)
+    assert code == 0
+    desc = pkg / "datapackage.json"
+    original = desc.read_text(encoding="utf-8")
+    data = json.loads(original)
+    del data["licenses"]  # civharm's profile requires it
+    data["resources"][0]["bytes"] = "many"  # the Data Package profile wants an integer
+    desc.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    broken, loaded, code = _validate(pkg, cache)
+    assert code == 1 and "frictionless" in loaded
+    assert "[descriptor-required]" in broken and "licenses" in broken
+    assert "[descriptor-profile]" in broken and "many" in broken
+    assert broken == _validate(pkg, cache, "--no-cache")[0]
+    desc.write_text(original, encoding="utf-8")
+    again, loaded, _ = _validate(pkg, cache)
+    assert again == valid and "frictionless" not in loaded
+
+
+def test_a_corrupt_cache_entry_is_ignored_and_written_again(tmp_path):
+    cache = tmp_path / "cache"
+    pkg = build_package(tmp_path / "pkg")
+    reference, _, _ = _validate(pkg, cache)
+    entries = _entries(cache)
+    garbage = [b"", b"{not json", b'{"notes": []}', b"[1, 2]", b"\xff\xfe", b'["a note that', b"null",
+               b'[{"rule": "internal-error", "file": "x", "line": null, "column": null, "value": null, '
+               b'"expected": null, "detail": null}]']
+    for entry, junk in zip(entries, garbage * len(entries)):
+        entry.write_bytes(junk)
+    report, loaded, _ = _validate(pkg, cache)
+    assert report == reference and "frictionless" in loaded
+    assert all(isinstance(json.loads(e.read_bytes()), list) for e in _entries(cache))
+    assert "frictionless" not in _validate(pkg, cache)[1]
+
+
+def test_an_unwritable_cache_folder_means_no_cache(tmp_path):
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder would go")
+    pkg = build_package(tmp_path / "pkg")
+    reference, _, _ = _validate(pkg, tmp_path / "elsewhere", "--no-cache")
+    report, loaded, code = _validate(pkg, not_a_folder)
+    assert code == 0 and report == reference and "frictionless" in loaded
+    assert not_a_folder.read_text() == "a file where the cache folder would go"
+
+
+def test_the_verdict_does_not_depend_on_where_the_package_is(tmp_path):
+    """The key is the JSON frictionless is given, not the package's folder: a copy elsewhere hits."""
+    cache = tmp_path / "cache"
+    first, _, _ = _validate(build_package(tmp_path / "one"), cache)
+    second, loaded, _ = _validate(build_package(tmp_path / "two"), cache)
+    assert "frictionless" not in loaded
+    assert second.replace(str(tmp_path / "two"), str(tmp_path / "one")) == first
