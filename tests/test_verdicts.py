@@ -142,3 +142,21 @@ def test_the_verdict_does_not_depend_on_where_the_package_is(tmp_path):
     second, loaded, _ = _validate(build_package(tmp_path / "two"), cache)
     assert "frictionless" not in loaded
     assert second.replace(str(tmp_path / "two"), str(tmp_path / "one")) == first
+
+
+def test_an_edit_of_the_code_that_makes_a_verdict_changes_the_key(tmp_path, monkeypatch):
+    """A checkout keeps its version number between releases while its code changes: a verdict
+    kept by the code before an edit (of verdicts.py or descriptor.py) must not be read after it."""
+    from civharm.validate import verdicts
+
+    code = [tmp_path / "verdicts.py", tmp_path / "descriptor.py"]
+    for p in code:
+        p.write_text("# the code\n")
+    monkeypatch.setattr(verdicts, "_CODE", tuple(code))
+    verdicts._code.cache_clear()
+    before = verdicts.key("Schema", {"fields": []})
+    code[1].write_text("# the code, edited\n")
+    verdicts._code.cache_clear()
+    after = verdicts.key("Schema", {"fields": []})
+    verdicts._code.cache_clear()
+    assert before != after

@@ -7,8 +7,8 @@ change. frictionless's verdict (the notes it returns) depends only on the JSON i
 on the code that judges it (it reads no file and no profile for it: checked with a resource
 `dialect` naming a file, a custom `$schema`, and two different base paths), so it is kept under
 a key made of exactly those: sha256 of this module's FORMAT, frictionless's version, civharm's
-version, the kind of descriptor (Package or Schema) and the JSON text given to
-validate_descriptor. frictionless is imported only on a miss, so a run with a warm cache never
+version, the bytes of the code that makes a verdict (this module and descriptor.py), the kind
+of descriptor (Package or Schema) and the JSON text given to validate_descriptor. frictionless is imported only on a miss, so a run with a warm cache never
 loads it, and the report is the same with or without the cache (tests/test_verdicts.py).
 
 Why a cache and not frictionless in a thread beside DuckDB's reading (the other way considered
@@ -75,6 +75,17 @@ def folder(parts: tuple[str, ...] = FOLDER) -> Path | None:
     return Path(base).joinpath(*parts)
 
 
+# The code that turns a judge's report into the kept verdict: civharm's version alone would not do,
+# since the code changes between releases (a checkout's `make validate` would keep verdicts the
+# code before an edit made). Read at the first key, about 0.1 ms.
+_CODE = (Path(__file__), Path(__file__).with_name("descriptor.py"))
+
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    return hashlib.sha256(b"".join(p.read_bytes() for p in _CODE)).hexdigest()
+
+
 @lru_cache(maxsize=None)
 def _version(dist: str) -> str:
     """An installed distribution's version, from its metadata: no import of it (importlib.metadata
@@ -87,7 +98,7 @@ def key(kind: str, descriptor: dict, judge: str = "frictionless") -> str:
     JSON text keeps the descriptor's key order, as the judge sees it (its notes follow that order),
     so two descriptors differing only in order are two entries."""
     text = json.dumps(descriptor, ensure_ascii=True, separators=(",", ":"))
-    material = "\0".join([FORMAT, judge, _version(judge), _version("civharm"), kind, text])
+    material = "\0".join([FORMAT, judge, _version(judge), _version("civharm"), _code(), kind, text])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -100,7 +111,7 @@ def kept(parts: tuple[str, ...], key_of: Callable[[], str], compute: Callable[[]
     where = folder(parts)
     try:
         entry = where / f"{key_of()}.json" if where is not None else None
-    except (ValueError, metadata.PackageNotFoundError):  # no version to key on: no cache
+    except (ValueError, OSError, metadata.PackageNotFoundError):  # no version or code to key on: no cache
         entry = None
     if entry is None:
         return compute()
