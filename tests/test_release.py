@@ -338,3 +338,20 @@ def test_a_ragged_row_is_not_also_reported_as_a_removed_id(tmp_path):
                                                              "A-000002,United States Armed Forces,"), encoding="utf-8")
     code, errors = problems(pkg)
     assert code == 1 and "id-removed" not in {p["rule"] for p in errors} and "row-ragged" in {p["rule"] for p in errors}
+
+
+def test_the_ledger_takes_a_cell_as_long_as_the_line_limit_and_leaves_the_csv_cap_as_it_was(tmp_path):
+    """The ledger is read with the csv module under the package's one line limit
+    (CIVHARM_MAX_LINE_BYTES), not the module's 128 KB default, like the data files; the
+    process-wide cap is put back after."""
+    import csv
+
+    from civharm.metadata import ids
+
+    path = tmp_path / "ids.csv"
+    row = ["incidents", "CH-000001", "0.1.0", "x" * 200_000] + [""] * (len(ids.COLUMNS) - 4)
+    path.write_text(",".join(ids.COLUMNS) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    before = csv.field_size_limit()
+    rows = ids.ledger_rows(path)
+    assert [r["__line"] for r in rows] == [2] and rows[0][ids.COLUMNS[3]] == "x" * 200_000
+    assert csv.field_size_limit() == before

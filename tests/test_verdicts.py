@@ -24,10 +24,10 @@ sys.exit(code)
 """
 
 
-def _validate(package: Path, cache: Path, *args: str, **env: str) -> tuple[str, list[str], int]:
+def _validate(package: Path, cache: Path, *args: str, cwd: Path = REPO_ROOT, **env: str) -> tuple[str, list[str], int]:
     """(the report with its timing blanked, the modules loaded, the exit code)."""
     proc = subprocess.run([sys.executable, "-c", _RUN, str(package), *args], capture_output=True, text=True,
-                          cwd=REPO_ROOT, timeout=300,
+                          cwd=cwd, timeout=300,
                           env={**os.environ, "XDG_CACHE_HOME": str(cache), "CIVHARM_NO_CACHE": "", **env})
     assert proc.returncode in (0, 1), proc.stderr
     loaded = [line for line in proc.stderr.splitlines() if line.startswith("LOADED")][-1].split()[1:]
@@ -160,3 +160,40 @@ def test_an_edit_of_the_code_that_makes_a_verdict_changes_the_key(tmp_path, monk
     after = verdicts.key("Schema", {"fields": []})
     verdicts._code.cache_clear()
     assert before != after
+
+
+def test_a_descriptor_naming_a_profile_file_is_never_kept(tmp_path):
+    """frictionless fetches a `profile` it does not know by name (here a file of the current
+    folder): its verdict changes with that file, so a warm run must still read it."""
+    cache = tmp_path / "cache"
+    pkg = build_package(tmp_path / "pkg")
+    desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    desc["resources"][0]["profile"] = "resource-profile.json"
+    (pkg / "datapackage.json").write_text(json.dumps(desc, indent=2), encoding="utf-8")
+    profile = pkg / "resource-profile.json"
+    profile.write_text('{"type": "object"}', encoding="utf-8")
+    first, _, _ = _validate(pkg, cache, cwd=pkg)
+    assert "no-such-property" not in first
+    profile.write_text('{"type": "object", "required": ["no-such-property"]}', encoding="utf-8")
+    warm, loaded, code = _validate(pkg, cache, cwd=pkg)
+    assert "frictionless" in loaded and "no-such-property" in warm and code == 1
+    assert warm == _validate(pkg, cache, "--no-cache", cwd=pkg)[0]
+
+
+def test_a_key_that_cannot_be_made_or_an_entry_that_is_no_file_means_no_cache(tmp_path, monkeypatch):
+    """JSON too deep for json.dumps (RecursionError) is judged without the cache, as before it;
+    an entry that is a FIFO (which would block a read) or too large is recomputed, not read."""
+    from civharm.validate import verdicts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv(verdicts.NO_CACHE, "")
+
+    def too_deep() -> str:
+        raise RecursionError("maximum recursion depth exceeded")
+    assert verdicts.kept(("civharm", "t"), too_deep, lambda: ["computed"], lambda v: True) == ["computed"]
+    folder = tmp_path / "cache" / "civharm" / "t"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "fifo.json")
+    assert verdicts.kept(("civharm", "t"), lambda: "fifo", lambda: ["computed"], lambda v: True) == ["computed"]
+    (folder / "big.json").write_text("[" + '"x", ' * (1 << 18) + '"x"]')
+    assert verdicts.kept(("civharm", "t"), lambda: "big", lambda: ["computed"], lambda v: True) == ["computed"]

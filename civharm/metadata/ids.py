@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import csvfile
+from .confine import limit
 from .package import Resource, id_sort_key, write_atomically
 
 LEDGER = "releases/ids.csv"
@@ -58,6 +59,9 @@ def ledger_rows(path: Path) -> list[dict[str, str | None]]:
     text = path.read_text(encoding="utf-8").removeprefix(csvfile.BOM)  # UnicodeDecodeError is a ValueError
     rdr = csvfile.reader(text)
     rows = []
+    # the package's one limit on a line, as the validator's readers have (not the csv module's
+    # 128 KB default); the process-wide cap is put back after
+    previous = csv.field_size_limit(limit("CIVHARM_MAX_LINE_BYTES"))
     try:
         header = next(rdr, [])
         if header != COLUMNS:
@@ -71,6 +75,8 @@ def ledger_rows(path: Path) -> list[dict[str, str | None]]:
             start = rdr.line_num + 1
     except csv.Error as e:
         raise ValueError(f"line {rdr.line_num}: {e}") from e
+    finally:
+        csv.field_size_limit(previous)
     return rows
 
 

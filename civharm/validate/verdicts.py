@@ -3,13 +3,16 @@
 The descriptor layer asks frictionless whether datapackage.json and each Table Schema are valid
 against the Data Package v2 profiles. On the real package, importing frictionless and running
 those checks was 0.4 s of the 1.4 s `make validate` took, and the descriptor and schemas rarely
-change. frictionless's verdict (the notes it returns) depends only on the JSON it is given and
-on the code that judges it (it reads no file and no profile for it: checked with a resource
-`dialect` naming a file, a custom `$schema`, and two different base paths), so it is kept under
-a key made of exactly those: sha256 of this module's FORMAT, frictionless's version, civharm's
-version, the bytes of the code that makes a verdict (this module and descriptor.py), the kind
-of descriptor (Package or Schema) and the JSON text given to validate_descriptor. frictionless is imported only on a miss, so a run with a warm cache never
-loads it, and the report is the same with or without the cache (tests/test_verdicts.py).
+change. frictionless's verdict (the notes it returns) depends on the JSON it is given and on the
+code that judges it, and on nothing else unless the descriptor names a `profile` frictionless does
+not know by name (or a `$ref`): frictionless then fetches that file (from the current folder) or
+URL, so such a descriptor is never kept (`reads_elsewhere`). A `dialect` naming a file, a custom
+`$schema` and the base path change nothing (checked). The key is sha256 of this module's FORMAT,
+the versions of frictionless and of the jsonschema libraries whose messages it reports,
+civharm's version, the bytes of the code that makes a verdict (this module and descriptor.py),
+the kind of descriptor (Package or Schema) and the JSON text given to validate_descriptor.
+frictionless is imported only on a miss, so a run with a warm cache never loads it, and the
+report is the same with or without the cache (tests/test_verdicts.py).
 
 Why a cache and not frictionless in a thread beside DuckDB's reading (the other way considered
 for issue 10): the thread would still pay the import and the checks (0.4 s of CPU) on every
@@ -30,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import metadata
@@ -86,6 +90,45 @@ def _code() -> str:
     return hashlib.sha256(b"".join(p.read_bytes() for p in _CODE)).hexdigest()
 
 
+_JSONSCHEMA = ("jsonschema", "jsonschema-specifications", "referencing")
+# frictionless fetches a `profile` it does not know by name (a path from the current folder, or a
+# URL), and so would its verdict change with that file: such a descriptor is never kept.
+_KNOWN_PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
+_ENTRY_LIMIT = 1 << 20  # bytes: a kept verdict is a few hundred; anything larger is not one of ours
+
+
+def reads_elsewhere(descriptor) -> bool:
+    """Whether frictionless's verdict on it may depend on a file or URL it names: a `profile` or
+    `profiles` other than the built-in names, or a `$ref`, anywhere in it."""
+    stack = [descriptor]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "$ref" or (k in ("profile", "profiles") and not (
+                        v in _KNOWN_PROFILES if isinstance(v, str)
+                        else isinstance(v, list) and all(isinstance(x, str) and x in _KNOWN_PROFILES for x in v))):
+                    return True
+                stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _read_entry(entry: Path) -> bytes:
+    """An entry's bytes, if it is a regular file of at most _ENTRY_LIMIT bytes (not a FIFO, which
+    would hang the run, nor a link to /dev/zero); OSError otherwise."""
+    fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _ENTRY_LIMIT:
+            raise OSError(f"{entry} is not a verdict")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(_ENTRY_LIMIT + 1)
+    finally:
+        os.close(fd)
+
+
 @lru_cache(maxsize=None)
 def _version(dist: str) -> str:
     """An installed distribution's version, from its metadata: no import of it (importlib.metadata
@@ -98,7 +141,9 @@ def key(kind: str, descriptor: dict, judge: str = "frictionless") -> str:
     JSON text keeps the descriptor's key order, as the judge sees it (its notes follow that order),
     so two descriptors differing only in order are two entries."""
     text = json.dumps(descriptor, ensure_ascii=True, separators=(",", ":"))
-    material = "\0".join([FORMAT, judge, _version(judge), _version("civharm"), _code(), kind, text])
+    # the judge's messages are jsonschema's (frictionless validates with it), locked apart from it
+    judges = [judge, *(d for d in _JSONSCHEMA if d != judge)]
+    material = "\0".join([FORMAT, *map(_version, judges), _version("civharm"), _code(), kind, text])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -111,12 +156,12 @@ def kept(parts: tuple[str, ...], key_of: Callable[[], str], compute: Callable[[]
     where = folder(parts)
     try:
         entry = where / f"{key_of()}.json" if where is not None else None
-    except (ValueError, OSError, metadata.PackageNotFoundError):  # no version or code to key on: no cache
+    except Exception:  # no version or code to key on, or JSON too deep to write out: no cache
         entry = None
     if entry is None:
         return compute()
     try:
-        found = json.loads(entry.read_bytes())
+        found = json.loads(_read_entry(entry))
         if isinstance(found, list) and valid(found):
             return found
     except (OSError, ValueError):  # absent, unreadable or corrupt: computed below
@@ -131,6 +176,8 @@ def kept(parts: tuple[str, ...], key_of: Callable[[], str], compute: Callable[[]
 
 def notes(kind: str, descriptor: dict, compute: Callable[[], list[str]]) -> list[str]:
     """frictionless's notes on the descriptor (kind: Package or Schema): kept, or compute()."""
+    if reads_elsewhere(descriptor):
+        return compute()
     return kept(FOLDER, lambda: key(kind, descriptor), compute, lambda v: all(isinstance(n, str) for n in v))
 
 
