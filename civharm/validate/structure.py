@@ -268,11 +268,13 @@ _STRAY_DETAIL = "a quote inside a cell that is not quoted as a whole, or next to
 _BATCH = 50_000
 
 
-# What a table is made of: (resource, fields present, SQL of a field's text cell) -> SELECT items.
-Columns = Callable[[Resource, list[str], Callable[[str], str]], list[str]]
+# What a table is made of: (resource, fields present, SQL of a field's text cell, what the pre-scan
+# found or None) -> SELECT items.
+Columns = Callable[[Resource, list[str], Callable[[str], str], "Scan | None"], list[str]]
 
 
-def text_columns(resource: Resource, present: list[str], cell: Callable[[str], str]) -> list[str]:
+def text_columns(resource: Resource, present: list[str], cell: Callable[[str], str],
+                 scan: Scan | None = None) -> list[str]:
     """Every present field as text (NULL = empty)."""
     return [f"{cell(n)} AS {q(n)}" for n in present]
 
@@ -292,7 +294,7 @@ def _fast(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, column
     types = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in [*names, _EXTRA]) + "}"
     table = q(resource.name)
     padded = " OR ".join([*(f"{q(n)} IS NULL" for n in names), f"{_EXTRA} IS NOT NULL"])
-    items = columns(resource, list(names), lambda n: f"nullif({q(n)}, '')")
+    items = columns(resource, list(names), lambda n: f"nullif({q(n)}, '')", scan)
     try:
         con.execute(
             f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(items)}, "
@@ -562,7 +564,7 @@ def _insert(con: duckdb.DuckDBPyConnection, resource: Resource, present: list[st
     with tempfile.TemporaryDirectory(prefix="civharm-exact-") as folder:
         path = Path(folder) / "batch.parquet"
         raw.write_parquet(path, compression="uncompressed")
-        select = f"SELECT {', '.join([*columns(resource, present, q), LINE])} FROM read_parquet({lit(str(path))})"
+        select = f"SELECT {', '.join([*columns(resource, present, q, None), LINE])} FROM read_parquet({lit(str(path))})"
         if create:
             con.execute(f"CREATE OR REPLACE TABLE {q(resource.name)} AS {select}")
         else:
