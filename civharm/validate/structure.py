@@ -50,6 +50,7 @@ _STRAY_LINE = r'[^,\r"]"[^,\r"]'
 
 
 _CHUNK = 1 << 24  # bytes read at a time by the pre-scan
+_BLANK = re.compile(rb"\n\n")  # (a regex search: 2.5 times as fast as `in` on real-shaped data)
 # Bytes read at a time by the exact reader: a chunk's records are held as Python lists at once
 # (about 20 times the bytes for short lines), so it is smaller.
 _EXACT_CHUNK = 1 << 20
@@ -80,7 +81,14 @@ def _scan(path: Path, header: bytes, max_line: int) -> Scan | None:
     has any control character or non-ASCII byte at all, so that hygiene can skip searching
     every cell for what the file does not contain. A line that runs on past `max_line` bytes
     across chunks ends the scan at once (the exact reader reports it): a file of one huge line
-    is not read twice more, by this scan and by DuckDB."""
+    is not read twice more, by this scan and by DuckDB.
+
+    Each chunk is searched alone, and the few bytes either side of each boundary apart (a blank
+    line or stray quote split across two chunks): joining each chunk to the end of the one before
+    copied every chunk once more. Measured on 700 MB of real-shaped incidents (one core):
+    re.search for the blank line took 0.27 s where `b"\n\n" in chunk` took 0.68 s; deleting the
+    control bytes with bytes.translate 0.51 s, a regex character class 3.4 s, numpy 0.46 s (not
+    a dependency, not worth one)."""
     lines, tail, first = 0, b"", True
     control = non_ascii = False
     run = 0  # bytes since the last newline
@@ -94,13 +102,14 @@ def _scan(path: Path, header: bytes, max_line: int) -> Scan | None:
             if run + (len(chunk) if cut < 0 else cut) > max_line:
                 return None
             run = len(chunk) - 1 - chunk.rfind(b"\n") if cut >= 0 else run + len(chunk)
-            buf = tail + chunk  # the last bytes of the chunk before: a pair split across chunks
-            if b"\r" in chunk or b"\n\n" in buf or _has_stray_quote(buf):
+            edge = tail + chunk[:2]  # the bytes around the boundary with the chunk before
+            if (b"\r" in chunk or b"\n\n" in edge or _BLANK.search(chunk) or _has_stray_quote(edge)
+                    or _has_stray_quote(chunk)):
                 return None
             lines += chunk.count(b"\n")
             control = control or len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk)
             non_ascii = non_ascii or not chunk.isascii()
-            tail = buf[-2:]
+            tail = (tail + chunk)[-2:] if len(chunk) < 2 else chunk[-2:]
     if first:
         return None
     return Scan(lines + (0 if tail.endswith(b"\n") else 1), control, non_ascii)
