@@ -3,8 +3,11 @@ each boundary apart: its verdict must not depend on where the chunks fall."""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
+from conftest import build_package
+from civharm.metadata.package import load_json, load_resources
 from civharm.validate import structure
 
 HEADER = b"a,b,c\n"
@@ -38,3 +41,22 @@ def test_verdicts(tmp_path):
         got.append(structure._scan(path, HEADER, 1 << 20))
     assert got == [structure.Scan(4, False, True), None, None, None, None,
                    structure.Scan(3, True, False), structure.Scan(3, False, False)]
+
+
+def test_a_late_verdict_of_the_scan_sends_the_file_to_the_exact_reader(tmp_path, monkeypatch):
+    """The scan runs beside DuckDB's reading: a stray quote that DuckDB reads silently, in the last
+    of many chunks, still sends the file to the exact reader, which reports it; the table is the
+    exact reader's."""
+    pkg = build_package(tmp_path / "pkg")
+    res = next(r for r in load_resources(pkg, load_json(pkg / "datapackage.json")) if r.name == "actors")
+    path = pkg / res.path
+    lines = path.read_bytes().splitlines(keepends=True)
+    first, second, third, rest = lines[-1].split(b",", 3)  # the third: short_name, unquoted
+    assert not third.startswith(b'"') and len(third) > 1
+    path.write_bytes(b"".join(lines[:-1]) + b",".join([first, second, third[:1] + b'"' + third[1:], rest]))
+    monkeypatch.setattr(structure, "_CHUNK", len(lines[0]) + 8)  # many chunks; the quote in the last
+    con = duckdb.connect()
+    table, problems = structure.read(con, pkg, res)
+    assert table.scan is None and table.rows == len(lines) - 1
+    assert [(p.rule, p.line) for p in problems] == [("csv-parse", len(lines))]
+    assert con.execute(f"SELECT max({structure.LINE}) FROM actors").fetchone() == (len(lines),)
