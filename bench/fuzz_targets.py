@@ -49,7 +49,7 @@ class Harness:
         report = Report(package="fuzz")
         if self.con is None:  # one connection for every input: the fuzzer runs faster
             self.con = open_duckdb()
-        table, problems = report.run(structure.read, self.con, self.pkg, self.resource, cells.columns)
+        table, problems = report.run(structure.read, self.con, self.pkg, self.resource, hygiene.columns)
         report.extend(problems)
         if table is not None:
             report.extend(report.run(hygiene.check, self.con, table))

@@ -127,7 +127,7 @@ def _resource(con, root: Path, res, report: Report, frames: dict, by_name: dict,
               ledgered_ids: list[str]) -> None:
     """Layers 2 to 5 and 7 over one data file."""
     step(f"{res.path}: reading")
-    table, problems = report.run(structure.read, con, root, res, cells.columns)
+    table, problems = report.run(structure.read, con, root, res, hygiene.columns)
     report.extend(problems)
     if table is None:
         return

@@ -12,10 +12,11 @@ import re
 import duckdb
 
 from civharm.metadata.ddl import lit, q
+from . import cells
 from .cells import failing_rows
 from .report import Problem
 from .rules import raises
-from .structure import LINE, Table
+from .structure import LINE, Scan, Table
 
 _CONTROL = r"[\x00-\x09\x0b-\x1f\x7f]"  # line feed is allowed: RFC 4180 permits quoted line breaks
 _FORMULA = ("=", "+", "-", "@")
@@ -25,32 +26,78 @@ _URL = rf"^https?://[^{_SPACE}/?#]+[^{_SPACE}]*$"
 _FIRST_CONTROL = re.compile(_CONTROL)
 
 
+# Free text that no later rule reads, beyond whether it is empty (summary-missing): no SQL rule or
+# view the validator runs (validate/sql/, the package's views, the grade views) and no row rule but
+# an IS NULL. Such a column is never stored whole: `columns` keeps a cell's text only where a
+# hygiene rule fails (which reports it), NULL where it is empty, and '' otherwise, so that the
+# longest text of the package (notes, summaries, statements: most of its bytes) is checked as it is
+# read and never written to DuckDB's table, or spilled. tests/test_hygiene_lean.py holds the list
+# to that description.
+FREE_TEXT = {
+    "incidents": ("summary", "notes"),
+    "claims": ("source_coding", "statement", "notes"),
+    "sources": ("title", "notes"),
+    "tallies": ("statement", "notes"),
+}
+
+
+def _tests(field: dict, c: str, control: bool, non_ascii: bool) -> tuple[list, list]:
+    """The hygiene tests of one string field whose text is the SQL `c`, as (rule, SQL) pairs: those
+    run for each field in turn, then the NFC one (run after every field's others)."""
+    tests = []
+    if control:
+        tests.append(("text-control-character", f"regexp_matches({c}, {lit(_CONTROL)})"))
+    tests.append(("text-formula", " OR ".join(f"prefix({c}, {lit(s)})" for s in _FORMULA)))
+    if field.get("format") == "uri":
+        tests.append(("url-scheme", f"NOT regexp_matches({c}, {lit(_URL)})"))
+    # NFC: only non-ASCII text (more bytes than characters) can be unnormalised, so only that
+    # is normalised (it is costly).
+    nfc = [("text-not-nfc", f"strlen({c}) <> length({c}) AND {c} <> nfc_normalize({c})")] if non_ascii else []
+    return tests, nfc
+
+
+def _flags(scan: Scan | None) -> tuple[bool, bool]:
+    """Whether the file may hold a control character, a non-ASCII byte: the pre-scan of the file
+    says; a search of every cell for what the file lacks is skipped."""
+    return (scan is None or scan.control, scan is None or scan.non_ascii)
+
+
+def columns(resource, present: list[str], cell, scan: Scan | None) -> list[str]:
+    """cells.columns, with each FREE_TEXT field's text kept only where a hygiene test fails
+    (else '' for a filled cell, NULL for an empty one): the SELECT items structure.read makes the
+    table with, on either reader, so both give the hygiene and cells layers the same table."""
+    free = set(FREE_TEXT.get(resource.name, ()))
+    control, non_ascii = _flags(scan)
+    fields = {f["name"]: f for f in resource.fields}
+
+    def kept(name: str) -> str:
+        c = cell(name)
+        if name not in free or fields[name].get("type", "string") != "string":
+            return c
+        tests, nfc = _tests(fields[name], c, control, non_ascii)
+        fails = " OR ".join(f"({sql})" for _, sql in [*tests, *nfc])
+        return f"CASE WHEN {c} IS NULL OR {fails} THEN {c} ELSE '' END"
+
+    return cells.columns(resource, present, kept)
+
+
 @raises("text-not-nfc", "text-control-character", "text-formula", "url-scheme")
 def check(con: duckdb.DuckDBPyConnection, table: Table) -> list[Problem]:
     rel = table.file
     strings = [f for f in table.resource.fields
                if f["name"] in table.present and f.get("type", "string") == "string"]
-    # The pre-scan of the file says whether it has any control character or non-ASCII byte;
-    # a search of every cell for what the file lacks is skipped.
-    control = table.scan is None or table.scan.control
-    non_ascii = table.scan is None or table.scan.non_ascii
+    control, non_ascii = _flags(table.scan)
     tests, meaning = [], []  # SQL; (rule, column) of each
+    last = []
     for f in strings:
-        c = q(f["name"])
-        if control:
-            tests.append(f"regexp_matches({c}, {lit(_CONTROL)})")
-            meaning.append(("text-control-character", f["name"]))
-        tests.append(" OR ".join(f"prefix({c}, {lit(s)})" for s in _FORMULA))
-        meaning.append(("text-formula", f["name"]))
-        if f.get("format") == "uri":
-            tests.append(f"NOT regexp_matches({c}, {lit(_URL)})")
-            meaning.append(("url-scheme", f["name"]))
-    # NFC: only non-ASCII text (more bytes than characters) can be unnormalised, so only that
-    # is normalised (it is costly).
-    for f in strings if non_ascii else []:
-        c = q(f["name"])
-        tests.append(f"strlen({c}) <> length({c}) AND {c} <> nfc_normalize({c})")
-        meaning.append(("text-not-nfc", f["name"]))
+        own, nfc = _tests(f, q(f["name"]), control, non_ascii)
+        for rule, sql in own:
+            tests.append(sql)
+            meaning.append((rule, f["name"]))
+        last += [(rule, f["name"], sql) for rule, sql in nfc]
+    for rule, name, sql in last:
+        tests.append(sql)
+        meaning.append((rule, name))
     names = [f["name"] for f in strings]
     out = []
     for codes, line, *values in failing_rows(con, q(table.raw), tests, [LINE, *map(q, names)]):
