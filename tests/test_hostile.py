@@ -367,3 +367,24 @@ def test_rule_sql_cannot_read_files_outside(pkg, tmp_path, monkeypatch):
     assert SECRET not in report.to_json()
     [p] = [p for p in report.problems if p.rule == "internal-error"]
     assert "disabled by configuration" in p.detail
+
+
+def test_a_profile_named_outside_the_package_is_reported_and_never_read(tmp_path):
+    """frictionless reads a `profile` it does not know by name as a path from the current folder,
+    or fetches it as a URL. A pull request could point it at a file beside the package: it is
+    reported at its property, and frictionless is not given it (so nothing outside is read)."""
+    pkg = build_package(tmp_path / "pkg")
+    desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    desc["resources"][0]["profile"] = "../elsewhere.json"
+    desc["profiles"] = ["https://example.org/profile.json"]
+    (pkg / "datapackage.json").write_text(json.dumps(desc, indent=2), encoding="utf-8")
+    (tmp_path / "elsewhere.json").write_text('{"required": ["read-from-outside"]}', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "civharm.validate", str(pkg), "--format", "json", "--no-cache"],
+                          capture_output=True, text=True, cwd=pkg, timeout=300)
+    report = json.loads(proc.stdout)
+    found = sorted((p["rule"], p["column"]) for p in report["problems"] if p["file"] == "datapackage.json")
+    assert found == [("descriptor-profile", "profiles"), ("descriptor-profile", "resources/0/profile")], found
+    assert proc.returncode == 1
+    assert "read-from-outside" not in proc.stdout and "cannot retrieve" not in proc.stdout
+    assert all("validation reads nothing outside it" in p["message"] for p in report["problems"]
+               if p["file"] == "datapackage.json")

@@ -162,9 +162,13 @@ def test_an_edit_of_the_code_that_makes_a_verdict_changes_the_key(tmp_path, monk
     assert before != after
 
 
-def test_a_descriptor_naming_a_profile_file_is_never_kept(tmp_path):
-    """frictionless fetches a `profile` it does not know by name (here a file of the current
-    folder): its verdict changes with that file, so a warm run must still read it."""
+def test_a_profile_file_never_changes_a_verdict_warm_or_cold(tmp_path):
+    """frictionless would fetch a `profile` it does not know by name (here a file of the current
+    folder), and so its verdict would change with that file. civharm reports such a profile and
+    never gives it to frictionless: editing the file changes nothing, warm or bypassed. A
+    descriptor that still names something frictionless would fetch (a `$ref`) is never kept."""
+    from civharm.validate import verdicts
+
     cache = tmp_path / "cache"
     pkg = build_package(tmp_path / "pkg")
     desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
@@ -172,12 +176,15 @@ def test_a_descriptor_naming_a_profile_file_is_never_kept(tmp_path):
     (pkg / "datapackage.json").write_text(json.dumps(desc, indent=2), encoding="utf-8")
     profile = pkg / "resource-profile.json"
     profile.write_text('{"type": "object"}', encoding="utf-8")
-    first, _, _ = _validate(pkg, cache, cwd=pkg)
-    assert "no-such-property" not in first
+    first, _, code = _validate(pkg, cache, cwd=pkg)
+    assert code == 1 and "resources/0/profile names a profile" in first
     profile.write_text('{"type": "object", "required": ["no-such-property"]}', encoding="utf-8")
-    warm, loaded, code = _validate(pkg, cache, cwd=pkg)
-    assert "frictionless" in loaded and "no-such-property" in warm and code == 1
-    assert warm == _validate(pkg, cache, "--no-cache", cwd=pkg)[0]
+    warm, loaded, _ = _validate(pkg, cache, cwd=pkg)
+    assert warm == first == _validate(pkg, cache, "--no-cache", cwd=pkg)[0]
+    assert "no-such-property" not in warm and "frictionless" not in loaded
+    assert verdicts.reads_elsewhere({"fields": [{"constraints": {"$ref": "x.json"}}]})
+    assert verdicts.reads_elsewhere({"resources": [{"profile": "x.json"}]})
+    assert not verdicts.reads_elsewhere({"profile": "tabular-data-package", "resources": [{"profile": "data-resource"}]})
 
 
 def test_a_key_that_cannot_be_made_or_an_entry_that_is_no_file_means_no_cache(tmp_path, monkeypatch):

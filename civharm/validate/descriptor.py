@@ -115,9 +115,14 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
 
     # The package against the Data Package v2 profile, with valid schemas inlined so that
     # frictionless does not read (and report on) the schema files a second time.
-    inlined = dict(descriptor)
+    # A profile frictionless does not know by name it would read (from the current folder) or
+    # fetch (a URL): reported here, and left out of what frictionless is given.
+    outside, problems_out = _outside_profiles(descriptor, resources_in, rel)
+    problems.extend(problems_out)
+    inlined = {k: v for k, v in descriptor.items() if k not in outside.get(None, ())}
     inlined["resources"] = [
-        {**res, "schema": schemas.get(i, {"fields": []})} if isinstance(res, dict) else res
+        {**{k: v for k, v in res.items() if k not in outside.get(i, ())}, "schema": schemas.get(i, {"fields": []})}
+        if isinstance(res, dict) else res
         for i, res in enumerate(resources_in)
     ] if "resources" in descriptor else descriptor.get("resources")
     for note in _frictionless_notes("Package", inlined, basepath=str(root)):
@@ -186,6 +191,37 @@ def _profile_problems(instance: dict, rel: str) -> list[Problem]:
     # jsonschema gives one `required` error per missing property, each naming the whole list
     # (whose missing members are read from the instance): keep one problem per property
     return list({(p.rule, p.column, p.detail): p for p in out}.values())
+
+
+# The profiles frictionless knows by name; any other `profile` (or v1 `profiles`) it reads as a path
+# from the current folder or fetches as a URL (frictionless/package/package.py, resource.py).
+_BUILT_IN_PROFILES = {None: ("data-package", "tabular-data-package"),
+                      "resource": ("data-resource", "tabular-data-resource")}
+
+
+def _outside_profiles(descriptor: dict, resources_in: list, rel: str) -> tuple[dict, list[Problem]]:
+    """The package's and resources' `profile`/`profiles` values that frictionless would read from
+    outside the package (as {None or resource index: keys}), each reported: validation reads
+    nothing outside the package, and a verdict must not change with a file or page elsewhere."""
+    found: dict = {}
+    out = []
+    places = [(None, descriptor)] + [(i, r) for i, r in enumerate(resources_in) if isinstance(r, dict)]
+    for where, obj in places:
+        known = _BUILT_IN_PROFILES[None if where is None else "resource"]
+        for k in ("profile", "profiles"):
+            if k not in obj:
+                continue
+            v = obj[k]
+            values = v if isinstance(v, list) else [v]
+            if all(isinstance(x, str) and x in known for x in values):
+                continue
+            found.setdefault(where, set()).add(k)
+            prop = k if where is None else f"resources/{where}/{k}"
+            out.append(Problem("descriptor-profile", rel, column=prop, value=json.dumps(v)[:200],
+                               detail=f"{prop} names a profile that would be read from outside the package "
+                                      f"(a file or a URL), and validation reads nothing outside it: use "
+                                      f"{' or '.join(repr(x) for x in known)}, or leave it out"))
+    return found, out
 
 
 def _frictionless_notes(kind: str, descriptor: dict, **options) -> list[str]:

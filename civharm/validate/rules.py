@@ -36,7 +36,8 @@ _RULES = [
          "datapackage.json or a schema file cannot be parsed as JSON.", '{"name": "civharm",'),
     Rule("descriptor-profile", "descriptor", "The descriptor breaks the Data Package v2 profile: {detail}.",
          "Compare the property with https://datapackage.org/standard/data-package/.",
-         "frictionless reports the descriptor or a resource as invalid against the standard.",
+         "frictionless reports the descriptor or a resource as invalid against the standard, or a "
+         "`profile` names a file or URL, which frictionless would read from outside the package.",
          '"resources": "data/incidents.csv"'),
     Rule("descriptor-required", "descriptor", "The descriptor lacks the required property '{column}'.",
          "Add '{column}' to datapackage.json; civharm requires it so the package can be cited.",

@@ -6,7 +6,8 @@ those checks was 0.4 s of the 1.4 s `make validate` took, and the descriptor and
 change. frictionless's verdict (the notes it returns) depends on the JSON it is given and on the
 code that judges it, and on nothing else unless the descriptor names a `profile` frictionless does
 not know by name (or a `$ref`): frictionless then fetches that file (from the current folder) or
-URL, so such a descriptor is never kept (`reads_elsewhere`). A `dialect` naming a file, a custom
+URL. descriptor.py reports such a profile and never gives it to frictionless; anything else that
+would be fetched makes the descriptor one that is never kept (`reads_elsewhere`). A `dialect` naming a file, a custom
 `$schema` and the base path change nothing (checked). The key is sha256 of this module's FORMAT,
 the versions of frictionless and of the jsonschema libraries whose messages it reports,
 civharm's version, the bytes of the code that makes a verdict (this module and descriptor.py),
