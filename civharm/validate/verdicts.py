@@ -4,15 +4,13 @@ The descriptor layer asks frictionless whether datapackage.json and each Table S
 against the Data Package v2 profiles. On the real package, importing frictionless and running
 those checks was 0.4 s of the 1.4 s `make validate` took, and the descriptor and schemas rarely
 change. frictionless's verdict (the notes it returns) depends on the JSON it is given and on the
-code that judges it, and on nothing else unless the descriptor names a `profile` frictionless does
-not know by name (or a `$ref`): frictionless then fetches that file (from the current folder) or
-URL. descriptor.py reports such a profile and never gives it to frictionless; anything else that
-would be fetched makes the descriptor one that is never kept (`reads_elsewhere`). A `dialect` naming a file, a custom
-`$schema` and the base path change nothing (checked). The key is sha256 of this module's FORMAT,
-the versions of frictionless and of the jsonschema libraries whose messages it reports,
-civharm's version, the bytes of the code that makes a verdict (this module and descriptor.py),
-the kind of descriptor (Package or Schema) and the JSON text given to validate_descriptor.
-frictionless is imported only on a miss, so a run with a warm cache never loads it, and the
+code that judges it, and on nothing else: the one thing it would fetch, a `profile` it does not
+know by name (a file of the current folder, a URL), descriptor.py reports and never gives it. A
+`dialect` naming a file, a custom `$schema` and the base path change nothing (checked). The key
+is sha256 of this module's FORMAT, the versions of frictionless and of the jsonschema libraries
+whose messages it reports, civharm's version, the bytes of the code that makes a verdict (this
+module and descriptor.py), the kind of descriptor (Package or Schema) and the JSON text given to
+validate_descriptor. frictionless is imported only on a miss, so a run with a warm cache never loads it, and the
 report is the same with or without the cache (tests/test_verdicts.py).
 
 Why a cache and not frictionless in a thread beside DuckDB's reading (the other way considered
@@ -92,28 +90,7 @@ def _code() -> str:
 
 
 _JSONSCHEMA = ("jsonschema", "jsonschema-specifications", "referencing")
-# frictionless fetches a `profile` it does not know by name (a path from the current folder, or a
-# URL), and so would its verdict change with that file: such a descriptor is never kept.
-_KNOWN_PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
 _ENTRY_LIMIT = 1 << 20  # bytes: a kept verdict is a few hundred; anything larger is not one of ours
-
-
-def reads_elsewhere(descriptor) -> bool:
-    """Whether frictionless's verdict on it may depend on a file or URL it names: a `profile` or
-    `profiles` other than the built-in names, or a `$ref`, anywhere in it."""
-    stack = [descriptor]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k == "$ref" or (k in ("profile", "profiles") and not (
-                        v in _KNOWN_PROFILES if isinstance(v, str)
-                        else isinstance(v, list) and all(isinstance(x, str) and x in _KNOWN_PROFILES for x in v))):
-                    return True
-                stack.append(v)
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
 
 
 def _read_entry(entry: Path) -> bytes:
@@ -177,8 +154,6 @@ def kept(parts: tuple[str, ...], key_of: Callable[[], str], compute: Callable[[]
 
 def notes(kind: str, descriptor: dict, compute: Callable[[], list[str]]) -> list[str]:
     """frictionless's notes on the descriptor (kind: Package or Schema): kept, or compute()."""
-    if reads_elsewhere(descriptor):
-        return compute()
     return kept(FOLDER, lambda: key(kind, descriptor), compute, lambda v: all(isinstance(n, str) for n in v))
 
 
