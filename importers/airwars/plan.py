@@ -1,0 +1,213 @@
+"""The plan: what importing the register would change, decided before anything is written.
+
+The rule (also in importers/README.md, "Airwars register"):
+1. An entry whose report claim is already in the package (a claim of an Airwars source with the
+   entry's code as external_id, or for an entry with no code, a report claim of a source with the
+   entry's incident page, or with its listing page and date) is left as it is: a re-run adds nothing.
+2. An entry is not imported when the page shows no date, when it is a general entry (an
+   aggregate that "may encompass numbers from other incidents": a tally, not an incident), or
+   when the crosswalk says `skip`.
+3. Its candidates are the active incidents of its campaign in the same locality whose dates
+   overlap the entry's and span at most MAX_SPAN_DAYS days (the methodology leaves longer
+   aggregates unrelated: no source says which of their deaths a strike shares). Each candidate
+   needs a crosswalk decision (`same`, `contains`, `contained_by`, `overlaps`,
+   `possible_duplicate`, `companion_entry`, `distinct`), so that no total counts a death twice
+   and no strike is merged with another silently. `same` puts the entry's claims on that
+   incident (and no other candidate needs deciding); otherwise the entry becomes a new incident
+   and each decision but `distinct` a relation.
+Any candidate without a decision makes the import refuse (nothing written) and print the lines
+to decide. New incidents' figures, grade and belligerent position follow from their claims by
+the range and grade rules, like every incident's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from civharm.metadata.grades import DERIVED_FIELDS, derived_from_rows
+from ..package_io import IdAllocator, Package, released_ids
+from ..ranges import RANGE_FIELDS, ranges_by_incident
+from .register import Decision, Entry
+from .render import new_incident, report_claim, source_row, verdict_claim
+
+MAX_SPAN_DAYS = 3
+AIRWARS_HOST = "https://airwars.org/"
+RELATION_OF = {"contains": ("contains", False), "contained_by": ("contains", True),
+               "overlaps": ("overlaps", False), "possible_duplicate": ("possible_duplicate", False),
+               "companion_entry": ("companion_entry", False)}
+
+
+@dataclass
+class Plan:
+    imported: list[tuple[Entry, str]] = field(default_factory=list)       # (entry, incident id)
+    attached: list[tuple[Entry, str]] = field(default_factory=list)       # claims put on an incident
+    present: list[Entry] = field(default_factory=list)
+    skipped: list[tuple[Entry, str]] = field(default_factory=list)        # (entry, why)
+    undecided: list[tuple[Entry, dict]] = field(default_factory=list)     # (entry, candidate incident)
+    problems: list[str] = field(default_factory=list)                     # crosswalk lines that cannot apply
+    claims_added: list[str] = field(default_factory=list)
+    sources_added: list[str] = field(default_factory=list)
+    relations_added: list[str] = field(default_factory=list)
+    verdicts_without_date: list[Entry] = field(default_factory=list)
+    files: dict[Path, bytes] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.undecided or self.problems)
+
+
+def _days(a: str, b: str) -> int:
+    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
+
+
+def candidates(e: Entry, incidents: list[dict]) -> list[dict]:
+    """The package's incidents an entry may share deaths with (rule 3)."""
+    start, end = e["date_start"], e["date_end"] or e["date_start"]
+    return [inc for inc in incidents
+            if inc["status"] == "active" and inc["campaign"] == e["campaign"]
+            and inc["locality"].casefold() == e["locality"].casefold()
+            and inc["date_start"] <= end and start <= inc["date_end"]
+            and _days(inc["date_start"], inc["date_end"]) < MAX_SPAN_DAYS]
+
+
+def make_plan(pkg: Package, entries: list[Entry], crosswalk: list[Decision]) -> Plan:
+    sources, claims, incidents, relations = (pkg[n] for n in ("sources", "claims", "incidents", "incident_relations"))
+    plan = Plan()
+    keys = {e.key for e in entries}
+    decided: dict[str, dict[str, Decision]] = defaultdict(dict)
+    for d in crosswalk:
+        if d.entry not in keys:
+            plan.problems.append(f"crosswalk line {d.line}: {d.entry!r} is no entry of the register")
+        elif d.incident_id in decided[d.entry] or (d.decision == "skip" and decided[d.entry]):
+            plan.problems.append(f"crosswalk line {d.line}: {d.entry!r} is decided twice")
+        decided[d.entry][d.incident_id] = d
+    active = {inc["incident_id"]: inc for inc in incidents.rows if inc["status"] == "active"}
+    for d in crosswalk:
+        if d.incident_id and d.incident_id not in active and d.incident_id not in keys:
+            plan.problems.append(f"crosswalk line {d.line}: {d.incident_id} is neither an active incident "
+                                 "nor an entry of the register")
+        elif d.incident_id in keys and d.decision not in RELATION_OF and d.decision != "distinct":
+            plan.problems.append(f"crosswalk line {d.line}: between two entries only a relation or `distinct` "
+                                 f"can be decided, not {d.decision!r}")
+
+    released = released_ids(pkg.root)
+    next_id = {prefix: IdAllocator(prefix, [r[col] for r in table.rows], released)
+               for prefix, table, col in (("CH-", incidents, "incident_id"), ("CL-", claims, "claim_id"),
+                                          ("S-", sources, "source_id"), ("R-", relations, "relation_id"))}
+    source_of_url = {r["url"]: r["source_id"] for r in sources.rows}
+    airwars_sources = {r["source_id"] for r in sources.rows if r["url"].startswith(AIRWARS_HOST)}
+    url_of_source = {r["source_id"]: r["url"] for r in sources.rows}
+    present_codes = {c["external_id"]: c["incident_id"] for c in claims.rows
+                     if c["source_id"] in airwars_sources and c["external_id"]}
+    report_pages = {(url_of_source.get(c["source_id"]), c["date_start"]): c["incident_id"] for c in claims.rows
+                    if c["claim_type"] == "report"}
+    report_urls = {url: iid for (url, _), iid in report_pages.items()}
+
+    def present(e: Entry) -> str | None:
+        """The incident an entry's report claim is already on, if it is in the package."""
+        if e["code"]:
+            return present_codes.get(e["code"])
+        return report_pages.get((e["url"], e["date_start"])) or (
+            report_urls.get(e["url"]) if e["page_kind"] == "incident" else None)
+    touched: set[str] = set()
+    # Candidates are the incidents the package held before this run: Airwars' entries are distinct
+    # events by the monitor's own construction (a page that says two may overlap is a relation to
+    # add by hand once both are in).
+    before = list(incidents.rows)
+    incident_of: dict[str, str] = {}  # entry key -> its incident, for relations between two entries
+    for e in entries:
+        mine = {i: d for i, d in decided.get(e.key, {}).items() if i not in keys}
+        if (iid := present(e)) is not None:
+            plan.present.append(e)
+            incident_of[e.key] = iid
+            continue
+        if "" in mine:
+            plan.skipped.append((e, "crosswalk: " + mine[""].note))
+            continue
+        if not e["date_start"]:
+            plan.skipped.append((e, "the page shows no date"))
+            continue
+        if e["general_entry"] == "yes":
+            plan.skipped.append((e, "a general entry (an aggregate): a tally, not an incident"))
+            continue
+        same = [d for d in mine.values() if d.decision == "same"]
+        if len(same) > 1:
+            plan.problems.append(f"{e.where}: {e.key} is `same` as {len(same)} incidents; it can be one")
+            continue
+        if not same:
+            for inc in candidates(e, before):
+                if inc["incident_id"] not in mine:
+                    plan.undecided.append((e, inc))
+        if plan.refused:
+            continue
+        if e["url"] not in source_of_url:
+            sid = next_id["S-"]()
+            sources.rows.append(source_row(e, sid, sources.fields))
+            source_of_url[e["url"]] = sid
+            plan.sources_added.append(sid)
+        sid = source_of_url[e["url"]]
+        if same:
+            iid = same[0].incident_id
+            plan.attached.append((e, iid))
+        else:
+            iid = next_id["CH-"]()
+            incidents.rows.append(new_incident(e, iid, incidents.fields))
+            plan.imported.append((e, iid))
+            for d in mine.values():
+                if d.decision in RELATION_OF:
+                    kind, reverse = RELATION_OF[d.decision]
+                    a, b = (iid, d.incident_id) if reverse else (d.incident_id, iid)
+                    rid = next_id["R-"]()
+                    row = {f: "" for f in relations.fields}
+                    row.update({"relation_id": rid, "incident_id": a, "related_incident_id": b, "relation": kind,
+                                "source_id": d.source_id, "note": d.note})
+                    relations.rows.append(row)
+                    plan.relations_added.append(rid)
+        touched.add(iid)
+        incident_of[e.key] = iid
+        cid = next_id["CL-"]()
+        claims.rows.append(report_claim(e, cid, iid, sid, claims.fields))
+        plan.claims_added.append(cid)
+        if e["coalition_label"] in ("credible", "non_credible") and not e["coalition_stated_on"]:
+            plan.verdicts_without_date.append(e)
+        elif e["coalition_label"] in ("credible", "non_credible"):
+            verdict = verdict_claim(e, next_id["CL-"](), iid, sid, claims.fields)
+            claims.rows.append(verdict)
+            plan.claims_added.append(verdict["claim_id"])
+    if plan.refused:
+        return plan
+    # Relations between two entries, once both are incidents; a pair already related is left as it is.
+    related = {frozenset((r["incident_id"], r["related_incident_id"])) for r in relations.rows}
+    for d in crosswalk:
+        if d.incident_id in keys and d.decision in RELATION_OF:
+            a, b = incident_of.get(d.entry), incident_of.get(d.incident_id)
+            if a and b and frozenset((a, b)) not in related:
+                kind, reverse = RELATION_OF[d.decision]
+                rid = next_id["R-"]()
+                row = {f: "" for f in relations.fields}
+                row.update({"relation_id": rid, "incident_id": a if reverse else b,
+                            "related_incident_id": b if reverse else a, "relation": kind,
+                            "source_id": d.source_id, "note": d.note})
+                relations.rows.append(row)
+                related.add(frozenset((a, b)))
+                plan.relations_added.append(rid)
+
+    if touched:
+        ranges = ranges_by_incident(c for c in claims.rows if c["incident_id"] in touched)
+        for inc in incidents.rows:
+            if inc["incident_id"] in touched:
+                inc.update({f: "" if v is None else str(v) for f, v in ranges[inc["incident_id"]].items()
+                            if f in RANGE_FIELDS})
+        want_grades = derived_from_rows({name: (pkg[name].fields, pkg[name].rows)
+                                         for name in ("incidents", "claims", "sources", "actors", "tallies")})
+        for inc in incidents.rows:
+            if inc["incident_id"] in touched and inc["incident_id"] in want_grades:
+                inc.update({f: want_grades[inc["incident_id"]][f] for f in DERIVED_FIELDS})
+    for table in (sources, incidents, claims, relations):
+        data = table.render()
+        if data != table.original:
+            plan.files[table.path] = data
+    return plan

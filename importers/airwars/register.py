@@ -1,0 +1,238 @@
+"""The Airwars register and its crosswalk, read and checked.
+
+The register (`curation/airwars_register_*.csv`) is a hand-made transcription of stored Airwars
+pages: one row per entry, exactly as a page shows it, in the columns and controlled words
+`curation/README.md` defines. The crosswalk (`importers/airwars_crosswalk.csv`) holds the
+decisions a person made about how an entry relates to incidents already in the package.
+Both are read whole and every problem is reported at once, with file, line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+COLUMNS = (
+    "code", "campaign", "date_start", "date_end", "url", "page_kind", "location_as_shown", "locality",
+    "neighbourhood", "latitude", "longitude", "geolocation_accuracy", "local_time",
+    "killed_min", "killed_max", "children_min", "children_max", "women_min", "women_max",
+    "men_min", "men_max", "injured_min", "injured_max", "airwars_grade", "suspected_attackers",
+    "cause", "target", "coalition_label", "coalition_report", "coalition_stated_on",
+    "coalition_killed_min", "coalition_killed_max", "general_entry", "relayed_figures",
+    "named_victims", "statement", "notes", "found_by")
+VICTIM_COLUMNS = ("code", "name_as_published", "sex", "age", "age_group", "outcome", "relation", "via", "url")
+CROSSWALK_COLUMNS = ("entry", "incident_id", "decision", "source_id", "note")
+
+#: How an entry relates to an incident already in the package, from the incident's side:
+#: `same` puts the entry's claims on that incident; `contains`, `contained_by`, `overlaps`,
+#: `possible_duplicate` and `companion_entry` make a new incident and a relation; `distinct`
+#: makes a new incident and no relation; `skip` (incident_id blank) imports nothing.
+DECISIONS = ("same", "contains", "contained_by", "overlaps", "possible_duplicate", "companion_entry",
+             "distinct", "skip")
+
+CAMPAIGNS = ("raqqa-2017", "mosul-2016-2017")
+PAGE_KINDS = ("incident", "list")
+# The importer's controlled words; the schemas' enums they become are in render.py.
+CAUSES = ("airstrike", "drone_strike", "shelling", "rocket", "mortar", "heavy_weapons", "small_arms", "sniper",
+          "execution", "suicide_bomber", "vehicle_bomb", "ied", "landmine_or_booby_trap", "unexploded_ordnance",
+          "other", "unknown")
+LOCAL_TIME = re.compile(r"^(([01][0-9]|2[0-3]):[0-5][0-9]|dawn|morning|midday|afternoon|evening|night)$")
+LABELS = ("credible", "non_credible", "duplicate", "not_yet_assessed", "other")
+GRADES = ("Confirmed", "Fair", "Weak", "Contested", "Discounted")
+ACCURACY = {  # Airwars' "accuracy of this location" (and the Coalition's box) -> location_precision
+    "Exact location (via Airwars)": "point", "Within 1m (via Coalition)": "point",
+    "Within 10m (via Coalition)": "point", "Within 100m (via Coalition)": "point",
+    "Street": "neighbourhood", "Neighbourhood/area": "neighbourhood",
+    "Neighbourhood/area (Airwars' earlier geolocation)": "neighbourhood",
+    "Village": "locality", "Town/city": "locality", "City": "locality", "": ""}
+FIGURES = ("killed", "children", "women", "men", "injured", "coalition_killed")
+
+
+class RegisterError(Exception):
+    """The register or crosswalk cannot be used; `problems` lists each as 'file:line: column: why'."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"{len(problems)} problem(s) in the register or crosswalk")
+        self.problems = problems
+
+
+@dataclass
+class Entry:
+    """One register row, checked; `cells` keeps the text, the properties give typed values."""
+    file: str
+    line: int
+    cells: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells[column]
+
+    @property
+    def key(self) -> str:
+        """How the crosswalk names it: the code, or for an entry a page shows with no code its URL,
+        date and neighbourhood, each where given ('https://airwars.org/?p=32187 2017-03-14 Al-Shafaa')."""
+        if self["code"]:
+            return self["code"]
+        return " ".join(v for v in (self["url"], self["date_start"], self["neighbourhood"]) if v)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class Decision:
+    entry: str
+    incident_id: str
+    decision: str
+    source_id: str
+    note: str
+    line: int
+
+
+def _read(path: Path, columns: tuple[str, ...], problems: list[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        problems.append(f"{path}: cannot be read ({e.strerror or e})")
+        return []
+    except UnicodeDecodeError:
+        problems.append(f"{path}: is not UTF-8")
+        return []
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        records = list(reader)
+    except csv.Error as e:
+        problems.append(f"{path}:{reader.line_num}: not readable as CSV ({e})")
+        return []
+    if not records or tuple(records[0]) != columns:
+        problems.append(f"{path}:1: the header must be exactly: {','.join(columns)}")
+        return []
+    rows = []
+    line = 1
+    for rec in records[1:]:
+        line += 1 + sum(cell.count("\n") for cell in rec)  # a quoted line break spans lines
+        if len(rec) != len(columns):
+            problems.append(f"{path}:{line}: {len(rec)} cells, not {len(columns)}")
+            continue
+        rows.append((line, dict(zip(columns, rec))))
+    return rows
+
+
+def _date(v: str, form: str = "%Y-%m-%d") -> bool:
+    try:
+        dt.datetime.strptime(v, form)
+        return True
+    except ValueError:
+        return False
+
+
+def _check(where: str, c: dict[str, str]) -> list[str]:
+    out = []
+
+    def bad(column: str, why: str) -> None:
+        out.append(f"{where}: {column}: {why}")
+
+    if c["campaign"] not in CAMPAIGNS:
+        bad("campaign", f"{c['campaign']!r} is not one of {', '.join(CAMPAIGNS)}")
+    if c["page_kind"] not in PAGE_KINDS:
+        bad("page_kind", f"{c['page_kind']!r} is not one of {', '.join(PAGE_KINDS)}")
+    if not c["url"].startswith("https://"):
+        bad("url", "must be the https:// address of the stored page")
+    if not c["statement"].strip():
+        bad("statement", "is empty: say in our own words what the page reports")
+    for col in ("date_start", "date_end"):
+        if c[col] and not _date(c[col]):
+            bad(col, f"{c[col]!r} is not a date YYYY-MM-DD")
+    if c["date_end"] and not c["date_start"]:
+        bad("date_end", "is set while date_start is blank")
+    if c["date_start"] and c["date_end"] and c["date_end"] < c["date_start"]:
+        bad("date_end", f"{c['date_end']} is before date_start {c['date_start']}")
+    if (c["latitude"] == "") != (c["longitude"] == ""):
+        bad("latitude", "latitude and longitude go together")
+    for col, bound in (("latitude", 90), ("longitude", 180)):
+        if c[col]:
+            try:
+                if abs(float(c[col])) > bound:
+                    bad(col, f"{c[col]} is out of range")
+            except ValueError:
+                bad(col, f"{c[col]!r} is not a decimal number (use a dot: 35.95)")
+    if c["geolocation_accuracy"] not in ACCURACY:
+        bad("geolocation_accuracy", f"{c['geolocation_accuracy']!r} is not one of: "
+            + ", ".join(repr(k) for k in ACCURACY if k))
+    if c["local_time"] and not LOCAL_TIME.match(c["local_time"]):
+        bad("local_time", f"{c['local_time']!r} is not HH:MM or one of dawn, morning, midday, afternoon, evening, night")
+    if c["cause"] and c["cause"] not in CAUSES:
+        bad("cause", f"{c['cause']!r} is not one of {', '.join(CAUSES)}")
+    if c["coalition_label"] and c["coalition_label"] not in LABELS:
+        bad("coalition_label", f"{c['coalition_label']!r} is not one of {', '.join(LABELS)}")
+    if c["airwars_grade"] and c["airwars_grade"] not in GRADES:
+        bad("airwars_grade", f"{c['airwars_grade']!r} is not one of {', '.join(GRADES)}")
+    s = c["coalition_stated_on"]
+    if s and not (_date(s) or _date(s, "%Y-%m")):
+        bad("coalition_stated_on", f"{s!r} is neither YYYY-MM-DD nor YYYY-MM")
+    if c["general_entry"] not in ("", "yes"):
+        bad("general_entry", f"{c['general_entry']!r} must be 'yes' or blank")
+    for stem in FIGURES:
+        lo, hi = c[f"{stem}_min"], c[f"{stem}_max"]
+        for col, v in ((f"{stem}_min", lo), (f"{stem}_max", hi)):
+            if v and not v.isdigit():
+                bad(col, f"{v!r} is not a whole number")
+        if lo.isdigit() and hi.isdigit() and int(hi) < int(lo):
+            bad(f"{stem}_max", f"{hi} is below {stem}_min {lo}")
+    return out
+
+
+def read_register(paths: list[Path]) -> list[Entry]:
+    """Every entry of the register files, in file order; RegisterError lists every problem,
+    including an entry key (code, or URL and date) given twice."""
+    problems: list[str] = []
+    entries: list[Entry] = []
+    for path in paths:
+        for line, cells in _read(path, COLUMNS, problems):
+            where = f"{path}:{line}"
+            problems.extend(_check(where, cells))
+            entries.append(Entry(str(path), line, cells))
+    seen: dict[str, str] = {}
+    for e in entries:
+        if e.key in seen:
+            problems.append(f"{e.where}: code: {e.key!r} is already at {seen[e.key]}")
+        seen.setdefault(e.key, e.where)
+    if problems:
+        raise RegisterError(problems)
+    return entries
+
+
+def read_victims(paths: list[Path]) -> list[tuple[str, int, dict[str, str]]]:
+    """Every row of the victims files as (file, line, cells)."""
+    problems: list[str] = []
+    out = []
+    for path in paths:
+        for line, cells in _read(path, VICTIM_COLUMNS, problems):
+            out.append((str(path), line, cells))
+    if problems:
+        raise RegisterError(problems)
+    return out
+
+
+def read_crosswalk(path: Path) -> list[Decision]:
+    """The crosswalk's decisions; a missing file is an empty crosswalk."""
+    if not path.exists():
+        return []
+    problems: list[str] = []
+    out = []
+    for line, c in _read(path, CROSSWALK_COLUMNS, problems):
+        where = f"{path}:{line}"
+        if c["decision"] not in DECISIONS:
+            problems.append(f"{where}: decision: {c['decision']!r} is not one of {', '.join(DECISIONS)}")
+        elif (c["decision"] == "skip") == bool(c["incident_id"]):
+            problems.append(f"{where}: incident_id: " + ("must be blank for skip" if c["decision"] == "skip"
+                                                          else f"is required for {c['decision']}"))
+        if not c["note"].strip():
+            problems.append(f"{where}: note: say why, in our own words")
+        out.append(Decision(c["entry"], c["incident_id"], c["decision"], c["source_id"], c["note"], line))
+    if problems:
+        raise RegisterError(problems)
+    return out
