@@ -128,7 +128,7 @@ def test_an_import_adds_the_incident_its_claims_and_relations_and_validates_and_
     out = run(pkg, str(reg), "--crosswalk", str(cw))
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[0] == ("2 new incident(s), 0 entr(y/ies) added to existing incidents, 3 claim(s), "
-                                         "2 source(s), 2 relation(s); 0 already in the package.")
+                                         "2 source(s), 2 relation(s), 0 victim(s); 0 already in the package.")
     incidents = {r["incident_id"]: r for r in rows(pkg, "incidents")}
     assert len(incidents) == n_incidents + 2
     new = [r for r in incidents.values() if "CI999" in r["notes"]][0]

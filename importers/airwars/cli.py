@@ -18,9 +18,10 @@ import sys
 from pathlib import Path
 
 from civharm.validate.engine import CannotRun, validate  # the importer edits only a valid package
+from civharm.metadata.package import load_json
 from ..package_io import PackageError, load_package, write_atomically
 from .plan import make_plan
-from .register import RegisterError, read_crosswalk, read_register
+from .register import RegisterError, read_crosswalk, read_register, read_victims
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_CROSSWALK = "importers/airwars_crosswalk.csv"
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         entries = read_register(paths)
         crosswalk = read_crosswalk(args.crosswalk or root / DEFAULT_CROSSWALK)
+        # Each register's people: airwars_victims_<x>.csv beside airwars_register_<x>.csv.
+        victims = read_victims([v for p in paths
+                                if (v := p.with_name(p.name.replace("airwars_register_", "airwars_victims_"))).is_file()
+                                and v != p])
     except RegisterError as e:
         print("\n".join(e.problems), file=sys.stderr)
         print(f"{len(e.problems)} problem(s): nothing imported.", file=sys.stderr)
@@ -61,11 +66,13 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        pkg = load_package(root, ("sources", "claims", "incidents", "incident_relations", "actors", "tallies"))
+        names = ("sources", "claims", "incidents", "incident_relations", "actors", "tallies")
+        has_victims = any(r.get("name") == "victims" for r in load_json(root / "datapackage.json").get("resources", []))
+        pkg = load_package(root, names + (("victims",) if has_victims else ()))
     except PackageError as e:
         print(str(e), file=sys.stderr)
         return EXIT_BAD_INPUT
-    plan = make_plan(pkg, entries, crosswalk)
+    plan = make_plan(pkg, entries, crosswalk, victims)
     for line in plan.problems:
         print(line, file=sys.stderr)
     if plan.undecided:
@@ -80,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     print(f"{len(plan.imported)} new incident(s), {len(plan.attached)} entr(y/ies) added to existing incidents, "
           f"{len(plan.claims_added)} claim(s), {len(plan.sources_added)} source(s), "
-          f"{len(plan.relations_added)} relation(s); {len(plan.present)} already in the package.")
+          f"{len(plan.relations_added)} relation(s), {plan.victims_added} victim(s); "
+          f"{len(plan.present)} already in the package.")
     for e, why in plan.skipped:
         print(f"  not imported: {e.key} ({e.where}): {why}")
     for e in plan.verdicts_without_date:

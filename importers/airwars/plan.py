@@ -52,6 +52,7 @@ class Plan:
     sources_added: list[str] = field(default_factory=list)
     relations_added: list[str] = field(default_factory=list)
     verdicts_without_date: list[Entry] = field(default_factory=list)
+    victims_added: int = 0
     files: dict[Path, bytes] = field(default_factory=dict)
 
     @property
@@ -73,7 +74,44 @@ def candidates(e: Entry, incidents: list[dict]) -> list[dict]:
             and _days(inc["date_start"], inc["date_end"]) < MAX_SPAN_DAYS]
 
 
-def make_plan(pkg: Package, entries: list[Entry], crosswalk: list[Decision]) -> Plan:
+def _victim_rows(victims: list[tuple[str, int, dict]], entries: list[Entry], report_of: dict[str, str],
+                 fields: list[str], next_victim, plan: "Plan") -> list[dict]:
+    """The victims files' people of the entries imported in this run, on each entry's report claim.
+    A person is matched to an entry by its code, or by the page's URL for an entry with no code;
+    a name is kept only for the killed (the methodology: never a name of the living)."""
+    by_code = {e["code"]: e for e in entries if e["code"]}
+    by_url: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        if not e["code"]:
+            by_url[e["url"]].append(e)
+    out = []
+    for file, line, v in victims:
+        e = by_code.get(v["code"]) if v["code"] else (by_url.get(v["url"]) or [None])[0]
+        if not v["code"] and len(by_url.get(v["url"], [])) > 1:
+            plan.problems.append(f"{file}:{line}: url: several entries with no code are on this page; "
+                                 "the person cannot be placed")
+            continue
+        if e is None:
+            plan.problems.append(f"{file}:{line}: code: no register entry {v['code'] or v['url']!r}")
+            continue
+        if e.key not in report_of:
+            continue  # the entry was not imported in this run (already in the package, or not imported)
+        notes = [f"As the page lists the person, crediting {v['via']}." if v["via"] else ""]
+        age = v["age"] if v["age"].isdigit() else ""
+        if v["age"] and not age:
+            notes.append(f"Age as the page gives it: {v['age']}.")
+        row = {f: "" for f in fields}
+        row.update({"victim_id": next_victim(), "claim_id": report_of[e.key],
+                    "name": v["name_as_published"] if v["outcome"] == "killed" else "",
+                    "sex": v["sex"] if v["sex"] in ("female", "male") else "", "age": age,
+                    "age_group": v["age_group"] if v["age_group"] in ("child", "adult") else "",
+                    "outcome": v["outcome"], "relation": v["relation"], "notes": " ".join(n for n in notes if n)})
+        out.append({f: row.get(f, "") for f in fields})
+    return out
+
+
+def make_plan(pkg: Package, entries: list[Entry], crosswalk: list[Decision],
+              victims: list[tuple[str, int, dict]] = ()) -> Plan:
     sources, claims, incidents, relations = (pkg[n] for n in ("sources", "claims", "incidents", "incident_relations"))
     plan = Plan()
     keys = {e.key for e in entries}
@@ -118,6 +156,7 @@ def make_plan(pkg: Package, entries: list[Entry], crosswalk: list[Decision]) -> 
     # add by hand once both are in).
     before = list(incidents.rows)
     incident_of: dict[str, str] = {}  # entry key -> its incident, for relations between two entries
+    report_of: dict[str, str] = {}    # entry key -> its new report claim, for the victims
     for e in entries:
         mine = {i: d for i, d in decided.get(e.key, {}).items() if i not in keys}
         if (iid := present(e)) is not None:
@@ -170,6 +209,7 @@ def make_plan(pkg: Package, entries: list[Entry], crosswalk: list[Decision]) -> 
         incident_of[e.key] = iid
         cid = next_id["CL-"]()
         claims.rows.append(report_claim(e, cid, iid, sid, claims.fields))
+        report_of[e.key] = cid
         plan.claims_added.append(cid)
         if e["coalition_label"] in ("credible", "non_credible") and not e["coalition_stated_on"]:
             plan.verdicts_without_date.append(e)
@@ -195,6 +235,17 @@ def make_plan(pkg: Package, entries: list[Entry], crosswalk: list[Decision]) -> 
                 related.add(frozenset((a, b)))
                 plan.relations_added.append(rid)
 
+    tables = [sources, incidents, claims, relations]
+    if "victims" in pkg.tables:
+        people = pkg["victims"]
+        next_victim = IdAllocator("V-", [r["victim_id"] for r in people.rows], released)
+        added = _victim_rows(list(victims), entries, report_of, people.fields, next_victim, plan)
+        people.rows.extend(added)
+        plan.victims_added = len(added)
+        tables.append(people)
+        if plan.problems:
+            return plan
+
     if touched:
         ranges = ranges_by_incident(c for c in claims.rows if c["incident_id"] in touched)
         for inc in incidents.rows:
@@ -206,7 +257,7 @@ def make_plan(pkg: Package, entries: list[Entry], crosswalk: list[Decision]) -> 
         for inc in incidents.rows:
             if inc["incident_id"] in touched and inc["incident_id"] in want_grades:
                 inc.update({f: want_grades[inc["incident_id"]][f] for f in DERIVED_FIELDS})
-    for table in (sources, incidents, claims, relations):
+    for table in tables:
         data = table.render()
         if data != table.original:
             plan.files[table.path] = data
