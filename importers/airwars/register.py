@@ -9,11 +9,11 @@ Both are read whole and every problem is reported at once, with file, line and c
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..register_io import RegisterError, is_date as _date, read_rows as _read
 
 COLUMNS = (
     "code", "campaign", "date_start", "date_end", "url", "page_kind", "location_as_shown", "locality",
@@ -51,14 +51,6 @@ ACCURACY = {  # Airwars' "accuracy of this location" (and the Coalition's box) -
 FIGURES = ("killed", "children", "women", "men", "injured", "coalition_killed")
 
 
-class RegisterError(Exception):
-    """The register or crosswalk cannot be used; `problems` lists each as 'file:line: column: why'."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__(f"{len(problems)} problem(s) in the register or crosswalk")
-        self.problems = problems
-
-
 @dataclass
 class Entry:
     """One register row, checked; `cells` keeps the text, the properties give typed values."""
@@ -90,43 +82,6 @@ class Decision:
     source_id: str
     note: str
     line: int
-
-
-def _read(path: Path, columns: tuple[str, ...], problems: list[str]) -> list[tuple[int, dict[str, str]]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        problems.append(f"{path}: cannot be read ({e.strerror or e})")
-        return []
-    except UnicodeDecodeError:
-        problems.append(f"{path}: is not UTF-8")
-        return []
-    reader = csv.reader(text.splitlines(keepends=True))
-    try:
-        records = list(reader)
-    except csv.Error as e:
-        problems.append(f"{path}:{reader.line_num}: not readable as CSV ({e})")
-        return []
-    if not records or tuple(records[0]) != columns:
-        problems.append(f"{path}:1: the header must be exactly: {','.join(columns)}")
-        return []
-    rows = []
-    line = 1
-    for rec in records[1:]:
-        line += 1 + sum(cell.count("\n") for cell in rec)  # a quoted line break spans lines
-        if len(rec) != len(columns):
-            problems.append(f"{path}:{line}: {len(rec)} cells, not {len(columns)}")
-            continue
-        rows.append((line, dict(zip(columns, rec))))
-    return rows
-
-
-def _date(v: str, form: str = "%Y-%m-%d") -> bool:
-    try:
-        dt.datetime.strptime(v, form)
-        return True
-    except ValueError:
-        return False
 
 
 def _check(where: str, c: dict[str, str]) -> list[str]:

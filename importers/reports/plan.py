@@ -1,0 +1,228 @@
+"""What importing the register of other sources' reports would change, decided before anything
+is written.
+
+The rule (also in importers/README.md, "Other sources' reports"):
+1. A report already in the package (a claim of a source with its URL on the incident it
+   matches; for a tally, a tally of a source with its URL and the same first day) is left as it
+   is: a re-run adds nothing.
+2. An incident report becomes a report claim on the incident the curator matched (`matches`),
+   which must be active. A report matched to no incident is not imported: making it an incident
+   needs the same decisions as an Airwars entry (importers/airwars), and is listed.
+3. A tally report becomes a tally, when the page fixes its period (first and last day; one
+   that does not is listed and not imported). Its area is compared with incidents (area_level `locality`)
+   only where the report names the city alone: a suburb, countryside or province is not the city.
+4. The page becomes a source (found again by its URL). A report that credits another publisher
+   (`cited_source`) names, as its `cited_source_id`, a source of that publisher that reports the
+   same incident (in the package or in this register), so that the grade rule counts the two as
+   one original; where there is none, the claim's notes say whom it credits.
+The incidents that gain claims have their figures, grade and belligerent position set again by
+the range and grade rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from civharm.metadata.grades import DERIVED_FIELDS, derived_from_rows
+from ..package_io import IdAllocator, Package, released_ids
+from ..ranges import RANGE_FIELDS, ranges_by_incident
+from .register import Report
+
+COALITION = "A-000001"
+# source_type in the register -> (sources.source_type, sources.category)
+SOURCE_KIND = {"news_article": ("news_article", "media"), "monitor_statement": ("ngo_statement", "monitor"),
+               "ngo_report": ("ngo_report", "monitor"), "un_report": ("ngo_report", "other"),
+               "press_release": ("ngo_statement", "other"), "other": ("news_article", "other")}
+PARTS_OF_DAY = ("dawn", "morning", "midday", "afternoon", "evening", "night")
+CITY = {"raqqa-2017": ("SYR", "Raqqa", re.compile(r"(?i)\braqq?ah?\b")),
+        "mosul-2016-2017": ("IRQ", "Mosul", re.compile(r"(?i)\bmosul\b"))}
+WIDER = re.compile(r"(?i)countryside|province|governorate|suburb|outskirts|villages|eastern|western|northern|southern")
+
+
+@dataclass
+class Plan:
+    claims_added: list[str] = field(default_factory=list)
+    tallies_added: list[str] = field(default_factory=list)
+    sources_added: list[str] = field(default_factory=list)
+    incidents_touched: set[str] = field(default_factory=set)
+    present: list[Report] = field(default_factory=list)
+    unmatched: list[Report] = field(default_factory=list)
+    undated: list[Report] = field(default_factory=list)  # tallies whose page fixes no period
+    problems: list[str] = field(default_factory=list)
+    files: dict[Path, bytes] = field(default_factory=dict)
+
+
+def _publisher_key(name: str) -> str:
+    """A publisher as a report credits it: 'Syrian Observatory for Human Rights (Rami Abdel Rahman),
+    AFP' and 'Syrian Observatory for Human Rights (Arabic)' are both the Observatory."""
+    return re.split(r"[(;,]", name, maxsplit=1)[0].strip().casefold()
+
+
+def _cause(text: str) -> str:
+    """The register's words for the weapon, in claims.cause's vocabulary."""
+    t = text.casefold()
+    if not t:
+        return ""
+    air = bool(re.search(r"air|warplane|aircraft|raid", t))
+    ground = bool(re.search(r"artillery|shell|mortar|rocket|ground", t))
+    if air and ground:
+        return "heavy_weapons"
+    if "phosphorus" in t and not air:
+        return "other"
+    if air:
+        return "airstrike"
+    if "mortar" in t:
+        return "mortar"
+    return "shelling" if ground else "other"
+
+
+def _means(cause: str) -> str:
+    return {"airstrike": "airstrike", "heavy_weapons": "air_or_artillery", "mortar": "artillery",
+            "shelling": "artillery", "other": "other", "": ""}[cause]
+
+
+def _local_time(text: str) -> str:
+    t = text.casefold()
+    m = re.search(r"\b([01]?[0-9]|2[0-3]):([0-5][0-9])\b", t)
+    if m:
+        return f"{int(m.group(1)):02d}:{m.group(2)}"
+    return next((p for p in PARTS_OF_DAY if p in t), "")
+
+
+def source_row(r: Report, source_id: str, fields: list[str]) -> dict[str, str]:
+    kind, category = SOURCE_KIND[r["source_type"]]
+    title = r["title"].strip()
+    notes = []
+    if title.startswith("[") and title.endswith("]"):
+        title = title[1:-1]
+        notes.append("Descriptive title, in English: the stored text shows no headline in it.")
+    notes.append("As stored; found on the stored pages for the coverage of its campaign.")
+    row = {f: "" for f in fields}
+    row.update({"source_id": source_id, "source_type": kind, "category": category, "publisher": r["publisher"],
+                "title": title, "url": r["url"], "archive_url": r["archive_url"], "published_on": r["published_on"],
+                "language": r["language"], "notes": " ".join(notes)})
+    return {f: row.get(f, "") for f in fields}
+
+
+def _figures(r: Report, fields: list[str]) -> dict[str, str]:
+    out = {}
+    for stem, prefix in (("killed", "civilians_killed"), ("children", "children_killed"), ("women", "women_killed"),
+                         ("men", "men_killed"), ("injured", "injured")):
+        for end in ("min", "max"):
+            if f"{prefix}_{end}" in fields:
+                out[f"{prefix}_{end}"] = r[f"{stem}_{end}"]
+    return out
+
+
+def make_plan(pkg: Package, reports: list[Report]) -> Plan:
+    sources, claims, incidents, tallies = (pkg[n] for n in ("sources", "claims", "incidents", "tallies"))
+    plan = Plan()
+    released = released_ids(pkg.root)
+    next_id = {prefix: IdAllocator(prefix, [r[col] for r in table.rows], released)
+               for prefix, table, col in (("S-", sources, "source_id"), ("CL-", claims, "claim_id"),
+                                          ("T-", tallies, "tally_id"))}
+    active = {r["incident_id"] for r in incidents.rows if r["status"] == "active"}
+    source_of_url = {r["url"]: r["source_id"] for r in sources.rows}
+    url_of = {r["source_id"]: r["url"] for r in sources.rows}
+    publisher_of = {r["source_id"]: r["publisher"] for r in sources.rows}
+    claimed = {(url_of.get(c["source_id"]), c["incident_id"]) for c in claims.rows}
+    tallied = {(url_of.get(t["source_id"]), t["period_start"]) for t in tallies.rows}
+
+    def source_for(r: Report) -> str:
+        if r["url"] not in source_of_url:
+            sid = next_id["S-"]()
+            sources.rows.append(source_row(r, sid, sources.fields))
+            source_of_url[r["url"]] = sid
+            publisher_of[sid] = r["publisher"]
+            plan.sources_added.append(sid)
+        return source_of_url[r["url"]]
+
+    # Who reports each incident, by publisher: the package's claims and this register's matches.
+    reporters: dict[str, dict[str, str]] = defaultdict(dict)  # incident -> publisher key -> source_id
+    for c in claims.rows:
+        reporters[c["incident_id"]].setdefault(_publisher_key(publisher_of.get(c["source_id"], "")), c["source_id"])
+    for r in reports:
+        if r["kind"] == "incident" and r["matches"] in active:
+            reporters[r["matches"]].setdefault(_publisher_key(r["publisher"]), source_for(r))
+
+    for r in reports:
+        if r["kind"] == "incident":
+            if not r["matches"]:
+                plan.unmatched.append(r)
+                continue
+            if r["matches"] not in active:
+                plan.problems.append(f"{r.where}: matches: {r['matches']} is not an active incident")
+                continue
+            if (r["url"], r["matches"]) in claimed:
+                plan.present.append(r)
+                continue
+            sid = source_for(r)
+            credited = _publisher_key(r["cited_source"]) if r["cited_source"] else ""
+            cited = reporters[r["matches"]].get(credited, "") if credited else ""
+            if cited == sid:
+                cited = ""
+            cause = _cause(r["cause"])
+            notes = [r["notes"].strip()] if r["notes"].strip() else []
+            if r["cited_source"] and not cited:
+                notes.append(f"Credits {r['cited_source']}, whose own report of it is not in the dataset.")
+            row = {f: "" for f in claims.fields}
+            row.update({"claim_id": next_id["CL-"](), "incident_id": r["matches"], "source_id": sid,
+                        "cited_source_id": cited, "claim_type": "report", "date_start": r["date_start"],
+                        "date_end": r["date_end"] or r["date_start"], "place": r["place_as_shown"],
+                        "means": _means(cause),
+                        "actor_id": COALITION if "coalition" in r["actor_blamed"].casefold() else "",
+                        "external_id": r["airwars_code"] if "airwars" in r["publisher"].casefold() else "",
+                        "statement": r["statement"].strip(), "notes": " ".join(notes),
+                        **_figures(r, claims.fields)})
+            for name, value in (("cause", cause), ("target", r["target"]), ("local_time", _local_time(r["local_time"]))):
+                if name in claims.fields:
+                    row[name] = value
+            claims.rows.append({f: row.get(f, "") for f in claims.fields})
+            claimed.add((r["url"], r["matches"]))
+            plan.claims_added.append(row["claim_id"])
+            plan.incidents_touched.add(r["matches"])
+        else:
+            if not (r["date_start"] and r["date_end"]):
+                plan.undated.append(r)
+                continue
+            if (r["url"], r["date_start"]) in tallied:
+                plan.present.append(r)
+                continue
+            country, city, name = CITY[r["campaign"]]
+            in_city = bool(name.search(r["place_as_shown"])) and not WIDER.search(r["place_as_shown"])
+            row = {f: "" for f in tallies.fields}
+            row.update({"tally_id": next_id["T-"](), "source_id": source_for(r), "period_start": r["date_start"],
+                        "period_end": r["date_end"], "period_text": r["period_text"], "campaign": r["campaign"],
+                        "country": country, "area": r["place_as_shown"] or city,
+                        "area_level": "locality" if in_city else "", "area_name": city if in_city else "",
+                        "actor_id": COALITION if "coalition" in r["actor_blamed"].casefold() else "",
+                        "statement": r["statement"].strip(),
+                        "notes": " ".join(x for x in (r["notes"].strip(), f"Credits {r['cited_source']}."
+                                                      if r["cited_source"] else "") if x),
+                        **_figures(r, tallies.fields)})
+            tallies.rows.append({f: row.get(f, "") for f in tallies.fields})
+            tallied.add((r["url"], r["date_start"]))
+            plan.tallies_added.append(row["tally_id"])
+    if plan.problems:
+        return plan
+
+    touched = plan.incidents_touched
+    if touched:
+        ranges = ranges_by_incident(c for c in claims.rows if c["incident_id"] in touched)
+        for inc in incidents.rows:
+            if inc["incident_id"] in touched:
+                inc.update({f: "" if v is None else str(v) for f, v in ranges[inc["incident_id"]].items()
+                            if f in RANGE_FIELDS})
+        want = derived_from_rows({name: (pkg[name].fields, pkg[name].rows)
+                                  for name in ("incidents", "claims", "sources", "actors", "tallies")})
+        for inc in incidents.rows:
+            if inc["incident_id"] in touched and inc["incident_id"] in want:
+                inc.update({f: want[inc["incident_id"]][f] for f in DERIVED_FIELDS})
+    for table in (sources, claims, incidents, tallies):
+        data = table.render()
+        if data != table.original:
+            plan.files[table.path] = data
+    return plan

@@ -1,0 +1,101 @@
+"""The register of other sources' reports (curation/other_reports_*.csv), read and checked.
+
+One row per report a stored page shows: a news article, a monitor's statement, a UN or NGO
+report, about one incident (`kind` incident) or an aggregate over a period and area (`kind`
+tally). The curator matched each incident report to the package's incident it describes
+(`matches`), or left it blank where none is one. Every problem is reported at once, with file,
+line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..register_io import RegisterError, is_date, read_rows
+
+COLUMNS = (
+    "report_id", "kind", "campaign", "date_start", "date_end", "period_text", "publisher", "source_type", "title",
+    "url", "published_on", "archive_url", "language", "place_as_shown", "neighbourhood", "latitude", "longitude",
+    "killed_min", "killed_max", "children_min", "children_max", "women_min", "women_max", "men_min", "men_max",
+    "injured_min", "injured_max", "actor_blamed", "cause", "target", "local_time", "cited_source",
+    "airwars_code", "matches", "statement", "notes", "found_by")
+KINDS = ("incident", "tally")
+CAMPAIGNS = ("raqqa-2017", "mosul-2016-2017")
+SOURCE_TYPES = ("news_article", "monitor_statement", "ngo_report", "un_report", "press_release", "other")
+FIGURES = ("killed", "children", "women", "men", "injured")
+LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass
+class Report:
+    file: str
+    line: int
+    cells: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells[column]
+
+    @property
+    def key(self) -> str:
+        """The register's own id, with its file: R12 of other_reports_raqqa.csv."""
+        return f"{Path(self.file).name}:{self['report_id']}"
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def _check(where: str, c: dict[str, str]) -> list[str]:
+    out = []
+
+    def bad(column: str, why: str) -> None:
+        out.append(f"{where}: {column}: {why}")
+
+    for col, allowed in (("kind", KINDS), ("campaign", CAMPAIGNS), ("source_type", SOURCE_TYPES)):
+        if c[col] not in allowed:
+            bad(col, f"{c[col]!r} is not one of {', '.join(allowed)}")
+    if not re.match(r"^https?://", c["url"]):
+        bad("url", "must be the http(s) address of the stored page")
+    if c["archive_url"] and not c["archive_url"].startswith("https://"):
+        bad("archive_url", "must be an https:// address an archive showed")
+    if not LANGUAGE.match(c["language"]):
+        bad("language", f"{c['language']!r} is not a language code (en, ar)")
+    for col in ("publisher", "title", "statement"):
+        if not c[col].strip():
+            bad(col, "is empty")
+    for col in ("date_start", "date_end", "published_on"):
+        if c[col] and not is_date(c[col]):
+            bad(col, f"{c[col]!r} is not a date YYYY-MM-DD")
+    if c["date_start"] and c["date_end"] and c["date_end"] < c["date_start"]:
+        bad("date_end", f"{c['date_end']} is before date_start {c['date_start']}")
+    if c["kind"] == "tally" and not c["period_text"].strip():
+        bad("period_text", "a tally needs the source's words for its period")
+    if c["matches"] and not re.match(r"^CH-[0-9]{6,}$", c["matches"]):
+        bad("matches", f"{c['matches']!r} is not an incident id (CH-000123)")
+    for stem in FIGURES:
+        lo, hi = c[f"{stem}_min"], c[f"{stem}_max"]
+        for col, v in ((f"{stem}_min", lo), (f"{stem}_max", hi)):
+            if v and not v.isdigit():
+                bad(col, f"{v!r} is not a whole number")
+        if lo.isdigit() and hi.isdigit() and int(hi) < int(lo):
+            bad(f"{stem}_max", f"{hi} is below {stem}_min {lo}")
+    return out
+
+
+def read_reports(paths: list[Path]) -> list[Report]:
+    problems: list[str] = []
+    reports: list[Report] = []
+    for path in paths:
+        seen: dict[str, int] = {}
+        for line, cells in read_rows(path, COLUMNS, problems):
+            problems.extend(_check(f"{path}:{line}", cells))
+            if cells["report_id"] in seen:
+                problems.append(f"{path}:{line}: report_id: {cells['report_id']!r} is already at line "
+                                f"{seen[cells['report_id']]}")
+            seen.setdefault(cells["report_id"], line)
+            reports.append(Report(str(path), line, cells))
+    if problems:
+        raise RegisterError(problems)
+    return reports
