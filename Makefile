@@ -179,8 +179,10 @@ else
 	$(BIN)/duckdb -readonly $(DB)
 endif
 
+# Built on the way to `make sql`, saying so on stderr: stdout holds only the query's rows.
 $(DB): $(STAMP) datapackage.json $(wildcard data/*.csv schemas/*.json sql/views/*.sql)
-	$(BIN)/python -m civharm.db db
+	@echo "Building $(DB) from the package…" >&2
+	@$(BIN)/python -m civharm.db db >&2
 
 parquet: install ## Write build/parquet/<table>.parquet with version, licence and citation metadata
 	$(BIN)/python -m civharm.db parquet
