@@ -127,3 +127,19 @@ def test_a_header_that_is_not_the_schemas_stops_with_the_column(rscript, tmp_pat
     assert "data/claims.csv: the header is not the schema's columns: column 1 is 'id', the schema has 'claim_id'" in r.stderr
     r = rscript(f'source("{(REPO / TARGET).as_posix()}"); civharm_read("claim")')
     assert r.returncode == 1 and "civharm has no table 'claim'; tables: incidents, sources" in r.stderr
+
+
+def test_the_release_zip_carries_the_reader_and_it_reads_the_unpacked_release(rscript, tmp_path):
+    """What `make release` packs (civharm.release.zip_entries), unpacked: R/civharm.R is there and
+    reads every table from the package folder, as the README's recipe runs it."""
+    from civharm.release import zip_entries
+
+    entries = zip_entries(REPO, load_json(REPO / "datapackage.json"))
+    assert entries[TARGET.as_posix()] == (REPO / TARGET).read_bytes()
+    for rel, data in entries.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    r = rscript('source("R/civharm.R"); x <- civharm_read_all(); '
+                'cat(paste(names(x), sapply(x, nrow), sep = "=", collapse = " "))', cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == " ".join(f"{res.name}={len(_rows(REPO / res.path)[1])}" for res in RESOURCES)
