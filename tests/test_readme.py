@@ -86,3 +86,15 @@ def test_the_pandas_recipe_reads_counts_as_integers():
     assert incidents["women_killed_min"].isna().any()
     assert pd.api.types.is_datetime64_any_dtype(incidents["date_start"])
     assert incidents["neighbourhood"][incidents["neighbourhood"].isna()].iloc[0] is pd.NA
+
+
+def test_make_help_lines_up_every_description():
+    """`make` on its own: each command's description starts in the same column, after the
+    longest target name (verify-release, import-ucdp), never run into it."""
+    out = subprocess.run(["make", "--no-print-directory", "help"], cwd=REPO, capture_output=True, text=True,
+                         timeout=60).stdout
+    lines = [line for line in out.splitlines() if line.startswith("  make ")]
+    assert len(lines) > 20
+    starts = {re.match(r"  make \S+ +", line).end() for line in lines}
+    assert len(starts) == 1, f"descriptions start at columns {sorted(starts)}"
+    assert any(line.startswith("  make verify-release  ") for line in lines)
