@@ -145,12 +145,13 @@ def test_the_release_zip_carries_the_reader_and_it_reads_the_unpacked_release(rs
     assert r.stdout == " ".join(f"{res.name}={len(_rows(REPO / res.path)[1])}" for res in RESOURCES)
 
 
-def test_the_readme_recipe_runs_as_written(rscript):
-    """The README's R block, run from the package folder: incidents with integer counts and
-    factor enums."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    start = readme.index("```r\n") + 5
-    code = readme[start:readme.index("```", start)]
+@pytest.mark.parametrize("doc", ["README.md", "docs/getting-started.md"])
+def test_the_documented_recipe_runs_as_written(rscript, doc):
+    """The R block of the README and of the site's Getting started, run from the package folder:
+    incidents with integer counts and factor enums."""
+    text = (REPO / doc).read_text(encoding="utf-8")
+    start = text.index("```r\n") + 5
+    code = text[start:text.index("```", start)]
     assert "R/civharm.R" in code
     r = rscript(code + '\ncat(class(incidents$civilians_killed_min), class(incidents$status), nrow(incidents))')
     assert r.returncode == 0, r.stderr
