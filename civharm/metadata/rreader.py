@@ -29,7 +29,7 @@ READR = {
     "boolean": "readr::col_logical()",
 }
 
-# What `class()` gives in R for each of them, for the tests and the data dictionary's readers.
+# What `class()` gives in R for each kind of column (the R test checks every column against it).
 R_CLASS = {"string": "character", "integer": "integer", "number": "numeric", "date": "Date",
            "boolean": "logical", "enum": "factor"}
 
