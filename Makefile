@@ -64,12 +64,13 @@ IS_PY311 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'
 
 # --- Commands ------------------------------------------------------------------------------
 
-.PHONY: help install validate test fmt fmt-check coverage bench db sql parquet sql-script lock clean
+.PHONY: help install validate test fmt fmt-check coverage bench db sql parquet sql-script r-script lock clean
 
 help: ## List the commands (this screen)
 	@echo "civharm: run these from the repository root."
 	@echo
-	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z_-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z_-]+:.*## / { name[++n] = $$1; text[n] = $$2; if (length($$1) > w) w = length($$1) } \
+	  END { for (i = 1; i <= n; i++) printf "  make %-" w "s  %s\n", name[i], text[i] }' $(MAKEFILE_LIST)
 	@echo
 	@echo "Options:  make validate ARGS=\"--format json\"   make test PYTEST_ARGS=\"-k claims -x\""
 	@echo "          PYTHON=python3.11 chooses the Python that creates .venv."
@@ -189,6 +190,9 @@ parquet: install ## Write build/parquet/<table>.parquet with version, licence an
 
 sql-script: install ## Regenerate sql/load.sql (plain DuckDB CLI: duckdb -init sql/load.sql)
 	$(BIN)/python -m civharm.metadata.ddl
+
+r-script: install ## Regenerate R/civharm.R (each table read into R by readr with the schema's types)
+	$(BIN)/python -m civharm.metadata.rreader
 
 # --- The documentation site ---------------------------------------------------------------
 
