@@ -59,7 +59,7 @@ def read(table: str, to: str = "polars", package: str | Path | None = None):
     categoricals, blanks as nulls, and each column's description in the metadata.
 
         >>> civharm.read("incidents")                  # polars
-        >>> civharm.read("incidents", to="pandas")     # pandas, Arrow-backed dtypes; enums as category
+        >>> civharm.read("incidents", to="pandas")     # pandas: Int64 counts, enums as category
 
     to: "polars", "pandas", "arrow" (a pyarrow.Table) or "duckdb" (a relation on a new connection)."""
     if to not in READERS:
@@ -83,16 +83,29 @@ def read(table: str, to: str = "polars", package: str | Path | None = None):
         return t
     if to == "polars":
         return pl.from_arrow(t)
-    df = t.to_pandas(types_mapper=_pandas_type)
+    df = t.to_pandas(types_mapper=pandas_type)
     if t.schema.metadata and b"PANDAS_ATTRS" in t.schema.metadata:
         df.attrs = json.loads(t.schema.metadata[b"PANDAS_ATTRS"])
     return df
 
 
-def _pandas_type(kind: pa.DataType):
-    """Arrow-backed pandas dtypes (nullable integers, dates, strings with <NA>), but enums
-    (dictionaries) as pandas' own category, which pandas' tools know best."""
-    return None if pa.types.is_dictionary(kind) else pd.ArrowDtype(kind)
+def pandas_type(kind: pa.DataType):
+    """The pandas dtype of an Arrow column, the same for `civharm.read(to="pandas")` and for
+    `pd.read_parquet` on the Parquet files (whose pandas metadata is written from it): pandas' own
+    nullable dtype where pandas has one (Int64, Float64, boolean, string: what pandas' tools know
+    best, each with <NA> for a blank), enums (dictionaries) as category, and dates Arrow-backed
+    (date32), as pandas has no date-only dtype of its own."""
+    if pa.types.is_dictionary(kind):
+        return None
+    if pa.types.is_integer(kind):
+        return pd.Int64Dtype()
+    if pa.types.is_floating(kind):
+        return pd.Float64Dtype()
+    if pa.types.is_boolean(kind):
+        return pd.BooleanDtype()
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return pd.StringDtype(na_value=pd.NA)
+    return pd.ArrowDtype(kind)
 
 
 def package_metadata(desc: Path, meta: dict) -> dict[str, str]:
@@ -122,16 +135,10 @@ def arrow_table(con: duckdb.DuckDBPyConnection, res: Resource, meta: dict) -> pa
              "description": kv["civharm_table_description"], "columns": described}
     # pandas' metadata is written by pandas itself, from an empty frame of the pandas types we
     # want back (Int64, string with <NA>); writing it by hand would copy pandas' private format.
-    empty = t.slice(0, 0).to_pandas(types_mapper=_pandas_metadata_type)
+    empty = t.slice(0, 0).to_pandas(types_mapper=pandas_type)
     pandas_meta = pa.Table.from_pandas(empty, schema=t.schema, preserve_index=False).schema.metadata[b"pandas"]
     return t.replace_schema_metadata({**kv, "PANDAS_ATTRS": json.dumps(attrs, ensure_ascii=False),
                                       "pandas": pandas_meta})
-
-
-def _pandas_metadata_type(kind: pa.DataType):
-    if pa.types.is_dictionary(kind):
-        return None
-    return pd.Int64Dtype() if pa.types.is_integer(kind) else pd.ArrowDtype(kind)
 
 
 def _load(con: duckdb.DuckDBPyConnection, desc: Path) -> None:

@@ -66,9 +66,10 @@ from .validate.engine import validate  # the same checks as make validate
 from .validate.release import SEMVER  # one definition of a version number
 
 # Files that travel with the data in the zip, when the package has them.
-# sql/load.sql: so that a reader with only the DuckDB CLI can load the unpacked zip.
+# sql/load.sql: so that a reader with only the DuckDB CLI can load the unpacked zip; R/civharm.R:
+# so that R reads it typed (civharm.metadata.rreader).
 EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", citation.CFF, "CHANGELOG.md", ids.LEDGER, "sql/load.sql",
-               "schemas/civharm-dp-profile.json")  # the profile: what a valid civharm package holds
+               "R/civharm.R", "schemas/civharm-dp-profile.json")  # the profile: what a valid civharm package holds
 CHANGELOG = "CHANGELOG.md"
 COVERAGE = "COVERAGE.md"  # generated into the zip (coverage_text), never kept in the repository
 ZIP_MODE = 0o644

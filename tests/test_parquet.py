@@ -114,7 +114,7 @@ def test_duckdb_reads_integers_dates_and_descriptions(parquet):
 def test_civharm_read_gives_typed_frames(to):
     t = civharm.read("incidents", to=to)
     if to == "pandas":
-        assert str(t["civilians_killed_min"].dtype) == "int64[pyarrow]"
+        assert str(t["civilians_killed_min"].dtype) == "Int64"
         assert str(t["date_start"].dtype) == "date32[day][pyarrow]"
         assert isinstance(t["status"].dtype, pd.CategoricalDtype)
         assert t.attrs["columns"]["status"].startswith(FIELDS["incidents"]["status"]["description"])
@@ -131,3 +131,14 @@ def test_civharm_read_gives_typed_frames(to):
 def test_civharm_read_names_what_exists():
     with pytest.raises(KeyError, match="incidents"):
         civharm.read("incident")
+
+
+def test_pandas_gets_the_same_dtypes_from_civharm_read_and_from_parquet(parquet):
+    """One pandas type per column whichever way a user reads a table: Int64 counts (not
+    int64[pyarrow] from one and Int64 from the other), Arrow dates and strings, category enums."""
+    for res in RESOURCES:
+        from_read = civharm.read(res.name, to="pandas").dtypes.astype(str).to_dict()
+        from_parquet = pd.read_parquet(parquet / f"{res.name}.parquet").dtypes.astype(str).to_dict()
+        assert from_read == from_parquet, res.name
+        for name in kinds(res.name, "integer"):
+            assert from_read[name] == "Int64", (res.name, name)

@@ -132,7 +132,7 @@ print(json.dumps({
     r = run(venv, outside, str(venv / "bin" / "python"), "-c", code)
     assert r.returncode == 0, r.stderr
     got = json.loads(r.stdout)
-    assert got["pandas"] == {"civilians_killed_min": "int64[pyarrow]", "date_start": "date32[day][pyarrow]",
+    assert got["pandas"] == {"civilians_killed_min": "Int64", "date_start": "date32[day][pyarrow]",
                              "status": "category"}
     assert got["polars"]["civilians_killed_min"] == "Int64" and got["polars"]["date_start"] == "Date"
     assert got["polars"]["status"].startswith(("Categorical", "Enum"))

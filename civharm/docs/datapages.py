@@ -101,7 +101,7 @@ def campaigns(ctx: PageContext) -> str:
     """The campaign table: deduplicated deaths with the raw sum beside (the campaign_totals view)."""
     labels = ctx.build.labels("incidents", "campaign")
     body = [[code(r["campaign"]), text(labels.get(r["campaign"], "")), _n(r["incidents"]),
-             text(f"{r['first_date']} – {r['last_date']}"),
+             f'<span class="civharm-date">{text(r["first_date"])}</span> – <span class="civharm-date">{text(r["last_date"])}</span>',
              f'<strong data-value="dedup">{text(figure_range(r["dedup_min"], r["dedup_max"]) or "–")}</strong>',
              f'<span data-value="raw">{text(figure_range(r["raw_min"], r["raw_max"]) or "–")}</span>',
              _n(r["incidents_without_figure"])] for r in campaign_totals(ctx)]
