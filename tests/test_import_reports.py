@@ -91,3 +91,16 @@ def test_the_projects_reports_import_into_a_valid_package(tmp_path):
     out = run(pkg)
     assert out.returncode == 0, out.stderr
     assert validate(pkg).returncode == 0
+
+
+def test_a_report_naming_an_airwars_entry_goes_on_the_incident_of_that_entry(tmp_path):
+    pkg = package_copy(tmp_path / "pkg")
+    # CI379 is the Airwars entry of CH-000273 (eastern Mosul, 29 December 2016).
+    reg = write_csv(pkg / "curation" / "other_reports_test.csv", COLUMNS,
+                    [report(matches="", airwars_code="CI379"), report(report_id="R2", matches="", airwars_code="CI1",
+                                                                      url="https://example.org/none/2")])
+    out = run(pkg, str(reg))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0].startswith("1 claim(s) on 1 incident(s)")
+    claim = next(c for c in rows(pkg, "claims") if c["statement"].startswith("Counts thirty"))
+    assert claim["incident_id"] == "CH-000273"

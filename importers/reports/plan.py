@@ -6,7 +6,8 @@ The rule (also in importers/README.md, "Other sources' reports"):
    matches; for a tally, a tally of a source with its URL and the same first day) is left as it
    is: a re-run adds nothing.
 2. An incident report becomes a report claim on the incident the curator matched (`matches`),
-   which must be active. A report matched to no incident is not imported: making it an incident
+   which must be active, or, where it names no incident but the Airwars entry of the same event
+   (`airwars_code`), on the incident that holds that entry's claim. A report matched to no incident is not imported: making it an incident
    needs the same decisions as an Airwars entry (importers/airwars), and is listed.
 3. A tally report becomes a tally, when the page fixes its period (first and last day; one
    that does not is listed and not imported). Its area is compared with incidents (area_level `locality`)
@@ -32,6 +33,7 @@ from ..ranges import RANGE_FIELDS, ranges_by_incident
 from .register import Report
 
 COALITION = "A-000001"
+AIRWARS = "https://airwars.org/"
 # source_type in the register -> (sources.source_type, sources.category)
 SOURCE_KIND = {"news_article": ("news_article", "media"), "monitor_statement": ("ngo_statement", "monitor"),
                "ngo_report": ("ngo_report", "monitor"), "un_report": ("ngo_report", "other"),
@@ -125,6 +127,13 @@ def make_plan(pkg: Package, reports: list[Report]) -> Plan:
                for prefix, table, col in (("S-", sources, "source_id"), ("CL-", claims, "claim_id"),
                                           ("T-", tallies, "tally_id"))}
     active = {r["incident_id"] for r in incidents.rows if r["status"] == "active"}
+    airwars_sources = {r["source_id"] for r in sources.rows if r["url"].startswith(AIRWARS)}
+    incident_of_code = {c["external_id"]: c["incident_id"] for c in claims.rows
+                        if c["source_id"] in airwars_sources and c["external_id"] and c["incident_id"] in active}
+
+    def target(r: Report) -> str:
+        """The incident a report is on: the one it matches, or the one of its Airwars entry."""
+        return r["matches"] or incident_of_code.get(r["airwars_code"], "")
     source_of_url = {r["url"]: r["source_id"] for r in sources.rows}
     url_of = {r["source_id"]: r["url"] for r in sources.rows}
     publisher_of = {r["source_id"]: r["publisher"] for r in sources.rows}
@@ -145,23 +154,24 @@ def make_plan(pkg: Package, reports: list[Report]) -> Plan:
     for c in claims.rows:
         reporters[c["incident_id"]].setdefault(_publisher_key(publisher_of.get(c["source_id"], "")), c["source_id"])
     for r in reports:
-        if r["kind"] == "incident" and r["matches"] in active:
-            reporters[r["matches"]].setdefault(_publisher_key(r["publisher"]), source_for(r))
+        if r["kind"] == "incident" and target(r) in active:
+            reporters[target(r)].setdefault(_publisher_key(r["publisher"]), source_for(r))
 
     for r in reports:
         if r["kind"] == "incident":
-            if not r["matches"]:
+            iid = target(r)
+            if not iid:
                 plan.unmatched.append(r)
                 continue
-            if r["matches"] not in active:
-                plan.problems.append(f"{r.where}: matches: {r['matches']} is not an active incident")
+            if iid not in active:
+                plan.problems.append(f"{r.where}: matches: {iid} is not an active incident")
                 continue
-            if (r["url"], r["matches"]) in claimed:
+            if (r["url"], iid) in claimed:
                 plan.present.append(r)
                 continue
             sid = source_for(r)
             credited = _publisher_key(r["cited_source"]) if r["cited_source"] else ""
-            cited = reporters[r["matches"]].get(credited, "") if credited else ""
+            cited = reporters[iid].get(credited, "") if credited else ""
             if cited == sid:
                 cited = ""
             cause = _cause(r["cause"])
@@ -169,7 +179,7 @@ def make_plan(pkg: Package, reports: list[Report]) -> Plan:
             if r["cited_source"] and not cited:
                 notes.append(f"Credits {r['cited_source']}, whose own report of it is not in the dataset.")
             row = {f: "" for f in claims.fields}
-            row.update({"claim_id": next_id["CL-"](), "incident_id": r["matches"], "source_id": sid,
+            row.update({"claim_id": next_id["CL-"](), "incident_id": iid, "source_id": sid,
                         "cited_source_id": cited, "claim_type": "report", "date_start": r["date_start"],
                         "date_end": r["date_end"] or r["date_start"], "place": r["place_as_shown"],
                         "means": _means(cause),
@@ -181,9 +191,9 @@ def make_plan(pkg: Package, reports: list[Report]) -> Plan:
                 if name in claims.fields:
                     row[name] = value
             claims.rows.append({f: row.get(f, "") for f in claims.fields})
-            claimed.add((r["url"], r["matches"]))
+            claimed.add((r["url"], iid))
             plan.claims_added.append(row["claim_id"])
-            plan.incidents_touched.add(r["matches"])
+            plan.incidents_touched.add(iid)
         else:
             if not (r["date_start"] and r["date_end"]):
                 plan.undated.append(r)
