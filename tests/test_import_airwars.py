@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from importers.airwars.register import COLUMNS, CROSSWALK_COLUMNS
+from importers.airwars.register import COLUMNS
+from importers.overlaps import CROSSWALK_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 300

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import shutil
 
-from importers.reports.register import COLUMNS
+from importers.overlaps import CROSSWALK_COLUMNS
+from importers.reports.register import COLUMNS, INCIDENT_COLUMNS
 from test_import_airwars import REPO, package_copy, rows, run as run_airwars, snapshot, validate, write_csv  # noqa: F401
 
 import subprocess
@@ -48,7 +49,8 @@ def test_reports_become_claims_and_tallies_crediting_the_source_they_relay_and_a
     out = run(pkg, str(reg))
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0] == ("2 claim(s) on 1 incident(s), 1 tally(ies), 3 source(s); 0 already in the package; "
+    assert lines[0] == ("0 new incident(s), 0 relation(s), 2 claim(s) on 1 incident(s), 1 tally(ies), 3 source(s); "
+                        "0 already in the package; "
                         "1 incident report(s) matched to no incident, not imported.")
     assert "  not imported: other_reports_test.csv:R3 (2016-12-29, eastern Mosul): matches no incident" in lines
     assert "  not imported: other_reports_test.csv:R5: a tally whose page fixes no period (lately)" in lines
@@ -101,6 +103,38 @@ def test_a_report_naming_an_airwars_entry_goes_on_the_incident_of_that_entry(tmp
                                                                       url="https://example.org/none/2")])
     out = run(pkg, str(reg))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[0].startswith("1 claim(s) on 1 incident(s)")
+    assert out.stdout.splitlines()[0].startswith("0 new incident(s), 0 relation(s), 1 claim(s) on 1 incident(s)")
     claim = next(c for c in rows(pkg, "claims") if c["statement"].startswith("Counts thirty"))
     assert claim["incident_id"] == "CH-000273"
+
+
+def test_reports_of_an_event_the_package_lacks_become_one_incident_once_its_candidates_are_decided(tmp_path):
+    pkg = package_copy(tmp_path / "pkg")
+    reg = write_csv(pkg / "curation" / "other_reports_test.csv", COLUMNS, [
+        report(matches="new:mosul-2016-12-29-gogjali", url="https://example.org/a", publisher="Outlet A"),
+        report(report_id="R2", matches="new:mosul-2016-12-29-gogjali", url="https://example.org/b",
+               publisher="Outlet B", killed_min="28", killed_max="28")])
+    write_csv(pkg / "curation" / "report_incidents.csv", INCIDENT_COLUMNS, [{
+        "incident_key": "new:mosul-2016-12-29-gogjali", "campaign": "mosul-2016-2017", "date_start": "2016-12-29",
+        "date_end": "2016-12-29", "locality": "Mosul", "neighbourhood": "Gogjali", "location_precision": "neighbourhood",
+        "means": "air_or_artillery", "actor": "coalition", "attribution": "likely",
+        "summary": "Strikes on Gogjali killed 28 to 30 civilians, by two outlets' accounts."}])
+    before = snapshot(pkg)
+    out = run(pkg, str(reg))
+    assert out.returncode == 1  # CH-000273, eastern Mosul that day, must be decided first
+    assert any(line.startswith("new:mosul-2016-12-29-gogjali,CH-000273,DECIDE,,") for line in out.stderr.splitlines())
+    assert snapshot(pkg) == before
+    write_csv(pkg / "importers" / "reports_crosswalk.csv", CROSSWALK_COLUMNS, [
+        {"entry": "new:mosul-2016-12-29-gogjali", "incident_id": "CH-000273", "decision": "contains",
+         "note": "The day's count across eastern Mosul holds Gogjali's dead."}])
+    out = run(pkg, str(reg))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0].startswith("1 new incident(s), 1 relation(s), 2 claim(s) on 1 incident(s)")
+    new = next(i for i in rows(pkg, "incidents") if "(new:mosul-2016-12-29-gogjali)" in i["notes"])
+    assert (new["civilians_killed_min"], new["civilians_killed_max"], new["grade"]) == ("28", "30", "fair")
+    assert ("CH-000273", new["incident_id"], "contains") in [
+        (r["incident_id"], r["related_incident_id"], r["relation"]) for r in rows(pkg, "incident_relations")]
+    assert validate(pkg).returncode == 0
+    after = snapshot(pkg)
+    assert run(pkg, str(reg)).returncode == 0
+    assert snapshot(pkg) == after

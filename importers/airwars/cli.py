@@ -21,7 +21,8 @@ from civharm.validate.engine import CannotRun, validate  # the importer edits on
 from civharm.metadata.package import load_json
 from ..package_io import PackageError, load_package, write_atomically
 from .plan import make_plan
-from .register import RegisterError, read_crosswalk, read_register, read_victims
+from ..overlaps import read_crosswalk
+from .register import RegisterError, read_register, read_victims
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_CROSSWALK = "importers/airwars_crosswalk.csv"

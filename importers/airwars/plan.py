@@ -22,7 +22,6 @@ the range and grade rules, like every incident's.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,14 +29,11 @@ from pathlib import Path
 from civharm.metadata.grades import DERIVED_FIELDS, derived_from_rows
 from ..package_io import IdAllocator, Package, released_ids
 from ..ranges import RANGE_FIELDS, ranges_by_incident
-from .register import Decision, Entry
+from ..overlaps import RELATION_OF, Decision, candidates, relation_row
+from .register import Entry
 from .render import new_incident, report_claim, source_row, verdict_claim
 
-MAX_SPAN_DAYS = 3
 AIRWARS_HOST = "https://airwars.org/"
-RELATION_OF = {"contains": ("contains", False), "contained_by": ("contains", True),
-               "overlaps": ("overlaps", False), "possible_duplicate": ("possible_duplicate", False),
-               "companion_entry": ("companion_entry", False)}
 
 
 @dataclass
@@ -58,20 +54,6 @@ class Plan:
     @property
     def refused(self) -> bool:
         return bool(self.undecided or self.problems)
-
-
-def _days(a: str, b: str) -> int:
-    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
-
-
-def candidates(e: Entry, incidents: list[dict]) -> list[dict]:
-    """The package's incidents an entry may share deaths with (rule 3)."""
-    start, end = e["date_start"], e["date_end"] or e["date_start"]
-    return [inc for inc in incidents
-            if inc["status"] == "active" and inc["campaign"] == e["campaign"]
-            and inc["locality"].casefold() == e["locality"].casefold()
-            and inc["date_start"] <= end and start <= inc["date_end"]
-            and _days(inc["date_start"], inc["date_end"]) < MAX_SPAN_DAYS]
 
 
 def _victim_rows(victims: list[tuple[str, int, dict]], entries: list[Entry], report_of: dict[str, str],
@@ -197,14 +179,8 @@ def make_plan(pkg: Package, entries: list[Entry], crosswalk: list[Decision],
             plan.imported.append((e, iid))
             for d in mine.values():
                 if d.decision in RELATION_OF:
-                    kind, reverse = RELATION_OF[d.decision]
-                    a, b = (iid, d.incident_id) if reverse else (d.incident_id, iid)
-                    rid = next_id["R-"]()
-                    row = {f: "" for f in relations.fields}
-                    row.update({"relation_id": rid, "incident_id": a, "related_incident_id": b, "relation": kind,
-                                "source_id": d.source_id, "note": d.note})
-                    relations.rows.append(row)
-                    plan.relations_added.append(rid)
+                    relations.rows.append(relation_row(relations.fields, next_id["R-"](), d, d.incident_id, iid))
+                    plan.relations_added.append(relations.rows[-1]["relation_id"])
         touched.add(iid)
         incident_of[e.key] = iid
         cid = next_id["CL-"]()
@@ -225,15 +201,9 @@ def make_plan(pkg: Package, entries: list[Entry], crosswalk: list[Decision],
         if d.incident_id in keys and d.decision in RELATION_OF:
             a, b = incident_of.get(d.entry), incident_of.get(d.incident_id)
             if a and b and frozenset((a, b)) not in related:
-                kind, reverse = RELATION_OF[d.decision]
-                rid = next_id["R-"]()
-                row = {f: "" for f in relations.fields}
-                row.update({"relation_id": rid, "incident_id": a if reverse else b,
-                            "related_incident_id": b if reverse else a, "relation": kind,
-                            "source_id": d.source_id, "note": d.note})
-                relations.rows.append(row)
+                relations.rows.append(relation_row(relations.fields, next_id["R-"](), d, b, a))
                 related.add(frozenset((a, b)))
-                plan.relations_added.append(rid)
+                plan.relations_added.append(relations.rows[-1]["relation_id"])
 
     tables = [sources, incidents, claims, relations]
     if "victims" in pkg.tables:

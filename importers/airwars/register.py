@@ -24,14 +24,6 @@ COLUMNS = (
     "coalition_killed_min", "coalition_killed_max", "general_entry", "relayed_figures",
     "named_victims", "statement", "notes", "found_by")
 VICTIM_COLUMNS = ("code", "name_as_published", "sex", "age", "age_group", "outcome", "relation", "via", "url")
-CROSSWALK_COLUMNS = ("entry", "incident_id", "decision", "source_id", "note")
-
-#: How an entry relates to an incident already in the package, from the incident's side:
-#: `same` puts the entry's claims on that incident; `contains`, `contained_by`, `overlaps`,
-#: `possible_duplicate` and `companion_entry` make a new incident and a relation; `distinct`
-#: makes a new incident and no relation; `skip` (incident_id blank) imports nothing.
-DECISIONS = ("same", "contains", "contained_by", "overlaps", "possible_duplicate", "companion_entry",
-             "distinct", "skip")
 
 CAMPAIGNS = ("raqqa-2017", "mosul-2016-2017")
 PAGE_KINDS = ("incident", "list")
@@ -72,16 +64,6 @@ class Entry:
     @property
     def where(self) -> str:
         return f"{self.file}:{self.line}"
-
-
-@dataclass
-class Decision:
-    entry: str
-    incident_id: str
-    decision: str
-    source_id: str
-    note: str
-    line: int
 
 
 def _check(where: str, c: dict[str, str]) -> list[str]:
@@ -167,27 +149,6 @@ def read_victims(paths: list[Path]) -> list[tuple[str, int, dict[str, str]]]:
     for path in paths:
         for line, cells in _read(path, VICTIM_COLUMNS, problems):
             out.append((str(path), line, cells))
-    if problems:
-        raise RegisterError(problems)
-    return out
-
-
-def read_crosswalk(path: Path) -> list[Decision]:
-    """The crosswalk's decisions; a missing file is an empty crosswalk."""
-    if not path.exists():
-        return []
-    problems: list[str] = []
-    out = []
-    for line, c in _read(path, CROSSWALK_COLUMNS, problems):
-        where = f"{path}:{line}"
-        if c["decision"] not in DECISIONS:
-            problems.append(f"{where}: decision: {c['decision']!r} is not one of {', '.join(DECISIONS)}")
-        elif (c["decision"] == "skip") == bool(c["incident_id"]):
-            problems.append(f"{where}: incident_id: " + ("must be blank for skip" if c["decision"] == "skip"
-                                                          else f"is required for {c['decision']}"))
-        if not c["note"].strip():
-            problems.append(f"{where}: note: say why, in our own words")
-        out.append(Decision(c["entry"], c["incident_id"], c["decision"], c["source_id"], c["note"], line))
     if problems:
         raise RegisterError(problems)
     return out

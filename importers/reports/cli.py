@@ -18,9 +18,11 @@ from civharm.validate.engine import CannotRun, validate  # the importer edits on
 from ..package_io import PackageError, load_package, write_atomically
 from ..register_io import RegisterError
 from .plan import make_plan
-from .register import read_reports
+from ..overlaps import read_crosswalk
+from .register import read_incidents, read_reports
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_CROSSWALK = "importers/reports_crosswalk.csv"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         reports = read_reports(paths)
+        described = read_incidents(args.package / "curation" / "report_incidents.csv")
+        crosswalk = read_crosswalk(args.package / DEFAULT_CROSSWALK)
     except RegisterError as e:
         print("\n".join(e.problems), file=sys.stderr)
         print(f"{len(e.problems)} problem(s): nothing imported.", file=sys.stderr)
@@ -51,16 +55,24 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        pkg = load_package(args.package, ("sources", "claims", "incidents", "tallies", "actors"))
+        pkg = load_package(args.package, ("sources", "claims", "incidents", "tallies", "actors", "incident_relations"))
     except PackageError as e:
         print(str(e), file=sys.stderr)
         return EXIT_BAD_INPUT
-    plan = make_plan(pkg, reports)
-    if plan.problems:
+    plan = make_plan(pkg, reports, described, crosswalk)
+    if plan.undecided:
+        print(f"{len(plan.undecided)} candidate(s) to decide in {DEFAULT_CROSSWALK} "
+              "(entry,incident_id,decision,source_id,note):", file=sys.stderr)
+        for key, inc in plan.undecided:
+            print(f"{key},{inc['incident_id']},DECIDE,,\"{inc['date_start']}..{inc['date_end']} "
+                  f"{inc['locality']}/{inc['neighbourhood'] or '-'} {inc['civilians_killed_min']}-"
+                  f"{inc['civilians_killed_max']}: {inc['summary'][:90]}\"", file=sys.stderr)
+    if plan.problems or plan.undecided:
         print("\n".join(plan.problems), file=sys.stderr)
         print("refused: nothing written.", file=sys.stderr)
         return EXIT_REFUSED
-    print(f"{len(plan.claims_added)} claim(s) on {len(plan.incidents_touched)} incident(s), "
+    print(f"{len(plan.incidents_added)} new incident(s), {len(plan.relations_added)} relation(s), "
+          f"{len(plan.claims_added)} claim(s) on {len(plan.incidents_touched)} incident(s), "
           f"{len(plan.tallies_added)} tally(ies), {len(plan.sources_added)} source(s); "
           f"{len(plan.present)} already in the package; {len(plan.unmatched)} incident report(s) matched to no "
           "incident, not imported.")

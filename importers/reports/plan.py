@@ -28,11 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from civharm.metadata.grades import DERIVED_FIELDS, derived_from_rows
+from ..overlaps import RELATION_OF, Decision, candidates, relation_row
 from ..package_io import IdAllocator, Package, released_ids
 from ..ranges import RANGE_FIELDS, ranges_by_incident
 from .register import Report
 
 COALITION = "A-000001"
+ACTOR_IDS = {"coalition": COALITION, "islamic_state": "A-000004", "iraqi_forces": "A-000005", "sdf": "A-000003",
+             "unknown": ""}
+COUNTRY = {"raqqa-2017": ("SYR", "Ar-Raqqa", "Ar-Raqqa"), "mosul-2016-2017": ("IRQ", "Ninewa", "Mosul")}
 AIRWARS = "https://airwars.org/"
 # source_type in the register -> (sources.source_type, sources.category)
 SOURCE_KIND = {"news_article": ("news_article", "media"), "monitor_statement": ("ngo_statement", "monitor"),
@@ -54,6 +58,9 @@ class Plan:
     unmatched: list[Report] = field(default_factory=list)
     undated: list[Report] = field(default_factory=list)  # tallies whose page fixes no period
     problems: list[str] = field(default_factory=list)
+    incidents_added: list[str] = field(default_factory=list)
+    relations_added: list[str] = field(default_factory=list)
+    undecided: list[tuple[str, dict]] = field(default_factory=list)  # (new incident's key, candidate)
     files: dict[Path, bytes] = field(default_factory=dict)
 
 
@@ -119,13 +126,71 @@ def _figures(r: Report, fields: list[str]) -> dict[str, str]:
     return out
 
 
-def make_plan(pkg: Package, reports: list[Report]) -> Plan:
+def new_incident(key: str, c: dict[str, str], incident_id: str, fields: list[str]) -> dict[str, str]:
+    """The incident the curator described for an event that reports tell of and the package lacks;
+    its figures, grade and position follow from the claims by the range and grade rules."""
+    country, admin1, admin2 = COUNTRY[c["campaign"]]
+    row = {f: "" for f in fields}
+    row.update({"incident_id": incident_id, "status": "active", "campaign": c["campaign"],
+                "date_start": c["date_start"], "date_end": c["date_end"],
+                "date_precision": "day" if c["date_start"] == c["date_end"] else "range",
+                "country": country, "admin1": admin1, "admin2": admin2 if c["locality"] in ("Mosul", "Raqqa") else "",
+                "locality": c["locality"], "neighbourhood": c["neighbourhood"], "latitude": c["latitude"],
+                "longitude": c["longitude"], "location_precision": c["location_precision"], "means": c["means"],
+                "actor_id": ACTOR_IDS[c["actor"]], "attribution": c["attribution"], "grade": "single_source",
+                "summary": c["summary"].strip(),
+                "notes": " ".join(x for x in (c["notes"].strip(), f"From other sources' reports ({key}).") if x)})
+    return {f: row.get(f, "") for f in fields}
+
+
+def make_plan(pkg: Package, reports: list[Report], described: dict[str, dict[str, str]] | None = None,
+              crosswalk: list[Decision] = ()) -> Plan:
     sources, claims, incidents, tallies = (pkg[n] for n in ("sources", "claims", "incidents", "tallies"))
+    relations = pkg.tables.get("incident_relations")
+    described = described or {}
     plan = Plan()
     released = released_ids(pkg.root)
     next_id = {prefix: IdAllocator(prefix, [r[col] for r in table.rows], released)
                for prefix, table, col in (("S-", sources, "source_id"), ("CL-", claims, "claim_id"),
-                                          ("T-", tallies, "tally_id"))}
+                                          ("T-", tallies, "tally_id"), ("CH-", incidents, "incident_id"))
+               } | ({"R-": IdAllocator("R-", [r["relation_id"] for r in relations.rows], released)} if relations else {})
+
+    # Events that are no incident yet: one incident per key, unless it is in the package already
+    # (an incident whose notes carry the key) or a person decided it is one already there (`same`).
+    keys = sorted({r["matches"] for r in reports if r["matches"].startswith("new:")})
+    for key in keys:
+        if key not in described:
+            plan.problems.append(f"{key}: reports name it, but curation/report_incidents.csv does not describe it")
+    decided: dict[str, dict[str, Decision]] = defaultdict(dict)
+    for d in crosswalk:
+        if d.entry not in described:
+            plan.problems.append(f"crosswalk line {d.line}: {d.entry!r} is no incident of curation/report_incidents.csv")
+        decided[d.entry][d.incident_id] = d
+    before = list(incidents.rows)
+    incident_of_key: dict[str, str] = {}
+    for key in keys:
+        if key not in described:
+            continue
+        there = next((i["incident_id"] for i in before if f"({key})" in i["notes"]), None)
+        mine = decided.get(key, {})
+        same = [d.incident_id for d in mine.values() if d.decision == "same"]
+        if there or same:
+            incident_of_key[key] = there or same[0]
+            continue
+        undecided = [inc for inc in candidates(described[key], before) if inc["incident_id"] not in mine]
+        if undecided:
+            plan.undecided.extend((key, inc) for inc in undecided)
+            continue
+        iid = next_id["CH-"]()
+        incidents.rows.append(new_incident(key, described[key], iid, incidents.fields))
+        plan.incidents_added.append(iid)
+        incident_of_key[key] = iid
+        for d in mine.values():
+            if d.decision in RELATION_OF and relations is not None:
+                relations.rows.append(relation_row(relations.fields, next_id["R-"](), d, d.incident_id, iid))
+                plan.relations_added.append(relations.rows[-1]["relation_id"])
+    if plan.problems or plan.undecided:
+        return plan
     active = {r["incident_id"] for r in incidents.rows if r["status"] == "active"}
     airwars_sources = {r["source_id"] for r in sources.rows if r["url"].startswith(AIRWARS)}
     incident_of_code = {c["external_id"]: c["incident_id"] for c in claims.rows
@@ -133,6 +198,8 @@ def make_plan(pkg: Package, reports: list[Report]) -> Plan:
 
     def target(r: Report) -> str:
         """The incident a report is on: the one it matches, or the one of its Airwars entry."""
+        if r["matches"].startswith("new:"):
+            return incident_of_key.get(r["matches"], "")
         return r["matches"] or incident_of_code.get(r["airwars_code"], "")
     source_of_url = {r["url"]: r["source_id"] for r in sources.rows}
     url_of = {r["source_id"]: r["url"] for r in sources.rows}
@@ -231,7 +298,7 @@ def make_plan(pkg: Package, reports: list[Report]) -> Plan:
         for inc in incidents.rows:
             if inc["incident_id"] in touched and inc["incident_id"] in want:
                 inc.update({f: want[inc["incident_id"]][f] for f in DERIVED_FIELDS})
-    for table in (sources, claims, incidents, tallies):
+    for table in (sources, claims, incidents, tallies) + ((relations,) if relations else ()):
         data = table.render()
         if data != table.original:
             plan.files[table.path] = data

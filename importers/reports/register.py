@@ -72,8 +72,8 @@ def _check(where: str, c: dict[str, str]) -> list[str]:
         bad("date_end", f"{c['date_end']} is before date_start {c['date_start']}")
     if c["kind"] == "tally" and not c["period_text"].strip():
         bad("period_text", "a tally needs the source's words for its period")
-    if c["matches"] and not re.match(r"^CH-[0-9]{6,}$", c["matches"]):
-        bad("matches", f"{c['matches']!r} is not an incident id (CH-000123)")
+    if c["matches"] and not re.match(r"^(CH-[0-9]{6,}|new:[a-z0-9][a-z0-9-]*)$", c["matches"]):
+        bad("matches", f"{c['matches']!r} is neither an incident id (CH-000123) nor a new incident's key (new:<slug>)")
     for stem in FIGURES:
         lo, hi = c[f"{stem}_min"], c[f"{stem}_max"]
         for col, v in ((f"{stem}_min", lo), (f"{stem}_max", hi)):
@@ -99,3 +99,50 @@ def read_reports(paths: list[Path]) -> list[Report]:
     if problems:
         raise RegisterError(problems)
     return reports
+
+
+INCIDENT_COLUMNS = ("incident_key", "campaign", "date_start", "date_end", "locality", "neighbourhood", "latitude",
+                    "longitude", "location_precision", "means", "actor", "attribution", "summary", "notes")
+PRECISIONS = ("point", "neighbourhood", "locality", "admin2")
+MEANS = ("airstrike", "artillery", "air_or_artillery", "ground_fire", "explosive_device", "execution", "other",
+         "unknown")
+ACTORS = ("coalition", "islamic_state", "iraqi_forces", "sdf", "unknown")
+ATTRIBUTIONS = ("declared", "likely", "contested", "unknown")
+KEY = re.compile(r"^new:[a-z0-9][a-z0-9-]*$")
+
+
+def read_incidents(path: Path) -> dict[str, dict[str, str]]:
+    """The incidents the curator described for reports of events that are no incident yet
+    (curation/report_incidents.csv), by their key (`new:<slug>`); none without the file."""
+    if not path.exists():
+        return {}
+    problems: list[str] = []
+    out: dict[str, dict[str, str]] = {}
+    for line, c in read_rows(path, INCIDENT_COLUMNS, problems):
+        where = f"{path}:{line}"
+
+        def bad(column: str, why: str) -> None:
+            problems.append(f"{where}: {column}: {why}")
+
+        if not KEY.match(c["incident_key"]):
+            bad("incident_key", f"{c['incident_key']!r} is not new:<slug> (lower-case letters, digits, hyphens)")
+        elif c["incident_key"] in out:
+            bad("incident_key", f"{c['incident_key']!r} is described twice")
+        for col, allowed in (("campaign", CAMPAIGNS), ("location_precision", PRECISIONS), ("means", MEANS),
+                             ("actor", ACTORS), ("attribution", ATTRIBUTIONS)):
+            if c[col] not in allowed:
+                bad(col, f"{c[col]!r} is not one of {', '.join(allowed)}")
+        for col in ("date_start", "date_end"):
+            if not is_date(c[col]):
+                bad(col, f"{c[col]!r} is not a date YYYY-MM-DD")
+        if is_date(c["date_start"]) and is_date(c["date_end"]) and c["date_end"] < c["date_start"]:
+            bad("date_end", f"{c['date_end']} is before date_start {c['date_start']}")
+        for col in ("locality", "summary"):
+            if not c[col].strip():
+                bad(col, "is empty")
+        if (c["latitude"] == "") != (c["longitude"] == ""):
+            bad("latitude", "latitude and longitude go together")
+        out[c["incident_key"]] = c
+    if problems:
+        raise RegisterError(problems)
+    return out
