@@ -83,3 +83,14 @@ def relation_row(fields: list[str], relation_id: str, decision: Decision, existi
     row.update({"relation_id": relation_id, "incident_id": first, "related_incident_id": second,
                 "relation": kind, "source_id": decision.source_id, "note": decision.note})
     return row
+
+
+def print_undecided(pairs, crosswalk: str, file) -> None:
+    """The crosswalk lines a person must decide, one per (event key, candidate incident), ready to
+    paste with DECIDE replaced by a decision."""
+    print(f"{len(pairs)} candidate(s) to decide in {crosswalk} (entry,incident_id,decision,source_id,note):",
+          file=file)
+    for key, inc in pairs:
+        print(f"{key},{inc['incident_id']},DECIDE,,\"{inc['date_start']}..{inc['date_end']} "
+              f"{inc['locality']}/{inc['neighbourhood'] or '-'} {inc['civilians_killed_min']}-"
+              f"{inc['civilians_killed_max']}: {inc['summary'][:90]}\"", file=file)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -52,3 +53,29 @@ def is_date(v: str, form: str = "%Y-%m-%d") -> bool:
         return True
     except ValueError:
         return False
+
+
+@dataclass
+class Row:
+    """One register row: where it is and its cells as text."""
+    file: str
+    line: int
+    cells: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells[column]
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def figure_problems(cells: dict[str, str], stems, bad) -> None:
+    """Each `<stem>_min`/`<stem>_max` a whole number or blank, and the max not below the min."""
+    for stem in stems:
+        lo, hi = cells[f"{stem}_min"], cells[f"{stem}_max"]
+        for col, v in ((f"{stem}_min", lo), (f"{stem}_max", hi)):
+            if v and not v.isdigit():
+                bad(col, f"{v!r} is not a whole number")
+        if lo.isdigit() and hi.isdigit() and int(hi) < int(lo):
+            bad(f"{stem}_max", f"{hi} is below {stem}_min {lo}")

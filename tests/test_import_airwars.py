@@ -177,3 +177,12 @@ def test_the_projects_register_and_crosswalk_import_into_a_valid_package(tmp_pat
     assert out.returncode == 0, out.stderr
     report = validate(pkg)
     assert report.returncode == 0, report.stdout
+
+
+def test_make_targets_run_the_importers():
+    for target, module in (("import-airwars", "importers.airwars_register"), ("import-reports", "importers.reports_register")):
+        proc = subprocess.run(["make", "-n", target, "DRY_RUN=1"], cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert f"-m {module} --dry-run" in proc.stdout
+        proc = subprocess.run(["make", "-n", target], cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert f"-m {module}\n" in proc.stdout

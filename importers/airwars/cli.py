@@ -17,11 +17,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from civharm.validate.engine import CannotRun, validate  # the importer edits only a valid package
-from civharm.metadata.package import load_json
-from ..package_io import PackageError, load_package, write_atomically
+from ..package_io import PackageError, load_valid_package, write_files
 from .plan import make_plan
-from ..overlaps import read_crosswalk
+from ..overlaps import print_undecided, read_crosswalk
 from .register import RegisterError, read_register, read_victims
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
@@ -58,18 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(e.problems)} problem(s): nothing imported.", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        report = validate(root / "datapackage.json")
-    except CannotRun as e:
-        print(f"cannot validate the package: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if report.errors:
-        print(f"the package is invalid ({len(report.errors)} error(s)): run make validate and fix it first",
-              file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        names = ("sources", "claims", "incidents", "incident_relations", "actors", "tallies")
-        has_victims = any(r.get("name") == "victims" for r in load_json(root / "datapackage.json").get("resources", []))
-        pkg = load_package(root, names + (("victims",) if has_victims else ()))
+        pkg = load_valid_package(root, ("sources", "claims", "incidents", "incident_relations", "actors", "tallies"),
+                                 optional=("victims",))
     except PackageError as e:
         print(str(e), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -77,12 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in plan.problems:
         print(line, file=sys.stderr)
     if plan.undecided:
-        print(f"{len(plan.undecided)} candidate(s) to decide in {DEFAULT_CROSSWALK} "
-              "(entry,incident_id,decision,source_id,note):", file=sys.stderr)
-        for e, inc in plan.undecided:
-            print(f"{e.key},{inc['incident_id']},DECIDE,,\"{inc['date_start']}..{inc['date_end']} "
-                  f"{inc['locality']}/{inc['neighbourhood'] or '-'} {inc['civilians_killed_min']}-"
-                  f"{inc['civilians_killed_max']}: {inc['summary'][:90]}\"", file=sys.stderr)
+        print_undecided([(e.key, inc) for e, inc in plan.undecided], DEFAULT_CROSSWALK, sys.stderr)
     if plan.refused:
         print("refused: nothing written.", file=sys.stderr)
         return EXIT_REFUSED
@@ -94,9 +77,5 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  not imported: {e.key} ({e.where}): {why}")
     for e in plan.verdicts_without_date:
         print(f"  no verdict claim: {e.key}: the page gives no date for the Coalition's assessment")
-    if args.dry_run:
-        print("dry run: nothing written.")
-        return EXIT_OK
-    for path, data in plan.files.items():
-        write_atomically(path, data)
+    write_files(plan.files, args.dry_run)
     return EXIT_OK

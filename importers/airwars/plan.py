@@ -26,9 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from civharm.metadata.grades import DERIVED_FIELDS, derived_from_rows
 from ..package_io import IdAllocator, Package, released_ids
-from ..ranges import RANGE_FIELDS, ranges_by_incident
+from ..ranges import set_derived
 from ..overlaps import RELATION_OF, Decision, candidates, relation_row
 from .register import Entry
 from .render import new_incident, report_claim, source_row, verdict_claim
@@ -216,17 +215,7 @@ def make_plan(pkg: Package, entries: list[Entry], crosswalk: list[Decision],
         if plan.problems:
             return plan
 
-    if touched:
-        ranges = ranges_by_incident(c for c in claims.rows if c["incident_id"] in touched)
-        for inc in incidents.rows:
-            if inc["incident_id"] in touched:
-                inc.update({f: "" if v is None else str(v) for f, v in ranges[inc["incident_id"]].items()
-                            if f in RANGE_FIELDS})
-        want_grades = derived_from_rows({name: (pkg[name].fields, pkg[name].rows)
-                                         for name in ("incidents", "claims", "sources", "actors", "tallies")})
-        for inc in incidents.rows:
-            if inc["incident_id"] in touched and inc["incident_id"] in want_grades:
-                inc.update({f: want_grades[inc["incident_id"]][f] for f in DERIVED_FIELDS})
+    set_derived(pkg, touched)
     for table in tables:
         data = table.render()
         if data != table.original:

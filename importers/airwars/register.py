@@ -10,10 +10,9 @@ Both are read whole and every problem is reported at once, with file, line and c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..register_io import RegisterError, is_date as _date, read_rows as _read
+from ..register_io import RegisterError, Row, figure_problems, is_date as _date, read_rows as _read
 
 COLUMNS = (
     "code", "campaign", "date_start", "date_end", "url", "page_kind", "location_as_shown", "locality",
@@ -43,16 +42,8 @@ ACCURACY = {  # Airwars' "accuracy of this location" (and the Coalition's box) -
 FIGURES = ("killed", "children", "women", "men", "injured", "coalition_killed")
 
 
-@dataclass
-class Entry:
+class Entry(Row):
     """One register row, checked; `cells` keeps the text, the properties give typed values."""
-    file: str
-    line: int
-    cells: dict[str, str]
-
-    def __getitem__(self, column: str) -> str:
-        return self.cells[column]
-
     @property
     def key(self) -> str:
         """How the crosswalk names it: the code, or for an entry a page shows with no code its URL,
@@ -61,9 +52,6 @@ class Entry:
             return self["code"]
         return " ".join(v for v in (self["url"], self["date_start"], self["neighbourhood"]) if v)
 
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
 
 
 def _check(where: str, c: dict[str, str]) -> list[str]:
@@ -112,13 +100,7 @@ def _check(where: str, c: dict[str, str]) -> list[str]:
         bad("coalition_stated_on", f"{s!r} is neither YYYY-MM-DD nor YYYY-MM")
     if c["general_entry"] not in ("", "yes"):
         bad("general_entry", f"{c['general_entry']!r} must be 'yes' or blank")
-    for stem in FIGURES:
-        lo, hi = c[f"{stem}_min"], c[f"{stem}_max"]
-        for col, v in ((f"{stem}_min", lo), (f"{stem}_max", hi)):
-            if v and not v.isdigit():
-                bad(col, f"{v!r} is not a whole number")
-        if lo.isdigit() and hi.isdigit() and int(hi) < int(lo):
-            bad(f"{stem}_max", f"{hi} is below {stem}_min {lo}")
+    figure_problems(c, FIGURES, bad)
     return out
 
 

@@ -14,11 +14,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from civharm.validate.engine import CannotRun, validate  # the importer edits only a valid package
-from ..package_io import PackageError, load_package, write_atomically
+from ..package_io import PackageError, load_valid_package, write_files
 from ..register_io import RegisterError
 from .plan import make_plan
-from ..overlaps import read_crosswalk
+from ..overlaps import print_undecided, read_crosswalk
 from .register import read_incidents, read_reports
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
@@ -46,27 +45,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(e.problems)} problem(s): nothing imported.", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        report = validate(args.package / "datapackage.json")
-    except CannotRun as e:
-        print(f"cannot validate the package: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if report.errors:
-        print(f"the package is invalid ({len(report.errors)} error(s)): run make validate and fix it first",
-              file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        pkg = load_package(args.package, ("sources", "claims", "incidents", "tallies", "actors", "incident_relations"))
+        pkg = load_valid_package(args.package, ("sources", "claims", "incidents", "tallies", "actors",
+                                                 "incident_relations"))
     except PackageError as e:
         print(str(e), file=sys.stderr)
         return EXIT_BAD_INPUT
     plan = make_plan(pkg, reports, described, crosswalk)
     if plan.undecided:
-        print(f"{len(plan.undecided)} candidate(s) to decide in {DEFAULT_CROSSWALK} "
-              "(entry,incident_id,decision,source_id,note):", file=sys.stderr)
-        for key, inc in plan.undecided:
-            print(f"{key},{inc['incident_id']},DECIDE,,\"{inc['date_start']}..{inc['date_end']} "
-                  f"{inc['locality']}/{inc['neighbourhood'] or '-'} {inc['civilians_killed_min']}-"
-                  f"{inc['civilians_killed_max']}: {inc['summary'][:90]}\"", file=sys.stderr)
+        print_undecided(plan.undecided, DEFAULT_CROSSWALK, sys.stderr)
     if plan.problems or plan.undecided:
         print("\n".join(plan.problems), file=sys.stderr)
         print("refused: nothing written.", file=sys.stderr)
@@ -81,9 +67,5 @@ def main(argv: list[str] | None = None) -> int:
               "matches no incident")
     for r in plan.undated:
         print(f"  not imported: {r.key}: a tally whose page fixes no period ({r['period_text']})")
-    if args.dry_run:
-        print("dry run: nothing written.")
-        return EXIT_OK
-    for path, data in plan.files.items():
-        write_atomically(path, data)
+    write_files(plan.files, args.dry_run)
     return EXIT_OK

@@ -27,10 +27,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from civharm.metadata.grades import DERIVED_FIELDS, derived_from_rows
 from ..overlaps import RELATION_OF, Decision, candidates, relation_row
 from ..package_io import IdAllocator, Package, released_ids
-from ..ranges import RANGE_FIELDS, ranges_by_incident
+from ..ranges import set_derived
 from .register import Report
 
 COALITION = "A-000001"
@@ -286,18 +285,7 @@ def make_plan(pkg: Package, reports: list[Report], described: dict[str, dict[str
     if plan.problems:
         return plan
 
-    touched = plan.incidents_touched
-    if touched:
-        ranges = ranges_by_incident(c for c in claims.rows if c["incident_id"] in touched)
-        for inc in incidents.rows:
-            if inc["incident_id"] in touched:
-                inc.update({f: "" if v is None else str(v) for f, v in ranges[inc["incident_id"]].items()
-                            if f in RANGE_FIELDS})
-        want = derived_from_rows({name: (pkg[name].fields, pkg[name].rows)
-                                  for name in ("incidents", "claims", "sources", "actors", "tallies")})
-        for inc in incidents.rows:
-            if inc["incident_id"] in touched and inc["incident_id"] in want:
-                inc.update({f: want[inc["incident_id"]][f] for f in DERIVED_FIELDS})
+    set_derived(pkg, plan.incidents_touched)
     for table in (sources, claims, incidents, tallies) + ((relations,) if relations else ()):
         data = table.render()
         if data != table.original:

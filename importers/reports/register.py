@@ -10,10 +10,9 @@ line and column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..register_io import RegisterError, is_date, read_rows
+from ..register_io import RegisterError, Row, figure_problems, is_date, read_rows
 
 COLUMNS = (
     "report_id", "kind", "campaign", "date_start", "date_end", "period_text", "publisher", "source_type", "title",
@@ -28,23 +27,12 @@ FIGURES = ("killed", "children", "women", "men", "injured")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
-@dataclass
-class Report:
-    file: str
-    line: int
-    cells: dict[str, str]
-
-    def __getitem__(self, column: str) -> str:
-        return self.cells[column]
-
+class Report(Row):
     @property
     def key(self) -> str:
         """The register's own id, with its file: R12 of other_reports_raqqa.csv."""
         return f"{Path(self.file).name}:{self['report_id']}"
 
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
 
 
 def _check(where: str, c: dict[str, str]) -> list[str]:
@@ -74,13 +62,7 @@ def _check(where: str, c: dict[str, str]) -> list[str]:
         bad("period_text", "a tally needs the source's words for its period")
     if c["matches"] and not re.match(r"^(CH-[0-9]{6,}|new:[a-z0-9][a-z0-9-]*)$", c["matches"]):
         bad("matches", f"{c['matches']!r} is neither an incident id (CH-000123) nor a new incident's key (new:<slug>)")
-    for stem in FIGURES:
-        lo, hi = c[f"{stem}_min"], c[f"{stem}_max"]
-        for col, v in ((f"{stem}_min", lo), (f"{stem}_max", hi)):
-            if v and not v.isdigit():
-                bad(col, f"{v!r} is not a whole number")
-        if lo.isdigit() and hi.isdigit() and int(hi) < int(lo):
-            bad(f"{stem}_max", f"{hi} is below {stem}_min {lo}")
+    figure_problems(c, FIGURES, bad)
     return out
 
 
