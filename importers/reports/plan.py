@@ -22,6 +22,7 @@ the range and grade rules.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -160,11 +161,22 @@ def make_plan(pkg: Package, reports: list[Report], described: dict[str, dict[str
     for key in keys:
         if key not in described:
             plan.problems.append(f"{key}: reports name it, but curation/report_incidents.csv does not describe it")
+    # An incident is named by its id, or, stabler across imports, by the code of its Airwars entry.
+    active = {r["incident_id"] for r in incidents.rows if r["status"] == "active"}
+    airwars_sources = {r["source_id"] for r in sources.rows if r["url"].startswith(AIRWARS)}
+    incident_of_code = {c["external_id"]: c["incident_id"] for c in claims.rows
+                        if c["source_id"] in airwars_sources and c["external_id"] and c["incident_id"] in active}
+    code_of_incident = {iid: code for code, iid in incident_of_code.items()}
     decided: dict[str, dict[str, Decision]] = defaultdict(dict)
     for d in crosswalk:
         if d.entry not in described:
             plan.problems.append(f"crosswalk line {d.line}: {d.entry!r} is no incident of curation/report_incidents.csv")
-        decided[d.entry][d.incident_id] = d
+        iid = d.incident_id if d.incident_id in active else incident_of_code.get(d.incident_id)
+        if d.decision != "skip" and iid is None:
+            plan.problems.append(f"crosswalk line {d.line}: {d.incident_id!r} is neither an active incident nor "
+                                 "the code of an Airwars entry in the package")
+            continue
+        decided[d.entry][iid or ""] = dataclasses.replace(d, incident_id=iid or "")
     before = list(incidents.rows)
     incident_of_key: dict[str, str] = {}
     for key in keys:
@@ -172,13 +184,16 @@ def make_plan(pkg: Package, reports: list[Report], described: dict[str, dict[str
             continue
         there = next((i["incident_id"] for i in before if f"({key})" in i["notes"]), None)
         mine = decided.get(key, {})
+        if "" in mine:  # skip: its reports stay out, listed as matching no incident
+            continue
         same = [d.incident_id for d in mine.values() if d.decision == "same"]
         if there or same:
             incident_of_key[key] = there or same[0]
             continue
         undecided = [inc for inc in candidates(described[key], before) if inc["incident_id"] not in mine]
         if undecided:
-            plan.undecided.extend((key, inc) for inc in undecided)
+            plan.undecided.extend((key, {**inc, "incident_id": code_of_incident.get(inc["incident_id"], inc["incident_id"])})
+                                  for inc in undecided)
             continue
         iid = next_id["CH-"]()
         incidents.rows.append(new_incident(key, described[key], iid, incidents.fields))
@@ -191,9 +206,6 @@ def make_plan(pkg: Package, reports: list[Report], described: dict[str, dict[str
     if plan.problems or plan.undecided:
         return plan
     active = {r["incident_id"] for r in incidents.rows if r["status"] == "active"}
-    airwars_sources = {r["source_id"] for r in sources.rows if r["url"].startswith(AIRWARS)}
-    incident_of_code = {c["external_id"]: c["incident_id"] for c in claims.rows
-                        if c["source_id"] in airwars_sources and c["external_id"] and c["incident_id"] in active}
 
     def target(r: Report) -> str:
         """The incident a report is on: the one it matches, or the one of its Airwars entry."""
