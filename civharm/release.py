@@ -57,10 +57,10 @@ from . import diff as diffmod
 from .cite import zenodo_text
 from .coverage import markdown
 from .db import build_db, build_parquet, connect
-from .metadata import citation, ids, versions
+from .metadata import citation, ids, label, versions
 from .metadata.atomic import clean_stale, replace_folder
 from .metadata.confine import TooLarge, UnsafePath, limit, package_file, read_file
-from .metadata.package import descriptor_path, load_json, load_resources, write_atomically
+from .metadata.package import PROFILE_SCHEMA, descriptor_path, load_json, load_resources, write_atomically
 from .metadata.paths import REPO, VIEWS
 from .validate.engine import validate  # the same checks as make validate
 from .validate.release import SEMVER  # one definition of a version number
@@ -344,6 +344,54 @@ def _record(root: Path, version: str, meta: dict, digest: str, log) -> None:
         "commit that file, so every clone can resolve and check this version")
 
 
+def kept_record(package: Path, version: str, commit: str) -> dict:
+    """What civharm/metadata/kept/<version>.json keeps of a released version (civharm.metadata.label):
+    its files' sizes and sha256 and its descriptor's digest, and the profile it was released
+    under. A version whose package carries no profile (0.2.0 and earlier) was held to the
+    required properties of today's profile and exactly its own resources, by the resource list
+    of its code (civharm/package.py RESOURCE_NAMES): that profile is written out."""
+    meta = load_json(package / "datapackage.json")
+    own = package / label.PROFILE_FILE
+    if own.is_file():
+        profile, note = json.loads(own.read_bytes()), f"The profile {label.PROFILE_FILE} of commit {commit[:10]}."
+    else:
+        names = [r["name"] for r in meta.get("resources", [])]
+        profile = profile_for(PROFILE_SCHEMA, names)
+        note = (f"Commit {commit[:10]} has no profile file: its code required these properties and exactly "
+                f"its resources ({', '.join(names)}); this profile states that.")
+    return {"version": version, "commit": commit, "note": note, "profile": profile, **label.record(package, meta)}
+
+
+def profile_for(profile: dict, names: list[str]) -> dict:
+    """A profile with another resource list (both of its statements: each one of these, each present)."""
+    out = copy.deepcopy(profile)
+    resources = out["properties"]["resources"]
+    resources["items"]["properties"]["name"]["enum"] = list(names)
+    resources["allOf"] = [{"contains": {"type": "object", "required": ["name"], "properties": {"name": {"const": n}}}}
+                          for n in names]
+    return out
+
+
+def keep(version: str, root: str | Path = ".", package: Path | None = None, log=print) -> Path:
+    """Write civharm/metadata/kept/<version>.json for a version in releases/versions.csv, from the
+    package given (the release commit's working tree, when make release records it) or from the
+    recorded commit's files."""
+    root = Path(root).resolve()
+    row = versions.lookup(version, root)
+    if row is None:
+        raise ReleaseError(f"{version} is not in {versions.LEDGER}: only a released version's rules are kept")
+    with tempfile.TemporaryDirectory(prefix="civharm-keep-") as tmp:
+        if package is None:
+            package = Path(tmp, "package")
+            _extract(root, row["commit"], f"{row['version']}'s commit", package)
+        record = kept_record(package, row["version"], row["commit"])
+    target = label.KEPT / f"{row['version']}.json"
+    write_atomically(target, (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    label.kept.cache_clear()
+    log(f"kept {row['version']}'s rules and file hashes in {target.relative_to(REPO)}: commit that file too")
+    return target
+
+
 def _extract(root: Path, commit: str, what: str, into: Path) -> None:
     """A commit's tree, from this clone's git objects, into a folder; `what` names the commit in
     the error ("0.1.0's commit")."""
@@ -572,6 +620,9 @@ def main(argv: list[str] | None = None) -> int:
                                         "make release existed; verify runs this for a ledger row with built_by)")
     a.add_argument("--package", default=".", help="package folder or its datapackage.json (default: .)")
     a.add_argument("--out", default="dist", help="output folder (default: dist)")
+    k = sub.add_parser("keep", help="write civharm/metadata/kept/VERSION.json (the rules and file hashes of a "
+                                     "released version) from its recorded commit")
+    k.add_argument("version", help="a version recorded in releases/versions.csv (0.2.0)")
     p = sub.add_parser("bump", help="set a new version and release date everywhere; draft the changelog entry")
     p.add_argument("version", help="the new version, MAJOR.MINOR.PATCH")
     p.add_argument("--from", dest="from_spec", required=True,
@@ -587,6 +638,8 @@ def main(argv: list[str] | None = None) -> int:
             build(args.package, args.out, args.zip_only)
         elif args.command == "archive":
             archive(args.package, args.out)
+        elif args.command == "keep":
+            keep(args.version)
         elif args.command == "verify":
             verify(args.version, out=args.out)
         else:
