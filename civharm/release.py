@@ -342,6 +342,8 @@ def _record(root: Path, version: str, meta: dict, digest: str, log) -> None:
     versions.record(root, version, released_on, head.stdout.strip(), digest)
     log(f"recorded {version} (commit {head.stdout.strip()[:10]}, sha256 {digest[:12]}…) in {versions.LEDGER}: "
         "commit that file, so every clone can resolve and check this version")
+    if root.resolve() == REPO:  # the validator's kept rules are this checkout's code
+        keep(version, root, package=root, log=log)
 
 
 def kept_record(package: Path, version: str, commit: str) -> dict:
