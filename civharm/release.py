@@ -119,19 +119,20 @@ def zip_entries(root: Path, descriptor: dict) -> dict[str, bytes]:
     for rel in EXTRA_FILES:
         if os.path.lexists(root / rel):  # a symlink here is refused, not skipped
             entries[rel] = _read(root, rel, rel)
-    entries[COVERAGE] = coverage_text(root, descriptor).encode("utf-8")
+    entries[COVERAGE] = coverage_text(root, json.loads(entries["datapackage.json"])).encode("utf-8")
     return entries
 
 
 def coverage_text(root: Path, descriptor: dict) -> str:
-    """COVERAGE.md: the totals (deduplicated and raw) and what the data holds, from the views."""
+    """COVERAGE.md: the totals (deduplicated and raw) and what the data holds, from the views;
+    headed by the version's label (the release's descriptor, with its hashes, names the release)."""
 
     con = connect(root)
     try:
         body = markdown(con)
     finally:
         con.close()
-    return (f"# {descriptor.get('title') or descriptor.get('name') or 'civharm'} {descriptor.get('version', '')}: "
+    return (f"# {descriptor.get('title') or descriptor.get('name') or 'civharm'} {label.label(root, descriptor).text}: "
             "what the data holds\n\nGenerated from this release's data by the views campaign_totals, "
             "campaign_coverage and coverage (sql/views/); the rules behind the totals are in the "
             "methodology (Deduplicated totals).\n\n" + body)
@@ -252,7 +253,8 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
         size = target.stat().st_size
         built = {"zip": final / target.name, "sha256": digest}
         if not zip_only:
-            parquet = build_parquet(desc, out / f"{name}-{version}-parquet")
+            named = label.label(root, json.loads(entries["datapackage.json"])).text  # the release's hashes: its version
+            parquet = build_parquet(desc, out / f"{name}-{version}-parquet", named)
             os.chmod(parquet, 0o755)  # built in a private temporary folder; a release is for everyone to read
             database = build_db(desc, out / f"{name}-{version}.duckdb")
             wheel = build_wheel(entries, version, out, meta)

@@ -13,10 +13,12 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 
+from .label import Label, label as version_label
 from .package import descriptor_path, load_json
 
 CFF = "CITATION.cff"
@@ -60,6 +62,11 @@ class Citation:
     cff: dict
     version: str
     descriptor: dict
+
+    @cached_property
+    def label(self) -> Label:
+        """Which version these files are: the released one, or unreleased changes since one."""
+        return version_label(self.root, self.descriptor)
 
     @property
     def preferred(self) -> dict:
@@ -158,11 +165,15 @@ def _end(text: str) -> str:
 
 
 def bibtex_key(c: Citation) -> str:
+    if not c.label.released:
+        return "civharm_unreleased" + (f"_{c.label.commit}" if c.label.commit else "")
     return "civharm_v" + re.sub(r"[^0-9A-Za-z]+", "_", c.version)
 
 
-def incident_form(version: str, identifier: str, kind: str = "incident") -> str:
-    return f"civharm v{version}, {kind} {identifier}"
+def incident_form(version: str | Label, identifier: str, kind: str = "incident") -> str:
+    """"civharm v0.2.0, incident CH-000002"; for unreleased files (a Label), "civharm, unreleased
+    changes since 0.2.0 (commit …), incident CH-000002"."""
+    return f"{version.name if isinstance(version, Label) else f'civharm v{version}'}, {kind} {identifier}"
 
 
 def reference_apa(ref: dict, markdown: bool = False) -> str:
