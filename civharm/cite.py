@@ -29,7 +29,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from .metadata.citation import (CFF, ZENODO, EXAMPLE_ID, KIND, LABEL_FIELDS, LICENCE_URLS, CitationError, Citation, load, read_cff, apa_authors, bibtex_key, incident_form, reference_apa, zenodo_own)
+from .metadata.citation import (CFF, ZENODO, EXAMPLE_ID, KIND, LABEL_FIELDS, LICENCE_URLS, CitationError, Citation, load, read_cff, apa_authors, bibtex_key, incident_form, reference_apa, set_cff, zenodo_own)
 from .metadata.ids import LEDGER, read_ledger, write_text
 from .metadata.package import load_resources
 from .metadata.paths import REPO
@@ -86,8 +86,6 @@ def labelled_cff(c: Citation) -> str | None:
     since 0.2.0 (commit …)"), for cffconvert to render; None for a released version (the file as it is)."""
     if c.label.released:
         return None
-    from .release import set_cff  # the one editor of CITATION.cff's version lines (release imports this module)
-
     return set_cff((c.root / CFF).read_text(encoding="utf-8"), c.label.text, str(c.date or ""))
 
 

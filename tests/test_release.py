@@ -301,7 +301,7 @@ def test_bump_sets_the_version_everywhere_and_records_the_new_ids(tmp_path):
 
 
 def test_set_cff_changes_only_the_version_lines():
-    from civharm.release import set_cff
+    from civharm.metadata.citation import set_cff
     from package_edits import CITATION
 
     new = set_cff("# a comment\n" + CITATION, "1.0.0", "2027-01-02")

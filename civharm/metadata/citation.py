@@ -241,3 +241,32 @@ def zenodo_differences(c: Citation, committed) -> list[str]:
     expected.update(zenodo_own(c))
     keys = set(expected) | {k for k in ZENODO_OWN if k in committed}
     return sorted(k for k in keys if committed.get(k) != expected.get(k))
+
+
+def set_cff(text: str, version: str, date: str) -> str:
+    """CITATION.cff with version and date-released (top level and in preferred-citation) and
+    preferred-citation's year set; every other line, comments included, as it was."""
+    out, section, child_indent, seen = [], None, None, set()
+    for line in text.splitlines(keepends=True):
+        key, nested = None, False
+        top = re.match(r"^([A-Za-z][A-Za-z0-9-]*):", line)
+        if top:
+            section, child_indent, key = top.group(1), None, top.group(1)
+        elif section == "preferred-citation":
+            m = re.match(r"^( +)([A-Za-z][A-Za-z0-9-]*):", line)
+            if m:
+                child_indent = len(m.group(1)) if child_indent is None else child_indent
+                if len(m.group(1)) == child_indent:
+                    key, nested = m.group(2), True
+        values = {"version": f'"{version}"', "date-released": f'"{date}"'}
+        if nested:
+            values["year"] = date[:4]
+        if key in values:
+            indent = line[: len(line) - len(line.lstrip(" "))]
+            line = f"{indent}{key}: {values[key]}" + ("\n" if line.endswith("\n") else "")
+            seen.add(("preferred-citation." if nested else "") + key)
+        out.append(line)
+    for needed in ("version", "date-released"):
+        if needed not in seen:
+            raise CitationError(f"{CFF} has no top-level '{needed}:' line to set")
+    return "".join(out)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from . import versions
 from .confine import UnsafePath, package_file
+from .package import descriptor_path, load_json
 
 KEPT = Path(__file__).resolve().parent / "kept"  # one <version>.json per released version
 PROFILE_FILE = "schemas/civharm-dp-profile.json"  # the package's copy of its profile, when it has one
@@ -192,7 +193,6 @@ def label(root: str | Path, descriptor: dict | None = None) -> Label:
     the release's own descriptor with its hashes while make release builds it)."""
     root = Path(root)
     if descriptor is None:
-        from .package import descriptor_path, load_json
         descriptor = load_json(descriptor_path(root))
     version = str(descriptor.get("version") or "")
     if version and (_hashes_match(root, descriptor) or is_kept(root, descriptor, kept(version))):
