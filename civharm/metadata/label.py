@@ -130,18 +130,19 @@ def record(root: Path, descriptor: dict) -> dict:
     return {"descriptor_sha256": descriptor_digest(descriptor), "files": files}
 
 
-def is_kept(root: Path, descriptor: dict, keep: dict | None, rules_only: bool = False) -> bool:
-    """Whether the package is byte for byte the kept version (sizes compared first, so a copy
-    of another size is never hashed). rules_only compares what its rules come from: the schema
-    files and profile, not the descriptor or the data."""
+def is_kept(root: Path, descriptor: dict, keep: dict | None) -> bool:
+    """Whether the package is byte for byte the kept version: its descriptor (without `bytes` and
+    `hash`) and every data, schema and profile file. Sizes are compared first, so a copy of
+    another size is never hashed."""
     if keep is None:
         return False
-    if not rules_only and descriptor_digest(descriptor) != keep["descriptor_sha256"]:
+    try:
+        if descriptor_digest(descriptor) != keep["descriptor_sha256"]:
+            return False
+    except (RecursionError, ValueError):  # JSON too deep to write out: not a released descriptor
         return False
-    data = {r.get("path") for r in descriptor.get("resources") or [] if isinstance(r, dict)}
-    expected = {rel: f for rel, f in keep["files"].items() if not (rules_only and rel in data)}
-    present = [rel for rel in package_files(root, descriptor) if not (rules_only and rel in data)]
-    if set(present) != set(expected):
+    expected = keep["files"]
+    if set(package_files(root, descriptor)) != set(expected):
         return False
     for rel, f in expected.items():
         try:
