@@ -25,6 +25,7 @@ from .metadata.connection import open_duckdb
 from .metadata.ddl import column_comment, load_script, q
 from .metadata.package import Resource, descriptor_path, load_json, load_resources
 from .metadata.paths import DEFAULT_PACKAGE
+from .metadata.label import label as version_label
 from .metadata.versions import LEDGER as VERSIONS_LEDGER
 from .validate.engine import validate  # the same checks as make validate
 
@@ -71,7 +72,7 @@ def read(table: str, to: str = "polars", package: str | Path | None = None):
     meta = load_json(desc)
     res = next((r for r in load_resources(desc.parent, meta) if r.name == table), None)
     if res is not None:
-        t = arrow_table(con, res, meta)
+        t = arrow_table(con, res, meta, version_label(desc.parent, meta).text)
     else:
         names = {n for (n,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
         if table not in names:
@@ -108,14 +109,15 @@ def pandas_type(kind: pa.DataType):
     return pd.ArrowDtype(kind)
 
 
-def package_metadata(desc: Path, meta: dict) -> dict[str, str]:
-    """What every Parquet file and frame carries about the package: version, licence, citation."""
-    return {"civharm_version": str(meta.get("version", "")),
+def package_metadata(meta: dict, named: str) -> dict[str, str]:
+    """What every Parquet file and frame carries about the package: version (named: its label,
+    "0.2.0" or "unreleased changes since 0.2.0 (commit …)"), licence, citation."""
+    return {"civharm_version": named,
             "license": ", ".join(lic.get("name", "") for lic in meta.get("licenses", [])),
-            "citation": citation(meta)}
+            "citation": citation(meta, named)}
 
 
-def arrow_table(con: duckdb.DuckDBPyConnection, res: Resource, meta: dict) -> pa.Table:
+def arrow_table(con: duckdb.DuckDBPyConnection, res: Resource, meta: dict, named: str) -> pa.Table:
     """A table as Arrow with what DuckDB keeps and a bare Parquet file would lose: each column's
     description (field metadata), the table's, the package's version, licence and citation, and
     pandas' own metadata so that pandas.read_parquet gives Int64 counts and <NA> blanks.
@@ -127,11 +129,11 @@ def arrow_table(con: duckdb.DuckDBPyConnection, res: Resource, meta: dict) -> pa
     described = {f["name"]: column_comment(f) for f in res.fields}
     t = t.cast(pa.schema([field.with_metadata({"description": described.get(field.name, "")})
                           for field in t.schema]))
-    kv = package_metadata(Path(), meta)
+    kv = package_metadata(meta, named)
     kv.update(civharm_table=res.name,
               civharm_table_description=res.descriptor.get("description") or res.descriptor.get("title") or "",
               civharm_columns=json.dumps(described, ensure_ascii=False))
-    attrs = {**package_metadata(Path(), meta), "table": res.name,
+    attrs = {**package_metadata(meta, named), "table": res.name,
              "description": kv["civharm_table_description"], "columns": described}
     # pandas' metadata is written by pandas itself, from an empty frame of the pandas types we
     # want back (Int64, string with <NA>); writing it by hand would copy pandas' private format.
@@ -174,21 +176,28 @@ def build_db(desc: Path, target: Path) -> Path:
     return target
 
 
-def citation(meta: dict) -> str:
-    """The citation a Parquet file or frame carries: version, release date and where its bytes are
-    (the wheel has no cffconvert, so this short form comes from datapackage.json)."""
+def citation(meta: dict, named: str) -> str:
+    """The citation a Parquet file or frame carries: version (named: the package's label),
+    release date and where its bytes are (the wheel has no cffconvert, so this short form comes
+    from datapackage.json)."""
+    if named != meta.get("version"):  # not a released version: no release date to give
+        return (f"{', '.join(c.get('title', '') for c in meta.get('contributors', []))}. "
+                f"{meta.get('title', meta.get('name'))}, {named}: not a released version. "
+                f"The released versions, their commits and zip sha256: {VERSIONS_LEDGER}. {meta.get('homepage', '')}").strip()
     released = f" Released {meta['created'][:10]}." if meta.get("created") else ""
     return (f"{', '.join(c.get('title', '') for c in meta.get('contributors', []))} ({meta.get('created', '')[:4]}). "
             f"{meta.get('title', meta.get('name'))}, version {meta.get('version')}.{released} "
             f"Its commit and zip sha256: {VERSIONS_LEDGER}. {meta.get('homepage', '')}").strip()
 
 
-def build_parquet(desc: Path, target: Path) -> Path:
+def build_parquet(desc: Path, target: Path, named: str | None = None) -> Path:
     """One Parquet file per resource, typed as in DuckDB (enums dictionary-encoded, nullable
     integers, dates), with every column's description and the package's version, licence and
     citation in its metadata (arrow_table). Written by pyarrow, not DuckDB's COPY: only pyarrow
-    stores the Arrow schema (field descriptions, dictionary types) that the readers restore."""
+    stores the Arrow schema (field descriptions, dictionary types) that the readers restore.
+    named: the version label to write (make release gives the release's); by default the package's."""
     meta = load_json(desc)
+    named = named or version_label(desc.parent, meta).text
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target.parent, target.name)  # folders left by a build that was killed
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
@@ -196,7 +205,7 @@ def build_parquet(desc: Path, target: Path) -> Path:
         con = open_duckdb()
         _load(con, desc)
         for res in load_resources(desc.parent, meta):
-            pq.write_table(arrow_table(con, res, meta), tmp / f"{res.name}.parquet")
+            pq.write_table(arrow_table(con, res, meta, named), tmp / f"{res.name}.parquet")
         con.close()
         # one exchange of the new folder and the old: never a moment without the folder
         os.chmod(tmp, 0o755)

@@ -20,6 +20,7 @@ import pytest
 
 from civharm.metadata import types
 from civharm.metadata.ddl import load_script
+from civharm.metadata.label import label as version_label
 from civharm.metadata.package import load_json, load_resources
 
 REPO = Path(__file__).resolve().parents[1]
@@ -108,10 +109,10 @@ def test_parquet_keeps_every_value_and_carries_citation(tmp_path, resource):
     r = build(REPO, "parquet", out)
     assert r.returncode == 0, r.stderr
     meta = pq.read_metadata(out / f"{resource}.parquet").metadata
-    version = load_json(REPO / "datapackage.json")["version"]
-    assert meta[b"civharm_version"] == version.encode()
+    named = version_label(REPO).text  # "0.2.0" for the release byte for byte, else "unreleased changes since …"
+    assert meta[b"civharm_version"] == named.encode()
     assert meta[b"license"] == b"CC-BY-4.0"
-    assert f"version {version}".encode() in meta[b"citation"]
+    assert named.encode() in meta[b"citation"]
     schema = pq.read_schema(out / f"{resource}.parquet")
     for f in load_json(REPO / "schemas" / f"{resource}.schema.json")["fields"]:
         got = schema.field(f["name"]).type
