@@ -119,9 +119,10 @@ def read_incidents(path: Path) -> dict[str, dict[str, str]]:
                 bad(col, f"{c[col]!r} is not a date YYYY-MM-DD")
         if is_date(c["date_start"]) and is_date(c["date_end"]) and c["date_end"] < c["date_start"]:
             bad("date_end", f"{c['date_end']} is before date_start {c['date_start']}")
-        for col in ("locality", "summary"):
-            if not c[col].strip():
-                bad(col, "is empty")
+        if not c["summary"].strip():
+            bad("summary", "is empty")
+        if not c["locality"].strip() and c["location_precision"] != "admin2":
+            bad("locality", "is empty: name the town, or set location_precision admin2 when the reports name none")
         if (c["latitude"] == "") != (c["longitude"] == ""):
             bad("latitude", "latitude and longitude go together")
         out[c["incident_key"]] = c
