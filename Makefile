@@ -134,8 +134,8 @@ import-airwars: install ## Import the Airwars register (curation/airwars_registe
 	$(BIN)/python -m importers.airwars_register $(if $(filter 1 yes true,$(DRY_RUN)),--dry-run)
 
 .PHONY: import-reports
-import-reports: install ## Import other sources' reports (curation/other_reports_*.csv): make import-reports [DRY_RUN=1]
-	$(BIN)/python -m importers.reports_register $(if $(filter 1 yes true,$(DRY_RUN)),--dry-run)
+import-reports: install ## Import other sources' reports (curation/other_reports_*.csv): make import-reports [DRY_RUN=1] [DECIDED_ONLY=1]
+	$(BIN)/python -m importers.reports_register $(if $(filter 1 yes true,$(DRY_RUN)),--dry-run) $(if $(filter 1 yes true,$(DECIDED_ONLY)),--decided-only)
 
 .PHONY: import-ucdp
 import-ucdp: install ## Import UCDP GED events: make import-ucdp GED=path [DRY_RUN=1] [REVIEW=path]

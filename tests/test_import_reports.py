@@ -90,7 +90,12 @@ def test_a_report_matched_to_no_active_incident_refuses_and_a_bad_cell_names_its
 def test_the_projects_reports_import_into_a_valid_package(tmp_path):
     pkg = package_copy(tmp_path / "pkg")
     shutil.copytree(REPO / "curation", pkg / "curation")
-    out = run(pkg)
+    (pkg / "importers").mkdir()
+    for name in ("airwars_crosswalk.csv", "reports_crosswalk.csv"):
+        if (REPO / "importers" / name).exists():
+            shutil.copy(REPO / "importers" / name, pkg / "importers" / name)
+    assert run_airwars(pkg).returncode == 0  # the Airwars entries first: reports name them by code
+    out = run(pkg, "--decided-only")
     assert out.returncode == 0, out.stderr
     assert validate(pkg).returncode == 0
 
@@ -121,9 +126,15 @@ def test_reports_of_an_event_the_package_lacks_become_one_incident_once_its_cand
         "summary": "Strikes on Gogjali killed 28 to 30 civilians, by two outlets' accounts."}])
     before = snapshot(pkg)
     out = run(pkg, str(reg))
-    assert out.returncode == 1  # CH-000273, eastern Mosul that day, must be decided first
-    assert any(line.startswith("new:mosul-2016-12-29-gogjali,CH-000273,DECIDE,,") for line in out.stderr.splitlines())
+    assert out.returncode == 1  # CH-000273 (Airwars CI379), eastern Mosul that day, must be decided first
+    assert any(line.startswith("new:mosul-2016-12-29-gogjali,CI379,DECIDE,,") for line in out.stderr.splitlines())
     assert snapshot(pkg) == before
+    partial = run(pkg, str(reg), "--decided-only")  # the undecided event is left out, the rest imported
+    assert partial.returncode == 0, partial.stderr
+    assert partial.stdout.splitlines()[:2] == [
+        "1 event(s) left out until their candidates are decided.",
+        "0 new incident(s), 0 relation(s), 0 claim(s) on 0 incident(s), 0 tally(ies), 0 source(s); "
+        "0 already in the package; 2 incident report(s) matched to no incident, not imported."]
     write_csv(pkg / "importers" / "reports_crosswalk.csv", CROSSWALK_COLUMNS, [
         {"entry": "new:mosul-2016-12-29-gogjali", "incident_id": "CH-000273", "decision": "contains",
          "note": "The day's count across eastern Mosul holds Gogjali's dead."}])

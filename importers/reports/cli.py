@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="register files (default: every curation/other_reports_*.csv of the package)")
     p.add_argument("--package", default=".", type=Path, help="package folder (default: .)")
     p.add_argument("--dry-run", action="store_true", help="print the plan and write nothing")
+    p.add_argument("--decided-only", action="store_true",
+                   help="import the events whose candidates are all decided and list the rest, instead of refusing")
     args = p.parse_args(argv)
     paths = args.register or sorted((args.package / "curation").glob("other_reports_*.csv"))
     if not paths:
@@ -50,13 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     except PackageError as e:
         print(str(e), file=sys.stderr)
         return EXIT_BAD_INPUT
-    plan = make_plan(pkg, reports, described, crosswalk)
+    plan = make_plan(pkg, reports, described, crosswalk, decided_only=args.decided_only)
     if plan.undecided:
         print_undecided(plan.undecided, DEFAULT_CROSSWALK, sys.stderr)
-    if plan.problems or plan.undecided:
+    if plan.problems or plan.undecided and not args.decided_only:
         print("\n".join(plan.problems), file=sys.stderr)
         print("refused: nothing written.", file=sys.stderr)
         return EXIT_REFUSED
+    if plan.undecided:
+        print(f"{len({key for key, _ in plan.undecided})} event(s) left out until their candidates are decided.")
     print(f"{len(plan.incidents_added)} new incident(s), {len(plan.relations_added)} relation(s), "
           f"{len(plan.claims_added)} claim(s) on {len(plan.incidents_touched)} incident(s), "
           f"{len(plan.tallies_added)} tally(ies), {len(plan.sources_added)} source(s); "

@@ -144,7 +144,9 @@ def new_incident(key: str, c: dict[str, str], incident_id: str, fields: list[str
 
 
 def make_plan(pkg: Package, reports: list[Report], described: dict[str, dict[str, str]] | None = None,
-              crosswalk: list[Decision] = ()) -> Plan:
+              crosswalk: list[Decision] = (), decided_only: bool = False) -> Plan:
+    """The changes; with `decided_only`, an event with an undecided candidate is left out (its
+    reports listed as matching no incident) instead of refusing the whole import."""
     sources, claims, incidents, tallies = (pkg[n] for n in ("sources", "claims", "incidents", "tallies"))
     relations = pkg.tables.get("incident_relations")
     described = described or {}
@@ -203,7 +205,7 @@ def make_plan(pkg: Package, reports: list[Report], described: dict[str, dict[str
             if d.decision in RELATION_OF and relations is not None:
                 relations.rows.append(relation_row(relations.fields, next_id["R-"](), d, d.incident_id, iid))
                 plan.relations_added.append(relations.rows[-1]["relation_id"])
-    if plan.problems or plan.undecided:
+    if plan.problems or plan.undecided and not decided_only:
         return plan
     active = {r["incident_id"] for r in incidents.rows if r["status"] == "active"}
 
