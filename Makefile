@@ -129,6 +129,14 @@ FUZZ_TARGET ?= csv
 fuzz: install ## Fuzz the validator, diff or importer: make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGET=csv|descriptor|diff|importer]
 	$(BIN)/python -m bench.fuzz --seconds "$$FUZZ_SECONDS" --target "$$FUZZ_TARGET"
 
+.PHONY: import-airwars
+import-airwars: install ## Import the Airwars register (curation/airwars_register_*.csv): make import-airwars [DRY_RUN=1]
+	$(BIN)/python -m importers.airwars_register $(if $(filter 1 yes true,$(DRY_RUN)),--dry-run)
+
+.PHONY: import-reports
+import-reports: install ## Import other sources' reports (curation/other_reports_*.csv): make import-reports [DRY_RUN=1] [DECIDED_ONLY=1]
+	$(BIN)/python -m importers.reports_register $(if $(filter 1 yes true,$(DRY_RUN)),--dry-run) $(if $(filter 1 yes true,$(DECIDED_ONLY)),--decided-only)
+
 .PHONY: import-ucdp
 import-ucdp: install ## Import UCDP GED events: make import-ucdp GED=path [DRY_RUN=1] [REVIEW=path]
 	@if [ -z "$$GED" ]; then \
