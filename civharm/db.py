@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from .metadata.atomic import clean_stale, replace_folder
 from .metadata.connection import open_duckdb
-from .metadata.ddl import column_comment, load_script, q
+from .metadata.ddl import column_comment, lit, load_script, q
 from .metadata.package import Resource, descriptor_path, load_json, load_resources
 from .metadata.paths import DEFAULT_PACKAGE
 from .metadata.label import label as version_label
@@ -145,7 +145,16 @@ def arrow_table(con: duckdb.DuckDBPyConnection, res: Resource, meta: dict, named
 
 def _load(con: duckdb.DuckDBPyConnection, desc: Path) -> None:
     root = desc.parent.resolve()
-    con.execute(load_script(root, load_json(desc), absolute=True))
+    meta = load_json(desc)
+    con.execute(load_script(root, meta, absolute=True))
+    # Which data this is, in the database itself: a released version's name only for that version's
+    # bytes, else "unreleased changes since X" (civharm/metadata/label.py). Not in sql/load.sql, a
+    # committed file that would go stale with every commit.
+    named = version_label(desc.parent, meta).text
+    con.execute(f"CREATE VIEW package_version AS SELECT {lit(named)} AS version, "
+                f"{lit(str(meta.get('version', '')))} AS descriptor_version, {lit(citation(meta, named))} AS citation;"
+                "COMMENT ON VIEW package_version IS 'Which data this database holds: a released version, or "
+                "unreleased changes since one, with the citation to give.'")
 
 
 def _validated(desc: Path) -> None:
