@@ -44,7 +44,7 @@ def test_a_broken_package_as_annotations(tmp_path):
         f"::notice file={where}/tallies.csv,line=4,col=114,title=tally-coverage (civilians_killed_min)::"
         "The tally says 170; in its scope (locality Raqqa, US-led coalition and those within it) from 2017-08-14 "
         "to 2017-08-22, 1 active incident(s) sum to 42-55 deduplicated (42-55 raw).",
-        "civharm-validate: civharm 0.1.0 (pkg,50%25:x/datapackage.json): invalid, 1 error(s), 4 notice(s)",
+        "civharm-validate: civharm unreleased changes since 0.1.0 (pkg,50%25:x/datapackage.json): invalid, 1 error(s), 4 notice(s)",
     ]
     # the column is where the cell starts on its line
     line = incidents.read_text().splitlines()[1]
