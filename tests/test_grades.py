@@ -97,7 +97,9 @@ def test_a_position_is_dated_when_the_belligerent_spoke(con):
         "belligerent_position": "denied", "belligerent_position_date": date(2017, 2, 16)}
     dated = dict(con.execute("SELECT incident_id, as_of FROM incident_positions "
                              "WHERE as_of IS NOT NULL").fetchall())
-    assert dated == {"CH-000029": date(2017, 5, 26), "CH-000273": date(2017, 2, 16)}
+    # CH-000006: Airwars' CS952 page dates the coalition's revised (credible) assessment to its report
+    # of 10 March 2022 (CL-000014's stated_on).
+    assert dated == {"CH-000006": date(2022, 3, 10), "CH-000029": date(2017, 5, 26), "CH-000273": date(2017, 2, 16)}
     assert con.execute("SELECT count(*) FROM incident_positions").fetchone() == (16,)
 
 
