@@ -186,6 +186,24 @@ def test_a_wrong_grade_and_position_are_reported_and_civharm_grades_sets_them(tm
     assert run_module("civharm.fmt", str(pkg), "--check").returncode == 0
 
 
+def test_civharm_grades_sets_the_men_s_range_from_the_claims(tmp_path: Path):
+    """A figure the claims state and the incident lacks (the men's, new to the schema) is set by
+    the range rule; make validate reports it until then."""
+    pkg = build_package(tmp_path / "pkg")
+    edit_rows(pkg, "claims", "claim_id", {"CL-000001": {"men_killed_min": "3", "men_killed_max": "4"},
+                                          "CL-000003": {"men_killed_min": "5"}})
+    got = {(p["line"], p["column"], p["rule"]): p["message"] for p in _problems(pkg)}
+    assert got == {
+        (2, "men_killed_min", "incident-range-unexplained"): "men_killed_min is blank, but the incident's claims give 3.",
+        (2, "men_killed_max", "incident-range-unexplained"): "men_killed_max is blank, but the incident's claims give 5.",
+    }
+    fix = run_module("civharm.grades", str(pkg))
+    assert fix.stdout.splitlines() == ["CH-000001: men_killed_min blank -> 3", "CH-000001: men_killed_max blank -> 5",
+                                       "rewrote data/incidents.csv: 2 value(s)"]
+    assert _problems(pkg) == []
+    assert run_module("civharm.grades", str(pkg), "--check").returncode == 0
+
+
 def test_an_independent_report_makes_fair_a_copy_does_not(tmp_path: Path):
     pkg = build_package(tmp_path / "pkg")
     _, sources = read_rows(pkg, "sources")
