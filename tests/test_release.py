@@ -300,6 +300,36 @@ def test_bump_sets_the_version_everywhere_and_records_the_new_ids(tmp_path):
     assert (tmp_path / "dist" / "civharm-0.2.0.zip").is_file()
 
 
+def test_bump_sets_updated_on_on_the_rows_make_diff_finds_changed(tmp_path):
+    """updated_on is the release date of a row's last change: bump sets it on added and changed rows
+    only, and a later bump leaves them unless they change again."""
+    before = released_package(tmp_path / "before")
+    pkg = Path(shutil.copytree(before, tmp_path / "pkg"))
+    edit_rows(pkg, "claims", "claim_id", {"CL-000003": {"notes": "Checked again."}})
+    edit_rows(pkg, "incidents", "incident_id", {"CH-000001": {"local_time": "evening"}})
+    assert run_module("civharm.cite", "--package", str(pkg), "--zenodo").returncode == 0
+    proc = run_module("civharm.release", "bump", "0.1.1", "--from", str(before), "--date", "2026-12-01",
+                      "--package", str(pkg))
+    assert proc.returncode == 0, proc.stderr
+
+    def updated(name, key):
+        return {r[key]: r["updated_on"] for r in read_rows(pkg, name)[1]}
+    assert updated("claims", "claim_id") == {"CL-000001": "", "CL-000002": "", "CL-000003": "2026-12-01"}
+    assert updated("incidents", "incident_id") == {"CH-000001": "2026-12-01", "CH-000002": "", "CH-000003": ""}
+    assert set(updated("sources", "source_id").values()) == {""}
+    assert problems(pkg) == (0, [])
+    assert run_module("civharm.fmt", str(pkg), "--check").returncode == 0
+
+
+def test_updated_on_after_the_release_date_fails(tmp_path):
+    pkg = released_package(tmp_path / "pkg")
+    edit_rows(pkg, "sources", "source_id", {"S-000002": {"updated_on": "2026-11-25"}})
+    code, errors = problems(pkg)
+    assert code == 1 and [(p["rule"], p["file"], p["line"], p["message"]) for p in errors] == [
+        ("updated-after-release", "data/sources.csv", 3,
+         "updated_on is 2026-11-25, after the package's release date 2026-11-24.")]
+
+
 def test_set_cff_changes_only_the_version_lines():
     from civharm.release import set_cff
     from package_edits import CITATION

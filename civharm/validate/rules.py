@@ -302,6 +302,10 @@ _RULES = [
          "created, CITATION.cff's date-released (also in preferred-citation) and CHANGELOG.md's '## X.Y.Z — YYYY-MM-DD'.",
          "The release date agrees everywhere it is written.",
          "created 2026-12-01T00:00:00Z, date-released 2026-11-24"),
+    Rule("updated-after-release", "release", "updated_on is {value}, after the package's release date {expected}.",
+         "Never set updated_on by hand: make bump sets it, to the release date, on the rows make diff finds changed.",
+         "A row's updated_on, the release date of its last change, is never later than the package's release "
+         "date (datapackage.json's created).", "updated_on=2026-12-15 in a package released 2026-12-01"),
     Rule("citation-unreadable", "release", "{detail}.",
          "Fix the YAML syntax (indentation, quotes around text with ': '), then run make cff-check.",
          "CITATION.cff, when present, is readable YAML, so that its version and date can be checked.",
