@@ -278,3 +278,16 @@ def test_the_day_the_belligerent_spoke_wins_over_its_sources_date(tmp_path: Path
     assert check.stdout.splitlines() == [
         "CH-000003: belligerent_position conceded -> denied",
         "CH-000003: belligerent_position_date 2017-05-25 -> 2017-06-02"]
+
+
+def test_a_statement_known_only_to_the_month_does_not_date_the_position(tmp_path: Path):
+    """stated_on with stated_on_precision 'month' is the first of the month, not the day the
+    belligerent spoke: the position's date falls back to its source's published_on."""
+    pkg = build_package(tmp_path / "pkg")
+    edit_rows(pkg, "claims", "claim_id", {"CL-000002": {"stated_on": "2017-05-01", "stated_on_precision": "month"}})
+    con = civharm.connect(pkg)
+    assert con.sql("SELECT position, as_of FROM incident_positions").fetchall() == [("conceded", date(2017, 5, 25))]
+    assert _problems(pkg) == []
+    edit_rows(pkg, "claims", "claim_id", {"CL-000002": {"stated_on_precision": "day"}})
+    con = civharm.connect(pkg)
+    assert con.sql("SELECT position, as_of FROM incident_positions").fetchall() == [("conceded", date(2017, 5, 1))]
