@@ -2,7 +2,8 @@
 
 Canonical: UTF-8 without BOM, LF line ends, columns in schema order (a column the schema defines
 but the file lacks is added blank, unless the schema requires it: so a field added to a schema
-reaches the CSVs by one run), rows sorted by primary key (IDs by number, so CH-1000000 follows CH-999999), minimal quoting, text in Unicode NFC,
+reaches the CSVs by one run; a resource whose file does not exist yet gets one, its header only),
+rows sorted by primary key (IDs by number, so CH-1000000 follows CH-999999), minimal quoting, text in Unicode NFC,
 no blank lines. Idempotent, and lossless: every value of every row survives (NFC changes
 bytes, never characters as a reader sees them). A file that cannot be read unambiguously
 (ragged rows, unknown or repeated columns, a missing required column, bad UTF-8) is left untouched and reported; run
@@ -17,7 +18,7 @@ import sys
 import unicodedata
 
 from .metadata import csvfile
-from .metadata.package import descriptor_path, id_sort_key, write_atomically
+from .metadata.package import descriptor_path, id_sort_key, load_resources, write_atomically
 from .validate.descriptor import check
 
 
@@ -62,7 +63,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # Only what the validator's descriptor layer accepts: valid schemas, paths inside the package.
 
-    _, resources, problems = check(desc.parent, desc.name)
+    meta, resources, problems = check(desc.parent, desc.name)
+    missing = {p.value for p in problems if p.rule == "resource-file-missing"}  # fmt writes these files
+    problems = [p for p in problems if p.rule != "resource-file-missing"]
+    if missing and not problems:  # the descriptor's check leaves a resource without a file out
+        resources = [r for r in load_resources(desc.parent, meta) if r.path in missing or r.name in
+                     {x.name for x in resources}]
     if problems:
         print(f"civharm-fmt: the descriptor or a schema of {desc} has {len(problems)} problem(s); nothing was "
               "changed. Run make validate to see them.", file=sys.stderr)
@@ -71,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     new: dict = {}
     for res in resources:
         path = desc.parent / res.path
+        if not path.exists() and not path.is_symlink():  # a table new to the package: its header only
+            changed.append(res.path)
+            new[path] = csvfile.render(res.field_names, []).encode("utf-8")
+            continue
         try:
             before = path.read_bytes()
             required = frozenset(f["name"] for f in res.fields if (f.get("constraints") or {}).get("required"))

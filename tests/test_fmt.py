@@ -36,7 +36,7 @@ def scramble(path: Path) -> None:
     """The same values, written as a spreadsheet might: BOM, CRLF, every cell quoted, rows
     reversed, columns reversed, text decomposed (NFD)."""
     data = rows(path)
-    header = list(reversed(list(data[0].keys())))
+    header = list(reversed(path.read_text(encoding="utf-8-sig").split("\n", 1)[0].split(",")))
     out = io.StringIO()
     w = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     w.writerow(header)

@@ -48,7 +48,7 @@ def test_a_register_with_a_wrong_row_changes_nothing(tmp_path: Path):
     r = run_module("civharm.register", str(reg), "--package", str(pkg))
     assert r.returncode == 2
     assert r.stderr.splitlines()[1:] == [
-        "line 3: no table 'claim' (the package has incidents, sources, claims, tallies, actors, incident_relations)",
+        "line 3: no table 'claim' (the package has incidents, sources, claims, tallies, actors, incident_relations, places, victims)",
         "line 4: claims has no row 'CL-999999'",
         "line 5: claims has no field 'colour'",
         "line 6: claims CL-000001 men_killed_min is given '4' here and '3' on line 2"]

@@ -289,6 +289,22 @@ _RULES = [
          "GED event) only when a relation between the incidents says how they share deaths, so "
          "that totals do not count those deaths twice.",
          "CS1380 on claims of CH-000012 and CH-000040, with no relation between them"),
+    Rule("place-spelling-ambiguous", "tables", "The spelling '{value}' is already a name of {expected}.",
+         "One spelling, one place: if both rows are the same place, merge them (keep one place_id and point "
+         "incidents and claims at it); if not, drop the spelling from the place it does not name.",
+         "Every spelling in the gazetteer (a place's name and its spellings, without case) belongs to one place, "
+         "so that a name in the data resolves to one place.", "Al-Badu a spelling of PL-000003 and of PL-000009"),
+    Rule("place-name-mismatch", "tables", "place_id is {value}, whose names ({expected}) are not in the incident's locality or neighbourhood.",
+         "Point place_id at the place the incident's locality or neighbourhood names, or add that spelling to "
+         "the place (python -m civharm.gazetteer sets both from the data).",
+         "An incident's gazetteer entry is a place its own locality or neighbourhood text names.",
+         "place_id=PL-000001 (Mosul) on an incident in Raqqa"),
+    Rule("victims-exceed-counts", "tables", "{column} is {value}, but {expected}.",
+         "The incident's figure holds every person a claim lists: raise the figure the claim states, or check "
+         "the victims' claim_id, outcome, sex and age_group.",
+         "An active incident's counts by age and sex (civilians, children, women, men killed) are not below the "
+         "victims one of its claims lists as killed, where the incident states a maximum.",
+         "children_killed_max=2 with 3 children listed in victims for CL-000001"),
     # 6. release -----------------------------------------------------------------------------------
     Rule("version-format", "release", "The version '{value}' is not MAJOR.MINOR.PATCH.",
          "Use semantic versioning, for example 0.2.0.", "The package version is a semantic version.", "v0.2"),
