@@ -262,7 +262,7 @@ def test_the_day_the_belligerent_spoke_wins_over_its_sources_date(tmp_path: Path
     edit_rows(pkg, "sources", "source_id", {}, add=[review])
     # Published in 2018, but it reports a denial made before the concession of 25 May 2017.
     denial = dict(claim_id="CL-000004", incident_id="CH-000003", source_id="S-000005", claim_type="denial",
-                  actor_id="A-000002", stated_on="2017-04-01",
+                  actor_id="A-000002", stated_on="2017-04-01", belligerent_assessment="non_credible",
                   statement="Says that on 1 April 2017 it had found no civilian harm.")
     edit_rows(pkg, "claims", "claim_id", {}, add=[denial])
     con = civharm.connect(pkg)

@@ -85,11 +85,13 @@ def test_zip_layout(released):
         assert all(n.startswith("civharm-0.1.0/") for n in names)
         names = [n.removeprefix("civharm-0.1.0/") for n in names]
         assert names == ["CHANGELOG.md", "CITATION.cff", "COVERAGE.md", "LICENSE", "LICENSE-DATA", "README.md",
-                         "data/actors.csv", "data/claims.csv", "data/incident_relations.csv", "data/incidents.csv", "data/sources.csv",
-                         "data/tallies.csv", "datapackage.json", "releases/ids.csv",
+                         "data/actors.csv", "data/claims.csv", "data/incident_relations.csv", "data/incidents.csv",
+                         "data/places.csv", "data/sources.csv", "data/tallies.csv", "data/victims.csv",
+                         "datapackage.json", "releases/ids.csv",
                          "schemas/actors.schema.json", "schemas/civharm-dp-profile.json", "schemas/claims.schema.json",
                          "schemas/incident_relations.schema.json", "schemas/incidents.schema.json",
-                         "schemas/sources.schema.json", "schemas/tallies.schema.json"]
+                         "schemas/places.schema.json", "schemas/sources.schema.json", "schemas/tallies.schema.json",
+                         "schemas/victims.schema.json"]
         for info in infos:
             assert info.date_time == (2026, 11, 24, 0, 0, 0)  # the release date, datapackage.json's created
             assert (info.external_attr >> 16) & 0o777 == 0o644
@@ -127,7 +129,8 @@ def test_parquet_and_duckdb_beside_the_zip(released):
     _, dist, proc = released
     assert (dist / "civharm-0.1.0-py3-none-any.whl").is_file()  # tested in test_wheel.py
     assert sorted(p.name for p in (dist / "civharm-0.1.0-parquet").iterdir()) == [
-        "actors.parquet", "claims.parquet", "incident_relations.parquet", "incidents.parquet", "sources.parquet", "tallies.parquet"]
+        "actors.parquet", "claims.parquet", "incident_relations.parquet", "incidents.parquet", "places.parquet",
+        "sources.parquet", "tallies.parquet", "victims.parquet"]
     assert (dist / "civharm-0.1.0.duckdb").stat().st_size > 0
     assert "wrote " + str(dist / "civharm-0.1.0.zip") in proc.stdout
 
