@@ -148,7 +148,7 @@ def load_valid_package(path: str | Path, names: tuple[str, ...], optional: tuple
     except CannotRun as e:
         raise PackageError(f"cannot validate the package: {e}") from e
     if report.errors:
-        raise PackageError(f"the package is invalid ({len(report.errors)} error(s)): run make validate and fix it first")
+        raise PackageError(f"the package is invalid ({report.errors} error(s)): run make validate and fix it first")
     have = {r.get("name") for r in load_json(root / "datapackage.json").get("resources", []) if isinstance(r, dict)}
     return load_package(root, names + tuple(n for n in optional if n in have))
 

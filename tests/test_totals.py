@@ -142,6 +142,7 @@ def made_package(tmp_path_factory) -> Path:
     pkg = build_package(tmp_path_factory.mktemp("totals") / "pkg")
     data = pkg / "data"
     write(data / "claims.csv", [])
+    write(data / "victims.csv", [])  # the minimal package's victims come from its claims
     write(data / "incidents.csv", [
         dict(incident_id=i, status="active", campaign="raqqa-2017", date_start=s, date_end=e,
              date_precision="day" if s == e else "range", country="SYR", admin1="Ar-Raqqa", admin2="Ar-Raqqa",
