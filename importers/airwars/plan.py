@@ -67,11 +67,16 @@ def _victim_rows(victims: list[tuple[str, int, dict]], entries: list[Entry], rep
             by_url[e["url"]].append(e)
     out = []
     for file, line, v in victims:
-        e = by_code.get(v["code"]) if v["code"] else (by_url.get(v["url"]) or [None])[0]
-        if not v["code"] and len(by_url.get(v["url"], [])) > 1:
-            plan.problems.append(f"{file}:{line}: url: several entries with no code are on this page; "
-                                 "the person cannot be placed")
-            continue
+        if v["code"]:
+            e = by_code.get(v["code"])
+        else:  # an entry with no code, by its page: among those imported in this run, if several share it
+            on_page = by_url.get(v["url"], [])
+            fresh = [x for x in on_page if x.key in report_of]
+            if len(fresh) > 1:
+                plan.problems.append(f"{file}:{line}: url: several entries with no code on this page are imported; "
+                                     "the person cannot be placed")
+                continue
+            e = fresh[0] if fresh else (on_page[0] if on_page else None)
         if e is None:
             plan.problems.append(f"{file}:{line}: code: no register entry {v['code'] or v['url']!r}")
             continue
