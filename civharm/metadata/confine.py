@@ -16,6 +16,8 @@ civharm/validate/README.md:
     CIVHARM_MAX_ZIP_BYTES    a zip's entries unpacked, in total    (default 8 GiB)
     CIVHARM_MAX_ZIP_ENTRIES  entries in a zip                      (default 10,000)
     CIVHARM_MAX_ZIP_RATIO    an entry's unpacked / compressed size (default 200)
+    CIVHARM_MAX_FIELDS       fields of one Table Schema            (default 200)
+    CIVHARM_MAX_RESOURCES    resources of one package              (default 64)
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ _DEFAULTS = {
     # An entry (over 1 MiB) that unpacks to more than this many times its compressed size is a
     # bomb, not data: CSV deflates about 5-10 times; a run of zeros over 1000.
     "CIVHARM_MAX_ZIP_RATIO": 200,
+    "CIVHARM_MAX_FIELDS": 200,
+    "CIVHARM_MAX_RESOURCES": 64,
 }
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a scheme (http:, file:, C: on Windows)
 

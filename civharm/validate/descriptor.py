@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from civharm.metadata.confine import JSONTooDeep, TooLarge, UnsafePath, package_file, read_json_file
+from civharm.metadata.confine import JSONTooDeep, TooLarge, UnsafePath, limit, package_file, read_json_file
 from civharm.metadata.package import PROFILE_SCHEMA, RESOURCE_NAMES, Resource
 from .report import Problem
 from .row_rules import BOUND_RULES, BOUNDS
 from .rules import raises
-from . import verdicts
+from . import schema_guard, verdicts
+
+MAX_RESOURCES = "CIVHARM_MAX_RESOURCES"
 
 _PROBLEM_FIELDS = {f.name for f in dataclasses.fields(Problem)}
 _PROFILE_RULES = ("descriptor-required", "descriptor-resource-set", "descriptor-profile")
@@ -57,6 +58,9 @@ def read_json(root: Path, rel: str, problems: list[Problem], prop: str | None = 
     except UnicodeDecodeError as e:
         problems.append(Problem("descriptor-not-json", rel, detail=f"not UTF-8 ({e.reason} at byte {e.start})"))
         return None
+    except ValueError as e:  # Python's own limits on a JSON value (an integer of over 4,300 digits)
+        problems.append(Problem("descriptor-not-json", rel, detail=str(e).split(";")[0]))
+        return None
     except OSError as e:
         problems.append(Problem("descriptor-not-json", rel, detail=f"cannot be read ({e.strerror})"))
         return None
@@ -68,7 +72,8 @@ def read_json(root: Path, rel: str, problems: list[Problem], prop: str | None = 
 
 @raises("path-outside-package", "file-too-large", "descriptor-not-json", "descriptor-profile", "descriptor-required",
         "descriptor-resource-set", "resource-file-missing", "schema-invalid", "schema-key-field",
-        "schema-field-undocumented", "schema-enum-undocumented")
+        "schema-field-undocumented", "schema-enum-undocumented", "schema-field-name", "schema-pattern-unsupported",
+        "schema-too-many-fields", "descriptor-too-many-resources")
 def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Problem]]:
     """Returns the descriptor, the resources whose schema and file are usable, and problems."""
     problems: list[Problem] = []
@@ -79,13 +84,18 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
     resources_in = descriptor.get("resources")
     if not isinstance(resources_in, list):
         resources_in = []
+    cap = limit(MAX_RESOURCES)
+    if len(resources_in) > cap:  # bounded before any library or file is given them
+        problems.append(Problem("descriptor-too-many-resources", rel, column="resources",
+                                value=f"{len(resources_in):,}", expected=f"{cap:,}", detail=MAX_RESOURCES))
+        return descriptor, [], problems
     problems.extend(_profile(descriptor, resources_in, rel))
 
     # Schemas: parse each file, validate it with frictionless, then civharm's documentation rules.
     schemas: dict[int, dict] = {}
     for i, res in enumerate(resources_in):
-        if not isinstance(res, dict):
-            continue
+        if not isinstance(res, dict) or res.get("name") not in RESOURCE_NAMES:
+            continue  # a resource outside civharm's set (reported by the profile) is not read
         schema = res.get("schema")
         where = rel
         if isinstance(schema, str):
@@ -106,7 +116,11 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
             problems.append(Problem("schema-invalid", rel, column=f"resources/{i}/schema",
                                     detail="a tabular resource needs a Table Schema"))
             continue
-        notes = _frictionless_notes("Schema", schema) + _bad_patterns(schema) + _bad_bounds(schema)
+        guarded = schema_guard.check(schema, where)
+        if guarded:  # before frictionless or any later layer is given it
+            problems.extend(guarded)
+            continue
+        notes = _frictionless_notes("Schema", schema) + _bad_bounds(schema)
         if notes:
             problems.extend(Problem("schema-invalid", where, detail=note) for note in notes)
             continue
@@ -243,19 +257,6 @@ def _ask_frictionless(kind: str, descriptor: dict, **options) -> list[str]:
     except Exception as e:  # frictionless raises various types on malformed input
         return [f"frictionless cannot read it ({type(e).__name__}: {e})"]
     return [err[0] for err in report.flatten(["note"])]
-
-
-def _bad_patterns(schema: dict) -> list[str]:
-    """Patterns that are not regular expressions (frictionless accepts any string)."""
-    out = []
-    for f in schema.get("fields", []):
-        pattern = (f.get("constraints") or {}).get("pattern") if isinstance(f, dict) else None
-        if pattern is not None:
-            try:
-                re.compile(pattern)
-            except (re.error, TypeError) as e:
-                out.append(f"the pattern of field '{f.get('name')}' is not a regular expression ({e})")
-    return out
 
 
 def _bad_bounds(schema: dict) -> list[str]:

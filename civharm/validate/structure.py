@@ -366,7 +366,10 @@ def _create(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, colu
             f"CASE WHEN {padded} THEN error('ragged') ELSE false END AS __padded FROM read_csv({lit(str(path))}, "
             f"{READ_CSV_CHECK}, max_line_size = {max_line + 1}, columns = {types})")
         rows, padded_rows = con.execute(f"SELECT count(*), count(*) FILTER (__padded) FROM {table}").fetchone()
-    except duckdb.Error:  # (an interrupt by the scan too; the caller drops the table, once the scan is over)
+    except (duckdb.Error, UnicodeDecodeError):  # (an interrupt by the scan too; the caller drops the table, once
+        # the scan is over). DuckDB's error text quotes the line it failed on, cut at a byte count that can fall
+        # inside a UTF-8 sequence, and the binding then raises UnicodeDecodeError instead: the file goes to the
+        # exact reader all the same
         return None
     return None if padded_rows else rows
 
