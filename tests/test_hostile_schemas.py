@@ -177,3 +177,35 @@ def test_resources_outside_civharms_set_are_not_read(tmp_path):
     report, code = _check(pkg)
     assert code == 1 and "descriptor-resource-set" in _rules(report)
     assert "resource-file-missing" not in _rules(report) and "extra" not in report["summary"]["rows"]
+
+
+@pytest.mark.parametrize("edit, column, note", [
+    (lambda t: t.replace('"name": "civharm"', '"name": "civharm", "x": NaN', 1), "x", "NaN at /x is not a JSON number a reader can hold (RFC 8259)"),
+    (lambda t: t.replace('"name": "civharm"', '"name": "civharm", "x": [-Infinity]', 1), "x/0", "-Infinity at /x/0 is not a JSON number a reader can hold (RFC 8259)"),
+    (lambda t: t.replace('"name": "civharm"', '"name": "civharm", "x": 1e400', 1), "x", "1e400 at /x is not a JSON number a reader can hold (RFC 8259)"),
+    (lambda t: t.replace('"path": "data/incidents.csv"', '"path": "data/incidents.csv", "path": "data/x.csv"', 1),
+     "resources/0", "the key 'path' is given more than once at /resources/0"),
+    (lambda t: t.replace('"resources": [', '"resources": [], "resources": [', 1), None,
+     "the key 'resources' is given more than once at the top level"),
+])
+def test_strict_json_in_the_descriptor(tmp_path, edit, column, note):
+    pkg = build_package(tmp_path / "pkg")
+    desc = pkg / "datapackage.json"
+    text = desc.read_text(encoding="utf-8")
+    assert edit(text) != text
+    desc.write_text(edit(text), encoding="utf-8")
+    report, code = _check(pkg)
+    assert code == 1
+    assert [(p["rule"], p["column"], p["message"]) for p in report["problems"]] == \
+        [("descriptor-not-json", column, f"The file is not valid JSON: {note}.")]
+
+
+def test_a_key_given_twice_in_a_schema(tmp_path):
+    pkg = build_package(tmp_path / "pkg")
+    path = pkg / "schemas" / "actors.schema.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"primaryKey"', '"primaryKey": ["name"], "primaryKey"', 1), encoding="utf-8")
+    report, code = _check(pkg)
+    assert code == 1
+    [p] = [p for p in report["problems"] if p["file"] == "schemas/actors.schema.json"]
+    assert (p["rule"], p["column"]) == ("descriptor-not-json", None) and "'primaryKey'" in p["message"]

@@ -14,14 +14,15 @@ import json
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from civharm.metadata.confine import JSONTooDeep, TooLarge, UnsafePath, limit, package_file, read_json_file
+from civharm.metadata.confine import JSONTooDeep, TooLarge, UnsafePath, limit, package_file, parse_json, read_file
 from civharm.metadata.package import PROFILE_SCHEMA, RESOURCE_NAMES, Resource
 from .report import Problem
 from .row_rules import BOUND_RULES, BOUNDS
 from .rules import raises
-from . import schema_guard, verdicts
+from . import schema_guard, strict_json, verdicts
 
 MAX_RESOURCES = "CIVHARM_MAX_RESOURCES"
+MAX_JSON = "CIVHARM_MAX_JSON_BYTES"
 
 _PROBLEM_FIELDS = {f.name for f in dataclasses.fields(Problem)}
 _PROFILE_RULES = ("descriptor-required", "descriptor-resource-set", "descriptor-profile")
@@ -41,7 +42,9 @@ def read_json(root: Path, rel: str, problems: list[Problem], prop: str | None = 
     """Parse one JSON file of the package (confined, size-limited), reporting where it breaks.
     prop: the descriptor property that names the file (the descriptor itself: None)."""
     try:
-        data = read_json_file(root, rel, prop or rel)
+        raw = read_file(package_file(root, rel, prop or rel), limit(MAX_JSON), rel, MAX_JSON)
+        data = parse_json(raw)
+        loose = strict_json.problems(raw.decode("utf-8"))
     except UnsafePath as e:
         problems.append(Problem("path-outside-package", rel, column=e.prop, value=str(e.value), detail=e.reason))
         return None
@@ -63,6 +66,9 @@ def read_json(root: Path, rel: str, problems: list[Problem], prop: str | None = 
         return None
     except OSError as e:
         problems.append(Problem("descriptor-not-json", rel, detail=f"cannot be read ({e.strerror})"))
+        return None
+    if loose:  # parsed by Python, but not strict JSON: not used
+        problems.extend(Problem("descriptor-not-json", rel, column=path, detail=note) for path, note in loose)
         return None
     if not isinstance(data, dict):
         problems.append(Problem("descriptor-profile", rel, detail="the top level must be a JSON object"))
