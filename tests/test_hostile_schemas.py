@@ -209,3 +209,33 @@ def test_a_key_given_twice_in_a_schema(tmp_path):
     assert code == 1
     [p] = [p for p in report["problems"] if p["file"] == "schemas/actors.schema.json"]
     assert (p["rule"], p["column"]) == ("descriptor-not-json", None) and "'primaryKey'" in p["message"]
+
+
+def test_failing_rows_are_capped_in_sql_and_counted_exactly(tmp_path, monkeypatch):
+    """2,000 dangling keys with CIVHARM_KEEP_PER_RULE=10: ten problems are made (the rows past
+    the cap are counted in DuckDB, never fetched), and the report counts all 2,000."""
+    import csv as csv_module
+    from civharm.validate import engine, tables
+
+    pkg = build_package(tmp_path / "pkg")
+    path = pkg / "data" / "claims.csv"
+    header, first, *_ = path.read_text(encoding="utf-8").splitlines()
+    cells, names = next(csv_module.reader([first])), header.split(",")
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(header + "\n")
+        writer = csv_module.writer(f, lineterminator="\n")
+        for k in range(2_000):
+            cells[names.index("claim_id")], cells[names.index("incident_id")] = f"CL-{k + 1:06d}", f"CH-{k + 900000}"
+            writer.writerow(cells)
+    made = []
+
+    def counted(rule, *args, **kwargs):
+        made.append(rule)
+        return tables.Problem.__wrapped__(rule, *args, **kwargs)
+    counted.__wrapped__ = tables.Problem
+    monkeypatch.setattr(tables, "Problem", counted)
+    monkeypatch.setenv("CIVHARM_KEEP_PER_RULE", "10")
+    report = engine.validate(pkg)
+    assert made.count("fk-dangling") == 10
+    assert sum(1 for p in report.problems if p.rule == "fk-dangling") == 10
+    assert report.problems.omitted[("data/claims.csv", "fk-dangling")] == 1_990
