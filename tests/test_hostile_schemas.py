@@ -239,3 +239,18 @@ def test_failing_rows_are_capped_in_sql_and_counted_exactly(tmp_path, monkeypatc
     assert made.count("fk-dangling") == 10
     assert sum(1 for p in report.problems if p.rule == "fk-dangling") == 10
     assert report.problems.omitted[("data/claims.csv", "fk-dangling")] == 1_990
+
+
+def test_the_zip_entry_count_message_counts_entries(tmp_path, monkeypatch):
+    import zipfile
+
+    from civharm.metadata.confine import TooLarge, extract_zip
+
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w") as z:
+        for i in range(15):
+            z.writestr(f"f{i}", b"")
+    monkeypatch.setenv("CIVHARM_MAX_ZIP_ENTRIES", "10")
+    with pytest.raises(TooLarge) as e:
+        extract_zip(many, tmp_path / "out", lambda n: True)
+    assert str(e.value) == f"{many} is 15 entries, more than the limit of 10 (set CIVHARM_MAX_ZIP_ENTRIES to raise it)"

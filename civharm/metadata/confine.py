@@ -57,8 +57,8 @@ class UnsafePath(ValueError):
 class TooLarge(ValueError):
     """A file past its size limit; `setting` is the environment variable that raises it."""
 
-    def __init__(self, what: str, size: int, limit: int, setting: str):
-        super().__init__(f"{what} is {size:,} bytes, more than the limit of {limit:,} "
+    def __init__(self, what: str, size: int, limit: int, setting: str, unit: str = "bytes"):
+        super().__init__(f"{what} is {size:,} {unit}, more than the limit of {limit:,} "
                          f"(set {setting} to raise it)")
         self.what, self.size, self.limit, self.setting = what, size, limit, setting
 
@@ -180,7 +180,7 @@ def extract_zip(archive: str | Path, dest: str | Path, wanted) -> list[str]:
     with zipfile.ZipFile(archive) as z:
         infos = z.infolist()
         if len(infos) > max_entries:
-            raise TooLarge(f"{archive} ({len(infos):,} entries)", len(infos), max_entries, "CIVHARM_MAX_ZIP_ENTRIES")
+            raise TooLarge(f"{archive}", len(infos), max_entries, "CIVHARM_MAX_ZIP_ENTRIES", unit="entries")
         chosen, total = [], 0
         for info in infos:
             if info.is_dir():
