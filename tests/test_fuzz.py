@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bench.fuzz_targets import REGRESSIONS, TARGETS, Harness, run
@@ -82,6 +82,7 @@ PROPERTIES = st.sampled_from(["name", "type", "format", "constraints/pattern", "
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.tuples(st.integers(0, 6), PROPERTIES, HOSTILE_VALUES), min_size=1, max_size=4),
        extra=st.sampled_from([0, 0, 0, 195, 300]), duplicate=st.booleans())
+@example(edits=[(3, "constraints/enum", [["coalition"], "state"])], extra=0, duplicate=False)  # a crash once
 def test_schema_layer_on_mutated_schemas(harness, edits, extra, duplicate):
     """The real actors schema with hostile values put in its fields, sometimes past the field
     limit or with a key given twice: a verdict, never an internal error, in the descriptor layer
