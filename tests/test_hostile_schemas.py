@@ -254,3 +254,18 @@ def test_the_zip_entry_count_message_counts_entries(tmp_path, monkeypatch):
     with pytest.raises(TooLarge) as e:
         extract_zip(many, tmp_path / "out", lambda n: True)
     assert str(e.value) == f"{many} is 15 entries, more than the limit of 10 (set CIVHARM_MAX_ZIP_ENTRIES to raise it)"
+
+
+def test_unique_compares_text_as_seen(tmp_path):
+    """Two actor names that differ only by a zero-width space are one name twice (cell-unique), and
+    the invisible character is reported, escaped, at its place."""
+    pkg = build_package(tmp_path / "pkg")
+    path = pkg / "data" / "actors.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append(lines[3].replace("A-000003", "A-000004").replace("Islamic State (ISIS)", "Islamic State (IS\u200bIS)"))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report, code = _check(pkg)
+    found = {(p["rule"], p["line"], p["column"], p["value"]) for p in report["problems"] if p["file"] == "data/actors.csv"}
+    assert code == 1 and {("cell-unique", 4, "name", "Islamic State (ISIS)"),
+                          ("cell-unique", 5, "name", "Islamic State (IS\u200bIS)"),
+                          ("text-invisible-character", 5, "name", "U+200B")} <= found

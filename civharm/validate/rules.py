@@ -359,6 +359,17 @@ _RULES = [
          "Delete the character; tabs and line breaks inside a cell are usually pasted by accident.",
          "Text holds no control characters (tab, carriage return, NUL, ...); a line break inside a quoted cell is allowed.",
          "a\\tb"),
+    Rule("text-invisible-character", "hygiene", "The text holds the invisible character {value}.",
+         "Remove it: bidi controls, zero-width characters and line or paragraph separators have no place in an "
+         "ID, a code, a name or a URL.",
+         "A character that is not seen but changes what text shows or how it compares (a bidi override, a "
+         "zero-width space, U+2028): two IDs that look the same would differ, or text would read reversed.",
+         "CH-000001\\u200b"),
+    Rule("text-invisible-notice", "hygiene", "The free text holds the invisible character {value}.",
+         "Keep it only where the script needs it (a zero-width non-joiner in Persian, a right-to-left mark); "
+         "remove bidi overrides and isolates, zero-width spaces and line or paragraph separators.",
+         "Free text (notes, summaries, statements, titles) with a character that is not seen but changes what "
+         "it shows: reported, as some scripts use a few of them.", "a note with U+202E", "notice"),
     Rule("text-formula", "hygiene", "The text starts with '{value}', which spreadsheets run as a formula.",
          "Reword the cell so it does not start with =, +, - or @ (for example put the words first).",
          "No text cell starts with a character that Excel or LibreOffice would execute.", "=HYPERLINK(...)"),
