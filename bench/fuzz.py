@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -32,10 +33,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", choices=TARGETS, default="csv")
     args, rest = parser.parse_known_args(argv)
     REGRESSIONS.mkdir(exist_ok=True)
-    _remove_stale_folders()
-    # libFuzzer ends the process with exit() (at the time budget or on a crash), so no Python
-    # cleanup runs: the folder is named by this process, and the next run removes it
-    tmp = tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-")
+    tmp = os.environ.get(_FOLDER)
+    if tmp is None:
+        # libFuzzer ends its process with exit() (at the time budget or on a crash), so no Python
+        # cleanup runs there: it runs in a child, and this process removes the folder after it. A
+        # folder left by a run killed outright is named by its process and removed by the next run.
+        _remove_stale_folders()
+        tmp = tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-")
+        try:
+            return subprocess.run([sys.executable, "-m", "bench.fuzz", *(sys.argv[1:] if argv is None else argv)],
+                                  env={**os.environ, _FOLDER: tmp}).returncode
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     harness = Harness(Path(tmp))
     seeds = Path(tmp) / "seeds"
     seeds.mkdir()
@@ -57,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 _PREFIX = "civharm-fuzz-"
+_FOLDER = "CIVHARM_FUZZ_FOLDER"  # set for the child that fuzzes: the folder it works in
 # Inputs up to this size: past the field and resource limits (a schema of 201 fields is 40 KB) and
 # CIVHARM_MAX_JSON_BYTES (1 MiB); libFuzzer's default follows the seeds (a few KB).
 _MAX_LEN = (1 << 20) + 4096
