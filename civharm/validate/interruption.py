@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -39,7 +40,10 @@ def temporary_folder(prefix: str) -> Iterator[str]:
 
 
 def install() -> None:
-    """Handle SIGINT and SIGTERM for the rest of the process (the main thread only can)."""
+    """Handle SIGINT and SIGTERM for the rest of the process (the main thread only can: called from
+    another, it leaves the handlers as they are)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
     for signum in SIGNALS:
         signal.signal(signum, _handler)
 
