@@ -29,7 +29,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from .metadata.citation import (CFF, ZENODO, EXAMPLE_ID, KIND, LABEL_FIELDS, LICENCE_URLS, CitationError, Citation, load, read_cff, apa_authors, bibtex_key, incident_form, reference_apa, zenodo_own)
+from .metadata.citation import (CFF, ZENODO, EXAMPLE_ID, KIND, LABEL_FIELDS, LICENCE_URLS, CitationError, Citation, load, read_cff, apa_authors, bibtex_key, incident_form, reference_apa, set_cff, zenodo_own)
 from .metadata.ids import LEDGER, read_ledger, write_text
 from .metadata.package import load_resources
 from .metadata.paths import REPO
@@ -71,23 +71,35 @@ def zenodo_text(c: Citation, cff_text: str | None = None) -> str:
 
 def release_note(c: Citation) -> str:
     """The version's date and how to get its bytes: the version ledger gives the commit and
-    the sha256 of its zip, and make release VERSION=… rebuilds it."""
+    the sha256 of its zip, and make release VERSION=… rebuilds it. Unreleased files say so."""
+    if not c.label.released:
+        last = (f"the last release is {c.label.since} (make release VERSION={c.label.since} rebuilds it; "
+                f"its commit and zip sha256 are in {VERSIONS})") if c.label.since else "no version is released yet"
+        return "Not a released version" + (f" (commit {c.label.commit})" if c.label.commit else "") + f"; {last}"
     released = f"Released {c.date}; its" if c.date else "Its"
     return (f"{released} commit and the sha256 of its zip are in {VERSIONS} "
             f"(make release VERSION={c.version} rebuilds it)")
 
 
+def labelled_cff(c: Citation) -> str | None:
+    """CITATION.cff with its version set to the label of unreleased files ("unreleased changes
+    since 0.2.0 (commit …)"), for cffconvert to render; None for a released version (the file as it is)."""
+    if c.label.released:
+        return None
+    return set_cff((c.root / CFF).read_text(encoding="utf-8"), c.label.text, str(c.date or ""))
+
+
 def apa(c: Citation, markdown: bool = False) -> str:
     """cffconvert's APA-like reference (it names the version), then the release note."""
-    return f"{cffconvert(c, 'apalike').rstrip('.')}. {release_note(c)}."
+    return f"{cffconvert(c, 'apalike', labelled_cff(c)).rstrip('.')}. {release_note(c)}."
 
 
 def bibtex(c: Citation) -> str:
     """cffconvert's BibTeX entry, keyed by version (civharm_v0_2_0, not cffconvert's
     YourReferenceHere), with the fields cffconvert 2.0 leaves out: version and the release note."""
-    entry = cffconvert(c, "bibtex").replace("{YourReferenceHere,", "{" + bibtex_key(c) + ",", 1)
+    entry = cffconvert(c, "bibtex", labelled_cff(c)).replace("{YourReferenceHere,", "{" + bibtex_key(c) + ",", 1)
     body = entry[:entry.rindex("}")].rstrip()
-    return f"{body},\nversion = {{{c.version}}},\nnote = {{{release_note(c)}}}\n}}"
+    return f"{body},\nversion = {{{c.label.text}}},\nnote = {{{release_note(c)}}}\n}}"
 
 # --- one ID ---------------------------------------------------------------------------------------
 
@@ -118,13 +130,16 @@ def cite_id(c: Citation, identifier: str) -> tuple[str, int]:
                        + (f": {r['reason']}" if r["reason"] else ".")]
                 if r["resolves_to"]:
                     out += [f"Its content is in {r['resolves_to']}; cite that:",
-                            "", "  " + incident_form(c.version, r["resolves_to"], kind)]
+                            "", "  " + incident_form(c.label, r["resolves_to"], kind)]
                 return "\n".join(out) + "\n", 0
-        return (f"civharm v{c.version} has no row with the ID {identifier}. IDs look like CH-000002 "
+        return (f"{c.label.name} has no row with the ID {identifier}. IDs look like CH-000002 "
                 "(incident), S-000001 (source), CL-000001 (claim), T-000001 (tally), A-000001 (actor), R-000001 (relation).\n", 1)
     name, row = found
     kind = KIND.get(name, name)
-    out = [incident_form(c.version, identifier, kind), ""]
+    out = [incident_form(c.label, identifier, kind), ""]
+    if not released_id(c, identifier):
+        out.append(f"  {identifier} is unreleased: no released version has it yet ({LEDGER} has no row for it), "
+                   "and it may change before the next release.")
     label = next((row[f] for f in LABEL_FIELDS if row.get(f)), None)
     status = row.get("status")
     if status == "merged":
@@ -132,7 +147,7 @@ def cite_id(c: Citation, identifier: str) -> tuple[str, int]:
         out.append(f"  {identifier} is a tombstone: it was merged into {target}"
                    + (f" ({row['status_reason'].rstrip('.')})" if row.get("status_reason") else "") + ".")
         out.append(f"  Its content is in {target}: cite that, and name {identifier} too if your source used it:")
-        out += ["", "  " + incident_form(c.version, target, kind)]
+        out += ["", "  " + incident_form(c.label, target, kind)]
     elif status == "retracted":
         out.append(f"  {identifier} is a tombstone: it was retracted"
                    + (f" ({row['status_reason'].rstrip('.')})" if row.get("status_reason") else "") + ".")
@@ -151,14 +166,20 @@ def cite_id(c: Citation, identifier: str) -> tuple[str, int]:
 
 # --- outputs --------------------------------------------------------------------------------------
 
+def released_id(c: Citation, identifier: str) -> bool:
+    """Whether the ID ledger records the ID as released (a package without the ledger: none is)."""
+    ledger = c.root / LEDGER
+    return ledger.is_file() and read_ledger(ledger).filter(pl.col("id") == identifier).height > 0
+
+
 def text(c: Citation) -> str:
     """What `make cite` prints."""
-    out = [f"How to cite civharm v{c.version}" + (f", released {c.date}" if c.date else ""),
+    out = [f"How to cite {c.label.name}" + (f", released {c.date}" if c.date and c.label.released else ""),
            f"(generated from {CFF} and datapackage.json)", "",
            "APA:", "", "  " + apa(c), "",
            "BibTeX:", "", *("  " + line for line in bibtex(c).splitlines()), "",
            "One incident (give the version and the incident's ID):", "",
-           "  " + incident_form(c.version, EXAMPLE_ID), "",
+           "  " + incident_form(c.label, EXAMPLE_ID), "",
            f"  make cite ID={EXAMPLE_ID} prints it with the incident's summary."]
     if c.references:
         out += ["", "Cite these too when you use the rows that come from them:", ""]
@@ -174,8 +195,8 @@ def how_to_cite_markdown(package_dir: str | Path = ".", heading: bool = True) ->
     lic = c.licence or ""
     lic_link = f"[{lic}]({LICENCE_URLS[lic]})" if lic in LICENCE_URLS else lic
     out = (["# How to cite", ""] if heading else []) + [
-        f"*Generated from `{CFF}` and `datapackage.json` for civharm {c.version}"
-        + (f", released {c.date}" if c.date else "") + ". `make cite` prints the same.*",
+        f"*Generated from `{CFF}` and `datapackage.json` for civharm {c.label.text}"
+        + (f", released {c.date}" if c.date and c.label.released else "") + ". `make cite` prints the same.*",
         "",
         "Always give the version you used: the data changes from one version to the next, and the "
         "changelog says what changed. Incident IDs are stable: an ID once released keeps its meaning "
@@ -198,7 +219,7 @@ def how_to_cite_markdown(package_dir: str | Path = ".", heading: bool = True) ->
         "",
         "Give the version and the incident's ID:",
         "",
-        "> " + incident_form(c.version, EXAMPLE_ID),
+        "> " + incident_form(c.label, EXAMPLE_ID),
         "",
         f"`make cite ID={EXAMPLE_ID}` prints the form with the incident's summary. For a merged "
         "incident it names the incident that holds its content now; cite that one, and name the old "
@@ -208,7 +229,7 @@ def how_to_cite_markdown(package_dir: str | Path = ".", heading: bool = True) ->
         "",
         f"The data is under {lic_link}. When you share it or anything made from it, credit "
         f"\"{apa_authors(c.authors)}\", give the version, link the licence, and say if you changed the "
-        "data (for example: \"Adapted from civharm v" + c.version + "; Raqqa incidents only.\"). "
+        "data (for example: \"Adapted from " + c.label.name + "; Raqqa incidents only.\"). "
         "`LICENSE-DATA` in the package gives the full notice.",
     ]
     if c.references:

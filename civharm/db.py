@@ -22,9 +22,10 @@ import pyarrow.parquet as pq
 
 from .metadata.atomic import clean_stale, replace_folder
 from .metadata.connection import open_duckdb
-from .metadata.ddl import column_comment, load_script, q
+from .metadata.ddl import column_comment, lit, load_script, q
 from .metadata.package import Resource, descriptor_path, load_json, load_resources
 from .metadata.paths import DEFAULT_PACKAGE
+from .metadata.label import label as version_label
 from .metadata.versions import LEDGER as VERSIONS_LEDGER
 from .validate.engine import validate  # the same checks as make validate
 
@@ -59,7 +60,7 @@ def read(table: str, to: str = "polars", package: str | Path | None = None):
     categoricals, blanks as nulls, and each column's description in the metadata.
 
         >>> civharm.read("incidents")                  # polars
-        >>> civharm.read("incidents", to="pandas")     # pandas, Arrow-backed dtypes; enums as category
+        >>> civharm.read("incidents", to="pandas")     # pandas: Int64 counts, enums as category
 
     to: "polars", "pandas", "arrow" (a pyarrow.Table) or "duckdb" (a relation on a new connection)."""
     if to not in READERS:
@@ -71,7 +72,7 @@ def read(table: str, to: str = "polars", package: str | Path | None = None):
     meta = load_json(desc)
     res = next((r for r in load_resources(desc.parent, meta) if r.name == table), None)
     if res is not None:
-        t = arrow_table(con, res, meta)
+        t = arrow_table(con, res, meta, version_label(desc.parent, meta).text)
     else:
         names = {n for (n,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
         if table not in names:
@@ -83,26 +84,40 @@ def read(table: str, to: str = "polars", package: str | Path | None = None):
         return t
     if to == "polars":
         return pl.from_arrow(t)
-    df = t.to_pandas(types_mapper=_pandas_type)
+    df = t.to_pandas(types_mapper=pandas_type)
     if t.schema.metadata and b"PANDAS_ATTRS" in t.schema.metadata:
         df.attrs = json.loads(t.schema.metadata[b"PANDAS_ATTRS"])
     return df
 
 
-def _pandas_type(kind: pa.DataType):
-    """Arrow-backed pandas dtypes (nullable integers, dates, strings with <NA>), but enums
-    (dictionaries) as pandas' own category, which pandas' tools know best."""
-    return None if pa.types.is_dictionary(kind) else pd.ArrowDtype(kind)
+def pandas_type(kind: pa.DataType):
+    """The pandas dtype of an Arrow column, the same for `civharm.read(to="pandas")` and for
+    `pd.read_parquet` on the Parquet files (whose pandas metadata is written from it): pandas' own
+    nullable dtype where pandas has one (Int64, Float64, boolean, string: what pandas' tools know
+    best, each with <NA> for a blank), enums (dictionaries) as category, and dates Arrow-backed
+    (date32), as pandas has no date-only dtype of its own."""
+    if pa.types.is_dictionary(kind):
+        return None
+    if pa.types.is_integer(kind):
+        return pd.Int64Dtype()
+    if pa.types.is_floating(kind):
+        return pd.Float64Dtype()
+    if pa.types.is_boolean(kind):
+        return pd.BooleanDtype()
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return pd.StringDtype(na_value=pd.NA)
+    return pd.ArrowDtype(kind)
 
 
-def package_metadata(desc: Path, meta: dict) -> dict[str, str]:
-    """What every Parquet file and frame carries about the package: version, licence, citation."""
-    return {"civharm_version": str(meta.get("version", "")),
+def package_metadata(meta: dict, named: str) -> dict[str, str]:
+    """What every Parquet file and frame carries about the package: version (named: its label,
+    "0.2.0" or "unreleased changes since 0.2.0 (commit …)"), licence, citation."""
+    return {"civharm_version": named,
             "license": ", ".join(lic.get("name", "") for lic in meta.get("licenses", [])),
-            "citation": citation(meta)}
+            "citation": citation(meta, named)}
 
 
-def arrow_table(con: duckdb.DuckDBPyConnection, res: Resource, meta: dict) -> pa.Table:
+def arrow_table(con: duckdb.DuckDBPyConnection, res: Resource, meta: dict, named: str) -> pa.Table:
     """A table as Arrow with what DuckDB keeps and a bare Parquet file would lose: each column's
     description (field metadata), the table's, the package's version, licence and citation, and
     pandas' own metadata so that pandas.read_parquet gives Int64 counts and <NA> blanks.
@@ -114,29 +129,32 @@ def arrow_table(con: duckdb.DuckDBPyConnection, res: Resource, meta: dict) -> pa
     described = {f["name"]: column_comment(f) for f in res.fields}
     t = t.cast(pa.schema([field.with_metadata({"description": described.get(field.name, "")})
                           for field in t.schema]))
-    kv = package_metadata(Path(), meta)
+    kv = package_metadata(meta, named)
     kv.update(civharm_table=res.name,
               civharm_table_description=res.descriptor.get("description") or res.descriptor.get("title") or "",
               civharm_columns=json.dumps(described, ensure_ascii=False))
-    attrs = {**package_metadata(Path(), meta), "table": res.name,
+    attrs = {**package_metadata(meta, named), "table": res.name,
              "description": kv["civharm_table_description"], "columns": described}
     # pandas' metadata is written by pandas itself, from an empty frame of the pandas types we
     # want back (Int64, string with <NA>); writing it by hand would copy pandas' private format.
-    empty = t.slice(0, 0).to_pandas(types_mapper=_pandas_metadata_type)
+    empty = t.slice(0, 0).to_pandas(types_mapper=pandas_type)
     pandas_meta = pa.Table.from_pandas(empty, schema=t.schema, preserve_index=False).schema.metadata[b"pandas"]
     return t.replace_schema_metadata({**kv, "PANDAS_ATTRS": json.dumps(attrs, ensure_ascii=False),
                                       "pandas": pandas_meta})
 
 
-def _pandas_metadata_type(kind: pa.DataType):
-    if pa.types.is_dictionary(kind):
-        return None
-    return pd.Int64Dtype() if pa.types.is_integer(kind) else pd.ArrowDtype(kind)
-
-
 def _load(con: duckdb.DuckDBPyConnection, desc: Path) -> None:
     root = desc.parent.resolve()
-    con.execute(load_script(root, load_json(desc), absolute=True))
+    meta = load_json(desc)
+    con.execute(load_script(root, meta, absolute=True))
+    # Which data this is, in the database itself: a released version's name only for that version's
+    # bytes, else "unreleased changes since X" (civharm/metadata/label.py). Not in sql/load.sql, a
+    # committed file that would go stale with every commit.
+    named = version_label(desc.parent, meta).text
+    con.execute(f"CREATE VIEW package_version AS SELECT {lit(named)} AS version, "
+                f"{lit(str(meta.get('version', '')))} AS descriptor_version, {lit(citation(meta, named))} AS citation;"
+                "COMMENT ON VIEW package_version IS 'Which data this database holds: a released version, or "
+                "unreleased changes since one, with the citation to give.'")
 
 
 def _validated(desc: Path) -> None:
@@ -167,21 +185,28 @@ def build_db(desc: Path, target: Path) -> Path:
     return target
 
 
-def citation(meta: dict) -> str:
-    """The citation a Parquet file or frame carries: version, release date and where its bytes are
-    (the wheel has no cffconvert, so this short form comes from datapackage.json)."""
+def citation(meta: dict, named: str) -> str:
+    """The citation a Parquet file or frame carries: version (named: the package's label),
+    release date and where its bytes are (the wheel has no cffconvert, so this short form comes
+    from datapackage.json)."""
+    if named != meta.get("version"):  # not a released version: no release date to give
+        return (f"{', '.join(c.get('title', '') for c in meta.get('contributors', []))}. "
+                f"{meta.get('title', meta.get('name'))}, {named}: not a released version. "
+                f"The released versions, their commits and zip sha256: {VERSIONS_LEDGER}. {meta.get('homepage', '')}").strip()
     released = f" Released {meta['created'][:10]}." if meta.get("created") else ""
     return (f"{', '.join(c.get('title', '') for c in meta.get('contributors', []))} ({meta.get('created', '')[:4]}). "
             f"{meta.get('title', meta.get('name'))}, version {meta.get('version')}.{released} "
             f"Its commit and zip sha256: {VERSIONS_LEDGER}. {meta.get('homepage', '')}").strip()
 
 
-def build_parquet(desc: Path, target: Path) -> Path:
+def build_parquet(desc: Path, target: Path, named: str | None = None) -> Path:
     """One Parquet file per resource, typed as in DuckDB (enums dictionary-encoded, nullable
     integers, dates), with every column's description and the package's version, licence and
     citation in its metadata (arrow_table). Written by pyarrow, not DuckDB's COPY: only pyarrow
-    stores the Arrow schema (field descriptions, dictionary types) that the readers restore."""
+    stores the Arrow schema (field descriptions, dictionary types) that the readers restore.
+    named: the version label to write (make release gives the release's); by default the package's."""
     meta = load_json(desc)
+    named = named or version_label(desc.parent, meta).text
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target.parent, target.name)  # folders left by a build that was killed
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
@@ -189,7 +214,7 @@ def build_parquet(desc: Path, target: Path) -> Path:
         con = open_duckdb()
         _load(con, desc)
         for res in load_resources(desc.parent, meta):
-            pq.write_table(arrow_table(con, res, meta), tmp / f"{res.name}.parquet")
+            pq.write_table(arrow_table(con, res, meta, named), tmp / f"{res.name}.parquet")
         con.close()
         # one exchange of the new folder and the old: never a moment without the folder
         os.chmod(tmp, 0o755)

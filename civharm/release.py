@@ -57,18 +57,19 @@ from . import diff as diffmod
 from .cite import zenodo_text
 from .coverage import markdown
 from .db import build_db, build_parquet, connect
-from .metadata import citation, ids, versions
+from .metadata import citation, ids, label, versions
 from .metadata.atomic import clean_stale, replace_folder
 from .metadata.confine import TooLarge, UnsafePath, limit, package_file, read_file
-from .metadata.package import descriptor_path, load_json, load_resources, write_atomically
+from .metadata.package import PROFILE_SCHEMA, descriptor_path, load_json, load_resources, write_atomically
 from .metadata.paths import REPO, VIEWS
 from .validate.engine import validate  # the same checks as make validate
 from .validate.release import SEMVER  # one definition of a version number
 
 # Files that travel with the data in the zip, when the package has them.
-# sql/load.sql: so that a reader with only the DuckDB CLI can load the unpacked zip.
+# sql/load.sql: so that a reader with only the DuckDB CLI can load the unpacked zip; R/civharm.R:
+# so that R reads it typed (civharm.metadata.rreader).
 EXTRA_FILES = ("README.md", "LICENSE", "LICENSE-DATA", citation.CFF, "CHANGELOG.md", ids.LEDGER, "sql/load.sql",
-               "schemas/civharm-dp-profile.json")  # the profile: what a valid civharm package holds
+               "R/civharm.R", "schemas/civharm-dp-profile.json")  # the profile: what a valid civharm package holds
 CHANGELOG = "CHANGELOG.md"
 COVERAGE = "COVERAGE.md"  # generated into the zip (coverage_text), never kept in the repository
 ZIP_MODE = 0o644
@@ -119,19 +120,20 @@ def zip_entries(root: Path, descriptor: dict) -> dict[str, bytes]:
     for rel in EXTRA_FILES:
         if os.path.lexists(root / rel):  # a symlink here is refused, not skipped
             entries[rel] = _read(root, rel, rel)
-    entries[COVERAGE] = coverage_text(root, descriptor).encode("utf-8")
+    entries[COVERAGE] = coverage_text(root, json.loads(entries["datapackage.json"])).encode("utf-8")
     return entries
 
 
 def coverage_text(root: Path, descriptor: dict) -> str:
-    """COVERAGE.md: the totals (deduplicated and raw) and what the data holds, from the views."""
+    """COVERAGE.md: the totals (deduplicated and raw) and what the data holds, from the views;
+    headed by the version's label (the release's descriptor, with its hashes, names the release)."""
 
     con = connect(root)
     try:
         body = markdown(con)
     finally:
         con.close()
-    return (f"# {descriptor.get('title') or descriptor.get('name') or 'civharm'} {descriptor.get('version', '')}: "
+    return (f"# {descriptor.get('title') or descriptor.get('name') or 'civharm'} {label.label(root, descriptor).text}: "
             "what the data holds\n\nGenerated from this release's data by the views campaign_totals, "
             "campaign_coverage and coverage (sql/views/); the rules behind the totals are in the "
             "methodology (Deduplicated totals).\n\n" + body)
@@ -252,7 +254,8 @@ def build(package: str | Path = ".", out: str | Path = "dist", zip_only: bool = 
         size = target.stat().st_size
         built = {"zip": final / target.name, "sha256": digest}
         if not zip_only:
-            parquet = build_parquet(desc, out / f"{name}-{version}-parquet")
+            named = label.label(root, json.loads(entries["datapackage.json"])).text  # the release's hashes: its version
+            parquet = build_parquet(desc, out / f"{name}-{version}-parquet", named)
             os.chmod(parquet, 0o755)  # built in a private temporary folder; a release is for everyone to read
             database = build_db(desc, out / f"{name}-{version}.duckdb")
             wheel = build_wheel(entries, version, out, meta)
@@ -342,6 +345,56 @@ def _record(root: Path, version: str, meta: dict, digest: str, log) -> None:
     versions.record(root, version, released_on, head.stdout.strip(), digest)
     log(f"recorded {version} (commit {head.stdout.strip()[:10]}, sha256 {digest[:12]}…) in {versions.LEDGER}: "
         "commit that file, so every clone can resolve and check this version")
+    if root.resolve() == REPO:  # the validator's kept rules are this checkout's code
+        keep(version, root, package=root, log=log)
+
+
+def kept_record(package: Path, version: str, commit: str) -> dict:
+    """What civharm/metadata/kept/<version>.json keeps of a released version (civharm.metadata.label):
+    its files' sizes and sha256 and its descriptor's digest, and the profile it was released
+    under. A version whose package carries no profile (0.2.0 and earlier) was held to the
+    required properties of today's profile and exactly its own resources, by the resource list
+    of its code (civharm/package.py RESOURCE_NAMES): that profile is written out."""
+    meta = load_json(package / "datapackage.json")
+    own = package / label.PROFILE_FILE
+    if own.is_file():
+        profile, note = json.loads(own.read_bytes()), f"The profile {label.PROFILE_FILE} of commit {commit[:10]}."
+    else:
+        names = [r["name"] for r in meta.get("resources", [])]
+        profile = profile_for(PROFILE_SCHEMA, names)
+        note = (f"Commit {commit[:10]} has no profile file: its code required these properties and exactly "
+                f"its resources ({', '.join(names)}); this profile states that.")
+    return {"version": version, "commit": commit, "note": note, "profile": profile, **label.record(package, meta)}
+
+
+def profile_for(profile: dict, names: list[str]) -> dict:
+    """A profile with another resource list (both of its statements: each one of these, each present)."""
+    out = copy.deepcopy(profile)
+    resources = out["properties"]["resources"]
+    resources["items"]["properties"]["name"]["enum"] = list(names)
+    resources["allOf"] = [{"contains": {"type": "object", "required": ["name"], "properties": {"name": {"const": n}}}}
+                          for n in names]
+    return out
+
+
+def keep(version: str, root: str | Path = ".", package: Path | None = None, log=print) -> Path:
+    """Write civharm/metadata/kept/<version>.json for a version in releases/versions.csv, from the
+    package given (the release commit's working tree, when make release records it) or from the
+    recorded commit's files."""
+    root = Path(root).resolve()
+    row = versions.lookup(version, root)
+    if row is None:
+        raise ReleaseError(f"{version} is not in {versions.LEDGER}: only a released version's rules are kept")
+    with tempfile.TemporaryDirectory(prefix="civharm-keep-") as tmp:
+        if package is None:
+            package = Path(tmp, "package")
+            _extract(root, row["commit"], f"{row['version']}'s commit", package)
+        record = kept_record(package, row["version"], row["commit"])
+    target = label.KEPT / f"{row['version']}.json"
+    write_atomically(target, (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    label.kept.cache_clear()
+    log(f"kept {row['version']}'s rules and file hashes in {target.relative_to(REPO)}: commit that file too")
+    return target
 
 
 def _extract(root: Path, commit: str, what: str, into: Path) -> None:
@@ -431,35 +484,6 @@ def _vt(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
-def set_cff(text: str, version: str, date: str) -> str:
-    """CITATION.cff with version and date-released (top level and in preferred-citation) and
-    preferred-citation's year set; every other line, comments included, as it was."""
-    out, section, child_indent, seen = [], None, None, set()
-    for line in text.splitlines(keepends=True):
-        key, nested = None, False
-        top = re.match(r"^([A-Za-z][A-Za-z0-9-]*):", line)
-        if top:
-            section, child_indent, key = top.group(1), None, top.group(1)
-        elif section == "preferred-citation":
-            m = re.match(r"^( +)([A-Za-z][A-Za-z0-9-]*):", line)
-            if m:
-                child_indent = len(m.group(1)) if child_indent is None else child_indent
-                if len(m.group(1)) == child_indent:
-                    key, nested = m.group(2), True
-        values = {"version": f'"{version}"', "date-released": f'"{date}"'}
-        if nested:
-            values["year"] = date[:4]
-        if key in values:
-            indent = line[: len(line) - len(line.lstrip(" "))]
-            line = f"{indent}{key}: {values[key]}" + ("\n" if line.endswith("\n") else "")
-            seen.add(("preferred-citation." if nested else "") + key)
-        out.append(line)
-    for needed in ("version", "date-released"):
-        if needed not in seen:
-            raise ReleaseError(f"{citation.CFF} has no top-level '{needed}:' line to set")
-    return "".join(out)
-
-
 def changelog_entry(text: str, version: str, date: str, body: str) -> str:
     """CHANGELOG.md with a new top entry `## VERSION — DATE`; an `## Unreleased` section becomes it."""
     lines = text.splitlines()
@@ -517,7 +541,10 @@ def bump(package: str | Path, version: str, from_spec: str, date: str | None = N
 
     cff_text = None
     if (root / citation.CFF).is_file():
-        cff_text = set_cff((root / citation.CFF).read_text(encoding="utf-8"), version, date)
+        try:
+            cff_text = citation.set_cff((root / citation.CFF).read_text(encoding="utf-8"), version, date)
+        except citation.CitationError as e:
+            raise ReleaseError(str(e)) from e
         files[citation.CFF] = cff_text
 
     body = ["### Data", "",
@@ -572,6 +599,9 @@ def main(argv: list[str] | None = None) -> int:
                                         "make release existed; verify runs this for a ledger row with built_by)")
     a.add_argument("--package", default=".", help="package folder or its datapackage.json (default: .)")
     a.add_argument("--out", default="dist", help="output folder (default: dist)")
+    k = sub.add_parser("keep", help="write civharm/metadata/kept/VERSION.json (the rules and file hashes of a "
+                                     "released version) from its recorded commit")
+    k.add_argument("version", help="a version recorded in releases/versions.csv (0.2.0)")
     p = sub.add_parser("bump", help="set a new version and release date everywhere; draft the changelog entry")
     p.add_argument("version", help="the new version, MAJOR.MINOR.PATCH")
     p.add_argument("--from", dest="from_spec", required=True,
@@ -587,6 +617,8 @@ def main(argv: list[str] | None = None) -> int:
             build(args.package, args.out, args.zip_only)
         elif args.command == "archive":
             archive(args.package, args.out)
+        elif args.command == "keep":
+            keep(args.version)
         elif args.command == "verify":
             verify(args.version, out=args.out)
         else:

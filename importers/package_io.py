@@ -136,3 +136,29 @@ class IdAllocator:
 def dump_descriptor(descriptor: dict) -> bytes:
     """datapackage.json as the project formats it: indent 2, UTF-8 as is, trailing newline."""
     return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def load_valid_package(path: str | Path, names: tuple[str, ...], optional: tuple[str, ...] = ()) -> Package:
+    """The package's named tables (and those of `optional` it has), once `make validate`'s rules
+    pass on it: an importer edits only a valid package. PackageError says why not."""
+    from civharm.validate.engine import CannotRun, validate  # only here: the validator is a floor below
+
+    root = Path(path)
+    try:
+        report = validate(root / "datapackage.json")
+    except CannotRun as e:
+        raise PackageError(f"cannot validate the package: {e}") from e
+    if report.errors:
+        raise PackageError(f"the package is invalid ({len(report.errors)} error(s)): run make validate and fix it first")
+    have = {r.get("name") for r in load_json(root / "datapackage.json").get("resources", []) if isinstance(r, dict)}
+    return load_package(root, names + tuple(n for n in optional if n in have))
+
+
+def write_files(files: dict[Path, bytes], dry_run: bool) -> None:
+    """An importer's plan carried out: each changed file replaced in one step, or, for a dry run,
+    nothing written and that said."""
+    if dry_run:
+        print("dry run: nothing written.")
+        return
+    for path, data in files.items():
+        write_atomically(path, data)

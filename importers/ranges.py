@@ -88,3 +88,22 @@ def incident_ranges(claims: Iterable[Mapping]) -> dict[str, int | None]:
     """
     merged = [{**c, "incident_id": "_"} for c in claims]
     return ranges_by_incident(merged).get("_", {f: None for f in RANGE_FIELDS})
+
+
+def set_derived(pkg, touched: set[str]) -> None:
+    """Set the touched incidents' figure ranges (the range rule) and grade and belligerent position
+    (the grade rule, which reads every table as validation does) from their claims, in place."""
+    from civharm.metadata.grades import DERIVED_FIELDS, derived_from_rows
+
+    if not touched:
+        return
+    incidents = pkg["incidents"].rows
+    ranges = ranges_by_incident(c for c in pkg["claims"].rows if c["incident_id"] in touched)
+    for inc in incidents:
+        if inc["incident_id"] in touched:
+            inc.update({f: "" if v is None else str(v) for f, v in ranges[inc["incident_id"]].items()})
+    want = derived_from_rows({name: (pkg[name].fields, pkg[name].rows)
+                              for name in ("incidents", "claims", "sources", "actors", "tallies")})
+    for inc in incidents:
+        if inc["incident_id"] in touched and inc["incident_id"] in want:
+            inc.update({f: want[inc["incident_id"]][f] for f in DERIVED_FIELDS})

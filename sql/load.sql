@@ -505,11 +505,12 @@ both_ways AS MATERIALIZED (
 ),
 -- Each incident's group and node are the smallest ID it is connected to, found by passing labels
 -- along the relations until none gets smaller (USING KEY keeps one row per incident, updated in
--- place). Listing every pair of connected incidents instead grows with the square of a group:
--- one container with 2,000 contained incidents cost 5 s, and 8,000 ran out of memory.
+-- place: the key, not the UNION ALL, removes repeats). Listing every pair of connected incidents
+-- instead grows with the square of a group: one container with 2,000 contained incidents cost
+-- 5 s, and 8,000 ran out of memory.
 grouped(incident_id, group_id) USING KEY (incident_id) AS (  -- incidents with a relation, and their group
     SELECT a, min(least(a, b)) FROM both_ways GROUP BY a
-    UNION
+    UNION ALL
     SELECT w.b, min(g.group_id)
     FROM grouped AS g JOIN both_ways AS w ON w.a = g.incident_id
     JOIN recurring.grouped AS r ON r.incident_id = w.b
@@ -519,7 +520,7 @@ grouped(incident_id, group_id) USING KEY (incident_id) AS (  -- incidents with a
 companions AS MATERIALIZED (SELECT a, b FROM both_ways WHERE relation = 'companion_entry'),
 classes(incident_id, node_id) USING KEY (incident_id) AS (  -- incidents with a companion entry, and their set of them
     SELECT a, min(least(a, b)) FROM companions GROUP BY a
-    UNION
+    UNION ALL
     SELECT w.b, min(c.node_id)
     FROM classes AS c JOIN companions AS w ON w.a = c.incident_id
     JOIN recurring.classes AS r ON r.incident_id = w.b
@@ -662,6 +663,7 @@ COMMENT ON VIEW campaign_coverage IS 'Per campaign: its dates (schema), active i
 -- month for the days it spans there. Tallies are never added. Figures are rounded to whole
 -- deaths here, and only here, so the months of a campaign can differ by a death or two from
 -- campaign_totals. A month's lower share is never shown above its upper one (methodology).
+-- Rows come by campaign (in the schema's order of campaigns), then month.
 CREATE VIEW deaths_by_month AS
 SELECT campaign, CAST(date_trunc('month', day) AS DATE) AS month,
        count(DISTINCT incident_id) AS incidents,
@@ -671,7 +673,8 @@ SELECT campaign, CAST(date_trunc('month', day) AS DATE) AS month,
        CAST(round(least(sum(dedup_min), sum(dedup_max))) AS BIGINT) AS dedup_min,
        CAST(round(sum(dedup_max)) AS BIGINT) AS dedup_max
 FROM incident_days
-GROUP BY ALL;
+GROUP BY ALL
+ORDER BY campaign, month;
 COMMENT ON VIEW deaths_by_month IS 'Per campaign and month: active incidents whose dates touch the month, and civilian deaths raw (sums of minima and maxima, an open max counting its min) and deduplicated (incident_relations), each incident spread evenly over its days; rounded to whole deaths.';
 
 -- deaths_daily: civilian deaths per campaign and day, raw and deduplicated, from incident_days.

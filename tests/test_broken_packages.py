@@ -69,9 +69,12 @@ def _expected_rules() -> dict[str, set[str]]:
     return out
 
 
-# The one rule no package can raise: it reports a bug of ours (an exception inside a check) on the
+# internal-error, the one rule no package can raise: it reports a bug of ours (an exception inside a check) on the
 # file being read. tests/test_hostile.py raises it with rule SQL that tries to read a file.
-NO_FIXTURE = {"internal-error"}
+# release-rules is a notice no overlay of the minimal package can raise: it needs a package that is
+# byte for byte a released version (civharm/metadata/kept/); tests/test_release_rules.py raises it
+# on the 0.1.0 and 0.2.0 zips rebuilt from their commits.
+NO_FIXTURE = {"internal-error", "release-rules"}
 
 
 def test_every_rule_has_a_fixture_that_raises_it():

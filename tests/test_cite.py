@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import REPO_ROOT
-from package_edits import released_package, run_module
+from package_edits import edit_rows, released_package, run_module, with_release_hashes
 
 
 def run_module_env(module: str, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -39,7 +39,19 @@ UCDP = ("Sundberg, R., & Melander, E. (2013). Introducing the UCDP Georeferenced
 
 @pytest.fixture(scope="module")
 def pkg(tmp_path_factory):
-    return released_package(tmp_path_factory.mktemp("cite") / "pkg")
+    """A released version: the package as its zip holds it (every resource's hash matches)."""
+    return with_release_hashes(released_package(tmp_path_factory.mktemp("cite") / "pkg"))
+
+
+@pytest.fixture(scope="module")
+def unreleased(tmp_path_factory):
+    """The same package after a change since 0.1.0, not released: no hashes, a new incident not in
+    releases/ids.csv, and not a git checkout."""
+    pkg = released_package(tmp_path_factory.mktemp("cite") / "unreleased")
+    edit_rows(pkg, "incidents", "incident_id", {}, add=[{
+        "incident_id": "CH-000009", "status": "active", "date_start": "2017-08-22", "date_end": "2017-08-22",
+        "country": "SYR", "locality": "Raqqa", "summary": "A later strike on Raqqa."}])
+    return pkg
 
 
 def cite(pkg: Path, *args: str) -> subprocess.CompletedProcess:
@@ -166,3 +178,47 @@ def test_without_cffconvert_make_cite_says_how_to_set_it_up(pkg):
     proc = run_module_env("civharm.cite", "--package", str(pkg), CIVHARM_CFFCONVERT="/nonexistent/cffconvert")
     assert proc.returncode == 2
     assert "cffconvert is not set up at /nonexistent/cffconvert: make cff-check installs it" in proc.stderr
+
+
+# --- unreleased files: never a released version's name ---------------------------------------------
+
+UNRELEASED = "unreleased changes since 0.1.0"
+
+
+def test_make_cite_of_unreleased_files_names_no_released_version(unreleased):
+    proc = cite(unreleased)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == f"How to cite civharm, {UNRELEASED}"
+    assert f"  civharm, {UNRELEASED}, incident CH-000002" in lines
+    assert "civharm v0.1.0" not in proc.stdout and "version 0.1.0" not in proc.stdout
+    bib = cite(unreleased, "--format", "bibtex").stdout
+    assert bib.startswith("@misc{civharm_unreleased,\n")
+    assert f"version = {{{UNRELEASED}}}," in bib
+    assert ("note = {Not a released version; the last release is 0.1.0 (make release VERSION=0.1.0 rebuilds it; "
+            "its commit and zip sha256 are in releases/versions.csv)}") in bib
+    assert cite(unreleased, "--format", "apa").stdout.startswith(
+        f"civharm contributors (2026). civharm test: a minimal package (version {UNRELEASED}). Not a released version;")
+
+
+def test_cite_an_id_no_release_has_says_it_is_unreleased(unreleased):
+    proc = cite(unreleased, "--id", "CH-000009")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[:3] == [
+        f"civharm, {UNRELEASED}, incident CH-000009", "",
+        "  CH-000009 is unreleased: no released version has it yet (releases/ids.csv has no row for it), "
+        "and it may change before the next release."]
+    released_id = cite(unreleased, "--id", "CH-000001").stdout
+    assert released_id.startswith(f"civharm, {UNRELEASED}, incident CH-000001\n\n  active") and "is unreleased" not in released_id
+
+
+def test_the_repositorys_own_citation_names_its_label():
+    """The checkout: released only when it is byte for byte a kept version; else the commit is named."""
+    from civharm.metadata.citation import load
+
+    c = load(REPO_ROOT)
+    proc = run_module("civharm.cite")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == f"How to cite {c.label.name}" + (f", released {c.date}" if c.label.released else "")
+    if not c.label.released:
+        assert c.label.commit and f"(commit {c.label.commit}" in proc.stdout.splitlines()[0]

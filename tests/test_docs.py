@@ -17,6 +17,7 @@ from docs_site import HOSTILE, REPO_ROOT, build_site, copy_package, pages, plant
 
 from civharm.docs.build import Build, DocsError, PageContext, expand
 from civharm.docs.html import json_attr, markdown_text
+from civharm.metadata.label import label as version_label
 from civharm.validate.rules import RULES
 
 COOKBOOK_SQL = """-- How many active incidents does each campaign have?
@@ -60,6 +61,11 @@ def variant(tmp_path_factory):
     built(build_site(tmp / "b", package, cookbook))
     return {"a": tmp / "a", "b": tmp / "b", "old": old, "new": field["description"], "hostile_id": hostile_id,
             "tombstone": tombstone}
+
+
+# What the repository's data is: "civharm v0.2.0" only when it is that release byte for byte, else
+# "civharm, unreleased changes since 0.2.0 (commit …)" (test_the_site_names_the_version_by_its_label)
+NAMED = version_label(REPO_ROOT)
 
 
 def page(site: Path, name: str) -> str:
@@ -203,6 +209,31 @@ def test_any_valid_package_builds(tmp_path):
     assert "CH-000001" in page(tmp_path / "site", "incidents")
 
 
+def _version_shown(site: Path) -> tuple[str, str, str]:
+    """(the home page's version card, the downloads' version, the SQL page's version) of a site."""
+    home, sql = page(site, ""), page(site, "sql")
+    card = re.search(r'data-figure="version"><div class="civharm-figure-value">([^<]*)<', home).group(1)
+    downloads = re.search(r"<p>Version <strong>([^<]*)</strong>", home).group(1)
+    config = json.loads(html.unescape(re.search(r'class="civharm-sql" data-config="([^"]*)"', sql).group(1)))
+    return html.unescape(card), html.unescape(downloads), config["version"]
+
+
+def test_the_site_names_the_version_by_its_label(site, tmp_path):
+    """The version card, downloads and SQL page: the release's version for a released package (its
+    zip's hashes), "unreleased changes since …" with the commit for the repository between releases."""
+    from conftest import build_package
+    from package_edits import with_release_hashes
+
+    shown = _version_shown(site)
+    assert shown == (NAMED.text,) * 3
+    if not NAMED.released:
+        assert NAMED.text.startswith(f"unreleased changes since {NAMED.since} (commit ")
+    released = with_release_hashes(build_package(tmp_path / "package"))
+    built(build_site(tmp_path / "site", released))
+    shown = _version_shown(tmp_path / "site")
+    assert shown == ("0.1.0",) * 3
+
+
 def test_an_unknown_marker_fails_the_build():
     b = Build.load(REPO_ROOT)
     with pytest.raises(DocsError, match="unknown marker"):
@@ -312,7 +343,7 @@ def test_an_incident_page_shows_every_claim_with_its_source(site):
     body = incident_html(site, "CH-000002")
     for claim_id, url in claims:
         assert f'id="{claim_id}"' in body and f'href="{html.escape(url, quote=True)}"' in body, claim_id
-    assert "civharm v0.2.0, incident CH-000002" in seen  # cite this incident
+    assert f"{NAMED.name}, incident CH-000002" in seen  # cite this incident
 
 
 def test_a_tombstone_page_resolves_to_its_target(variant):
@@ -320,7 +351,8 @@ def test_a_tombstone_page_resolves_to_its_target(variant):
     body = incident_html(variant["a"], iid)
     assert "is a tombstone: it was merged into" in visible(body)
     assert f'href="../{target}/"' in body
-    assert f"civharm v0.2.0, incident {target}" in visible(body)  # cite the target
+    # cite the target; the copy (a tombstone planted, no git) is unreleased, with no commit to name
+    assert f"civharm, unreleased changes since {NAMED.since}, incident {target}" in visible(body)
     assert f'data-status="merged"' in page(variant["a"], "incidents")
 
 
@@ -341,7 +373,7 @@ def test_incident_history_comes_from_the_recorded_versions(site):
     first = min(versions.read(REPO_ROOT), key=lambda v: tuple(map(int, v.split("."))))
     if f"{first}:" in seen:
         assert f"{first}: first released" in seen  # CH-000002 is the founding article's incident
-    assert "this build (version 0.2.0):" in seen
+    assert f"this build (version {NAMED.text}):" in seen
 
 
 def test_official_table_names_related_incidents(site):

@@ -275,6 +275,29 @@ def test_map_shows_places_precision_and_cluster_lists(site, watched, shots):
     assert not watched.problems, watched.problems
 
 
+def test_map_names_stay_readable_beside_clusters(watched, shots):
+    """A town's name is never under a cluster: names are drawn above the markers, and a town
+    with incidents on it has its name set beside them, clear of every cluster's count."""
+    page = watched.goto("/pictures/")
+    page.wait_for_selector(".civharm-map[data-drawn=true]")
+    got = page.evaluate("""() => {
+        const map = document.querySelector('.civharm-map');
+        const z = el => Number(getComputedStyle(el.closest('.leaflet-pane')).zIndex);
+        const clusters = Array.from(map.querySelectorAll('.civharm-cluster')).map(c => c.getBoundingClientRect());
+        return Array.from(map.querySelectorAll('.civharm-ne-place')).map(n => {
+            const r = n.getBoundingClientRect();
+            const under = clusters.filter(c => {
+                const x = (c.left + c.right) / 2, y = (c.top + c.bottom) / 2;
+                return x >= r.left && x <= r.right && y >= r.top && y <= r.bottom; }).length;
+            return [n.textContent, z(n) > z(map.querySelector('.civharm-cluster')), under]; });
+    }""")
+    assert {"Mosul", "Ar Raqqah"} <= {name for name, _, _ in got}
+    assert all(above for _, above, _ in got), f"names under the markers: {got}"
+    assert not [name for name, _, under in got if under], f"names across a cluster's count: {got}"
+    page.locator("#incident-map-figure .civharm-map").screenshot(path=str(shots / "map-names.png"), style=NO_HEADER)
+    assert not watched.problems, watched.problems
+
+
 def test_incident_index_sorts_and_filters(site, watched, shots):
     import civharm
 
@@ -302,12 +325,13 @@ def test_incident_index_sorts_and_filters(site, watched, shots):
     assert not watched.problems, watched.problems
 
 
-@pytest.mark.parametrize("path", ["/data-dictionary/", "/incidents/", "/incidents/CH-000002/"])
+@pytest.mark.parametrize("path", ["/", "/data-dictionary/", "/incidents/", "/incidents/CH-000002/"])
 def test_tables_fit_the_page_at_1280_px(watched, shots, path):
-    """No table is wider than the content column (no cut-off column, no hidden scrollbar)."""
+    """No table is wider than the content column, its padding excluded (no cut-off column, no
+    hidden scrollbar): the home page's campaign table too."""
     page = watched.goto(path)
     wide = page.evaluate("""() => {
-        const column = document.querySelector('.md-content').getBoundingClientRect();
+        const column = document.querySelector('.md-content__inner').getBoundingClientRect();
         return Array.from(document.querySelectorAll('.md-typeset table')).filter(t => t.offsetParent !== null)
             .filter(t => t.scrollWidth > t.clientWidth + 1 || t.getBoundingClientRect().right > column.right + 1)
             .map(t => t.querySelector('th') ? t.querySelector('th').textContent : '?');
@@ -344,6 +368,7 @@ def test_sql_page_runs_a_cookbook_query_as_duckdb_in_python_does(site, watched, 
     name = "02-deaths-per-month-by-campaign.sql"
     sql = (REPO_ROOT / "sql" / "cookbook" / name).read_text(encoding="utf-8")
     page = watched.goto("/sql/")
+    assert not page.locator(".civharm-sql-csv").is_visible(), "Download CSV shows before there is a result"
     state = "document.querySelector('.civharm-sql').civharm"
     page.wait_for_function(f"() => {state} && {state}.status !== 'starting'", timeout=120_000)
     assert page.evaluate(f"{state}.status") == "ready", page.locator(".civharm-sql-status").inner_text()
@@ -380,6 +405,36 @@ def test_sql_page_runs_a_cookbook_query_as_duckdb_in_python_does(site, watched, 
     assert not watched.problems, watched.problems
 
 
+def test_sql_page_shows_a_wide_result_whole(watched, shots):
+    """A result wider than the page (every column of incidents) scrolls sideways inside a box no
+    taller than the window, the page says so, and the last column can be scrolled into view;
+    long texts wrap at a readable width rather than making rows taller than the window."""
+    page = watched.goto("/sql/")
+    state = "document.querySelector('.civharm-sql').civharm"
+    page.wait_for_function(f"() => {state} && {state}.status !== 'starting'", timeout=120_000)
+    assert page.evaluate(f"{state}.status") == "ready", page.locator(".civharm-sql-status").inner_text()
+    page.fill(".civharm-sql-query", "FROM incidents ORDER BY incident_id LIMIT 20")
+    page.click(".civharm-sql-run")
+    page.wait_for_function(f"() => ['done', 'error'].includes({state}.status)", timeout=60_000)
+    assert page.evaluate(f"{state}.status") == "done", page.evaluate(f"{state}.error")
+    columns = page.evaluate(f"{state}.columns")
+    note = page.locator(".civharm-sql-result > p").inner_text()
+    assert note == (f"20 row(s), {len(columns)} column(s). The table is wider than the page: scroll it sideways "
+                    "to see every column.")
+    box = page.locator(".civharm-sql-table")
+    box.scroll_into_view_if_needed()
+    got = box.evaluate("""b => { b.scrollLeft = b.scrollWidth;
+        const last = b.querySelector('th:last-child').getBoundingClientRect(), r = b.getBoundingClientRect();
+        return {overflow: getComputedStyle(b).overflowX, height: r.height, window: window.innerHeight,
+                lastShown: last.left >= r.left - 1 && last.right <= r.right + 1, last: b.querySelector('th:last-child').textContent,
+                tallest: Math.max(...Array.from(b.querySelectorAll('tbody tr')).map(tr => tr.getBoundingClientRect().height))}; }""")
+    assert got["overflow"] in ("auto", "scroll") and got["height"] <= got["window"], got
+    assert got["lastShown"] and got["last"] == columns[-1], got
+    assert got["tallest"] < got["height"], f"a row taller than the result box: {got}"
+    page.screenshot(path=str(shots / "sql-wide.png"))
+    assert not watched.problems, watched.problems
+
+
 def test_the_site_opened_from_disk(site, browser, shots):
     """From file://: the search box is there and finds an incident, whose page opens; the map has
     its outlines; the SQL page says plainly that it needs the site served, and how."""
@@ -407,6 +462,11 @@ def test_the_site_opened_from_disk(site, browser, shots):
         page = w.goto("/sql/index.html")
         status = page.locator(".civharm-sql-status").inner_text()
         assert "opened from disk" in status and "make serve" in status and "python -m http.server" in status
+        # the Run button that cannot run looks it (Material's primary button style would hide it)
+        run = page.locator(".civharm-sql-run")
+        assert run.is_disabled() and float(run.evaluate("b => getComputedStyle(b).opacity")) <= 0.5
+        assert run.evaluate("b => getComputedStyle(b).cursor") == "not-allowed"
+        assert not page.locator(".civharm-sql-csv").is_visible()
         assert not w.problems, w.problems
     finally:
         w.close()

@@ -537,7 +537,8 @@ def test_make_target_runs_the_importer():
     proc = subprocess.run(["make", "-n", "import-ucdp", "GED=x.csv", "DRY_RUN=1", "REVIEW=r.md"], cwd=REPO,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert "-m importers.ucdp_ged \"x.csv\" --dry-run --review \"r.md\"" in proc.stdout
+    # Make variables reach the program through the environment (the Makefile's rule), never as shell text.
+    assert '-m importers.ucdp_ged "$GED" --dry-run --review "$REVIEW"' in proc.stdout
 
 
 # --- mapping and the range rule ------------------------------------------------------------------

@@ -18,12 +18,15 @@ import pyarrow.parquet as pq
 import pytest
 
 import civharm
+from civharm.metadata.label import label as version_label
 from civharm.metadata.package import load_json, load_resources
 
 REPO = Path(__file__).resolve().parents[1]
 RESOURCES = load_resources(REPO, load_json(REPO / "datapackage.json"))
 FIELDS = {r.name: {f["name"]: f for f in r.fields} for r in RESOURCES}
-VERSION = load_json(REPO / "datapackage.json")["version"]
+# What the checkout's files are: "0.2.0" only when they are that release byte for byte, else
+# "unreleased changes since 0.2.0 (commit …)" (test_label_in_both_states checks each form)
+VERSION = version_label(REPO).text
 
 
 def kinds(resource: str, kind: str) -> list[str]:
@@ -56,7 +59,7 @@ def test_pyarrow_reads_types_descriptions_and_citation(parquet):
             assert pa.types.is_dictionary(schema.field(name).type), name
         meta = schema.metadata
         assert meta[b"civharm_version"] == VERSION.encode()
-        assert VERSION.encode() in meta[b"citation"] and b"releases/versions.csv" in meta[b"citation"]
+        assert VERSION in meta[b"citation"].decode() and b"releases/versions.csv" in meta[b"citation"]
         assert meta[b"license"] == b"CC-BY-4.0"
     # the enum's meanings travel with the column
     status = pq.read_schema(parquet / "incidents.parquet").field("status").metadata[b"description"].decode()
@@ -114,7 +117,7 @@ def test_duckdb_reads_integers_dates_and_descriptions(parquet):
 def test_civharm_read_gives_typed_frames(to):
     t = civharm.read("incidents", to=to)
     if to == "pandas":
-        assert str(t["civilians_killed_min"].dtype) == "int64[pyarrow]"
+        assert str(t["civilians_killed_min"].dtype) == "Int64"
         assert str(t["date_start"].dtype) == "date32[day][pyarrow]"
         assert isinstance(t["status"].dtype, pd.CategoricalDtype)
         assert t.attrs["columns"]["status"].startswith(FIELDS["incidents"]["status"]["description"])
@@ -131,3 +134,33 @@ def test_civharm_read_gives_typed_frames(to):
 def test_civharm_read_names_what_exists():
     with pytest.raises(KeyError, match="incidents"):
         civharm.read("incident")
+
+
+def test_pandas_gets_the_same_dtypes_from_civharm_read_and_from_parquet(parquet):
+    """One pandas type per column whichever way a user reads a table: Int64 counts (not
+    int64[pyarrow] from one and Int64 from the other), Arrow dates and strings, category enums."""
+    for res in RESOURCES:
+        from_read = civharm.read(res.name, to="pandas").dtypes.astype(str).to_dict()
+        from_parquet = pd.read_parquet(parquet / f"{res.name}.parquet").dtypes.astype(str).to_dict()
+        assert from_read == from_parquet, res.name
+        for name in kinds(res.name, "integer"):
+            assert from_read[name] == "Int64", (res.name, name)
+
+
+def test_label_in_both_states(tmp_path):
+    """A released package (its zip's hashes) carries its version and release date; the same
+    package changed since carries "unreleased changes since 0.1.0" and no release date."""
+    from civharm.db import build_parquet
+    from package_edits import edit_rows, released_package, with_release_hashes
+
+    released = with_release_hashes(released_package(tmp_path / "released"))
+    changed = released_package(tmp_path / "changed")
+    edit_rows(changed, "incidents", "incident_id", {"CH-000001": {"civilians_killed_max": "56"}})
+    for pkg, named, cites in ((released, "0.1.0", "civharm test fixture: a minimal valid package, version 0.1.0. Released 2026-11-24."),
+                              (changed, "unreleased changes since 0.1.0",
+                               "civharm test fixture: a minimal valid package, unreleased changes since 0.1.0: not a released version.")):
+        out = build_parquet(pkg / "datapackage.json", tmp_path / f"{pkg.name}-parquet")
+        meta = pq.read_schema(out / "incidents.parquet").metadata
+        assert meta[b"civharm_version"].decode() == named
+        assert cites in meta[b"citation"].decode()
+        assert civharm.read("incidents", to="pandas", package=pkg).attrs["civharm_version"] == named

@@ -130,6 +130,10 @@ def test_parquet_and_duckdb_beside_the_zip(released):
         "actors.parquet", "claims.parquet", "incident_relations.parquet", "incidents.parquet", "sources.parquet", "tallies.parquet"]
     assert (dist / "civharm-0.1.0.duckdb").stat().st_size > 0
     assert "wrote " + str(dist / "civharm-0.1.0.zip") in proc.stdout
+    # the release's Parquet names the release, though the folder it was built from names no release
+    import pyarrow.parquet as pq
+
+    assert pq.read_schema(dist / "civharm-0.1.0-parquet" / "incidents.parquet").metadata[b"civharm_version"] == b"0.1.0"
 
 
 def test_unpacked_zip_passes_frictionless_and_make_validate(released, tmp_path):
@@ -301,7 +305,7 @@ def test_bump_sets_the_version_everywhere_and_records_the_new_ids(tmp_path):
 
 
 def test_set_cff_changes_only_the_version_lines():
-    from civharm.release import set_cff
+    from civharm.metadata.citation import set_cff
     from package_edits import CITATION
 
     new = set_cff("# a comment\n" + CITATION, "1.0.0", "2027-01-02")

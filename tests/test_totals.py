@@ -38,6 +38,14 @@ def test_a_day_aggregate_and_the_strikes_it_contains(real):
     assert round(sum(r["min_share"] for r in got.values()), 9) == 49
 
 
+def test_deaths_by_month_comes_by_campaign_then_month(real):
+    """`make sql Q="FROM deaths_by_month"` prints the months in order, each campaign's together
+    (campaigns in the schema's order), not in the order the aggregation happened to finish."""
+    got = [(r["campaign"], r["month"]) for r in rows(real, "FROM deaths_by_month")]
+    campaigns = [c for (c,) in real.sql("SELECT campaign FROM campaigns").fetchall()]
+    assert len(got) > 2 and got == sorted(got, key=lambda r: (campaigns.index(r[0]), r[1]))
+
+
 def test_companion_entries_count_once(real):
     """Airwars' CI550 (CH-000029, 105-141) and CI551 (CH-000030, 125-370) are one strike: 125-370."""
     got = rows(real, "SELECT incident_id, raw_min, raw_max, group_min, group_max FROM incident_contributions "

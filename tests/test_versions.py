@@ -70,10 +70,10 @@ def test_an_unknown_version_is_a_clear_error():
 
 
 def test_every_version_rebuilds_byte_for_byte_from_its_commit_in_a_fresh_clone(tmp_path):
-    """make release VERSION=… in a fresh clone without tags: each recorded zip comes back byte
-    for byte from its commit into dist/ — 0.2.0 flat, as its own code built it; 0.1.0 (released
-    before make release) as its commit's files, packed by the built_by commit's code — and make
-    diff FROM=0.1.0 resolves there too."""
+    """make release VERSION=… in a fresh clone without tags: the zip of every version in the
+    ledger comes back byte for byte from its commit into dist/ — 0.2.0 and later as their own
+    code built them; 0.1.0 (released before make release) as its commit's files, packed by the
+    built_by commit's code — and make diff FROM=0.1.0 resolves there too."""
     if not all(_has_commit(r["commit"]) and (not r["built_by"] or _has_commit(r["built_by"])) for r in LEDGER.values()):
         pytest.skip("this clone lacks a released commit (a shallow clone): git fetch --unshallow")
     clone = tmp_path / "clone"
@@ -86,19 +86,16 @@ def test_every_version_rebuilds_byte_for_byte_from_its_commit_in_a_fresh_clone(t
     assert diff.returncode == 0, diff.stderr
     assert json.loads(diff.stdout)["from"]["version"] == "0.1.0"
 
-    row = LEDGER["0.2.0"]
-    proc = run("civharm.release", "build", "--version", "0.2.0", "--out", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[0] == (f"0.2.0: commit {row['commit'][:10]} rebuilds civharm-0.2.0.zip byte "
-                                           f"for byte, built by its own code (sha256 {row['zip_sha256']})")
-    assert hashlib.sha256((tmp_path / "civharm-0.2.0.zip").read_bytes()).hexdigest() == row["zip_sha256"]
+    # every row of the ledger, so a new release is covered the day its row is committed
+    for version, row in sorted(LEDGER.items(), key=lambda kv: tuple(map(int, kv[0].split(".")))):
+        proc = run("civharm.release", "build", "--version", version, "--out", str(tmp_path))
+        assert proc.returncode == 0, proc.stderr
+        how = f"packed by commit {row['built_by'][:10]}'s code" if row["built_by"] else "built by its own code"
+        assert proc.stdout.splitlines()[0] == (f"{version}: commit {row['commit'][:10]} rebuilds civharm-{version}.zip "
+                                               f"byte for byte, {how} (sha256 {row['zip_sha256']})")
+        assert hashlib.sha256((tmp_path / f"civharm-{version}.zip").read_bytes()).hexdigest() == row["zip_sha256"]
 
     row = LEDGER["0.1.0"]
-    proc = run("civharm.release", "build", "--version", "0.1.0", "--out", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[0] == (
-        f"0.1.0: commit {row['commit'][:10]} rebuilds civharm-0.1.0.zip byte for byte, packed by commit "
-        f"{row['built_by'][:10]}'s code (sha256 {row['zip_sha256']})")
     built = tmp_path / "civharm-0.1.0.zip"
     assert hashlib.sha256(built.read_bytes()).hexdigest() == row["zip_sha256"]
     assert (tmp_path / "civharm-0.1.0.zip.sha256").read_text() == f"{row['zip_sha256']}  civharm-0.1.0.zip\n"

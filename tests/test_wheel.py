@@ -132,9 +132,38 @@ print(json.dumps({
     r = run(venv, outside, str(venv / "bin" / "python"), "-c", code)
     assert r.returncode == 0, r.stderr
     got = json.loads(r.stdout)
-    assert got["pandas"] == {"civilians_killed_min": "int64[pyarrow]", "date_start": "date32[day][pyarrow]",
+    assert got["pandas"] == {"civilians_killed_min": "Int64", "date_start": "date32[day][pyarrow]",
                              "status": "category"}
     assert got["polars"]["civilians_killed_min"] == "Int64" and got["polars"]["date_start"] == "Date"
     assert got["polars"]["status"].startswith(("Categorical", "Enum"))
     assert got["duckdb"] == "BIGINT"
     assert got["rows"] > 0 and got["described"]
+
+
+def test_the_wheels_data_names_its_release(installed):
+    """The bundled data is the release (its descriptor's hashes match): civharm.read names 0.1.0."""
+    venv, outside = installed
+    r = run(venv, outside, str(venv / "bin" / "python"), "-c",
+            "import civharm; print(civharm.read('incidents', to='pandas').attrs['civharm_version'])")
+    assert (r.returncode, r.stdout) == (0, "0.1.0\n"), r.stderr
+
+
+@pytest.mark.parametrize("version", ["0.1.0", "0.2.0"])
+def test_the_wheel_validates_every_released_zip(installed, version, tmp_path):
+    """The zips of 0.1.0 and 0.2.0, rebuilt from their commits, are valid by the wheel's
+    civharm validate: each by its own version's rules, kept in the wheel."""
+    from civharm.metadata import versions
+    from civharm.release import verify
+    from conftest import REPO_ROOT
+
+    commit = versions.read(REPO_ROOT)[version]["commit"]
+    if subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=REPO_ROOT).returncode != 0:
+        pytest.skip("this clone lacks a released commit (a shallow clone): git fetch --unshallow")
+    verify(version, REPO_ROOT, log=lambda *_: None, out=tmp_path)
+    with zipfile.ZipFile(tmp_path / f"civharm-{version}.zip") as z:
+        z.extractall(tmp_path / "unpacked")
+    pkg = next((tmp_path / "unpacked").rglob("datapackage.json")).parent
+    venv, _ = installed
+    r = run(venv, tmp_path, "civharm", "validate", str(pkg))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"\ncivharm {version} (" in r.stdout and f"Checked by the rules of {version}" in r.stdout

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -18,6 +19,7 @@ import duckdb
 from mkdocs.utils import get_relative_url
 
 from civharm.db import connect
+from civharm.metadata.label import Label, label as version_label
 from civharm.metadata.package import Resource, descriptor_path, load_json, load_resources
 
 PACKAGE_ENV = "CIVHARM_PACKAGE"  # the package folder (or its datapackage.json) to document
@@ -40,6 +42,11 @@ class Build:
     resources: list[Resource]
     cookbook: Path
     _con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
+
+    @cached_property
+    def label(self) -> Label:
+        """The version these pages document: released, or unreleased changes since one (civharm.metadata.label)."""
+        return version_label(self.package, self.meta)
 
     @classmethod
     def load(cls, repo: Path, package: str | Path | None = None, cookbook: str | Path | None = None) -> "Build":

@@ -83,7 +83,7 @@ def headline(ctx: PageContext) -> str:
                       f"{_n(t['incidents'])} incidents, not comparable across campaigns (see coverage below)"))
     cards += [
         ("date range", "date range", f"{first} – {last}", "first and last day of the active incidents"),
-        ("version", "version", b.meta.get("version", ""), f"{_n(counts['tallies'])} tallies kept apart from incidents"),
+        ("version", "version", b.label.text, f"{_n(counts['tallies'])} tallies kept apart from incidents"),
     ]
     html = "".join(f'<div class="civharm-figure" data-figure="{attr(key)}"><div class="civharm-figure-value">'
                    f'{text(value)}</div><div class="civharm-figure-label"><strong>{text(title)}</strong> · '
@@ -101,7 +101,7 @@ def campaigns(ctx: PageContext) -> str:
     """The campaign table: deduplicated deaths with the raw sum beside (the campaign_totals view)."""
     labels = ctx.build.labels("incidents", "campaign")
     body = [[code(r["campaign"]), text(labels.get(r["campaign"], "")), _n(r["incidents"]),
-             text(f"{r['first_date']} – {r['last_date']}"),
+             f'<span class="civharm-date">{text(r["first_date"])}</span> – <span class="civharm-date">{text(r["last_date"])}</span>',
              f'<strong data-value="dedup">{text(figure_range(r["dedup_min"], r["dedup_max"]) or "–")}</strong>',
              f'<span data-value="raw">{text(figure_range(r["raw_min"], r["raw_max"]) or "–")}</span>',
              _n(r["incidents_without_figure"])] for r in campaign_totals(ctx)]
@@ -127,7 +127,7 @@ def downloads(ctx: PageContext) -> str:
             rows.append([f'<a href="{attr(ctx.href(f"{DOWNLOADS}/{r.schema_path}"))}" download>{code(r.schema_path)}</a>',
                          text(f"Table Schema of {r.name}.")])
     licences = "; ".join(link(lic.get("path"), lic.get("title") or lic.get("name")) for lic in b.meta.get("licenses", []))
-    return block(f'<div class="civharm-downloads"><p>Version <strong>{text(b.meta.get("version", ""))}</strong> · '
+    return block(f'<div class="civharm-downloads"><p>Version <strong>{text(b.label.text)}</strong> · '
                  f'licence: {licences}</p>' + table(["File", "What it holds"], rows) + "</div>")
 
 

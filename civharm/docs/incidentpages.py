@@ -233,7 +233,7 @@ def _facts(ctx: PageContext, i: dict) -> str:
 
 
 def _history_html(d: IncidentData, i: dict) -> str:
-    version = d.build.meta.get("version", "")
+    version = d.build.label.text
     rows, digests = d.current_csv
     h = d.history
     events = h.events(i["incident_id"], rows.get(i["incident_id"]), digests.get(i["incident_id"], ""), version)
@@ -247,7 +247,7 @@ def _history_html(d: IncidentData, i: dict) -> str:
 
 
 def _cite_html(d: IncidentData, i: dict) -> str:
-    version = d.build.meta.get("version", "")
+    version = d.build.label
     target = i["merged_into"] if i["status"] == "merged" and i["merged_into"] else i["incident_id"]
     form = incident_form(version, target)
     out = [f'<pre class="civharm-cite-form"><code>{text(form)}</code></pre>']

@@ -130,4 +130,4 @@ def citation(ctx: PageContext) -> str:
     m = b.meta
     authors = ", ".join(c.get("title", "") for c in m.get("contributors", [])) or m.get("name", "")
     return (f"\n> {text(authors)} ({text(str(m.get('created', ''))[:4])}). *{text(m.get('title', m.get('name', '')))}*, "
-            f"version {text(m.get('version', ''))} [data set].\n")
+            f"version {text(b.label.text)} [data set].\n")

@@ -86,7 +86,7 @@ def sql_console(ctx: PageContext) -> str:
         "worker": ctx.href(f"{wasm.SITE_FOLDER}/duckdb-browser-eh.worker.js"),
         "wasm": ctx.href(f"{wasm.SITE_FOLDER}/duckdb-eh.wasm"),
         "files": [{"name": r.path, "href": ctx.href(f"{DOWNLOADS}/{r.path}")} for r in b.resources if r.path],
-        "version": b.meta.get("version", ""),
+        "version": b.label.text,
         "duckdb_wasm": wasm.DUCKDB_WASM[1],
     }
     options = "".join(f'<option value="{k}">{attr(e["file"])}: {attr(e["title"])}</option>' for k, e in enumerate(ex))

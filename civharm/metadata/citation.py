@@ -13,10 +13,12 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 
+from .label import Label, label as version_label
 from .package import descriptor_path, load_json
 
 CFF = "CITATION.cff"
@@ -60,6 +62,11 @@ class Citation:
     cff: dict
     version: str
     descriptor: dict
+
+    @cached_property
+    def label(self) -> Label:
+        """Which version these files are: the released one, or unreleased changes since one."""
+        return version_label(self.root, self.descriptor)
 
     @property
     def preferred(self) -> dict:
@@ -158,11 +165,15 @@ def _end(text: str) -> str:
 
 
 def bibtex_key(c: Citation) -> str:
+    if not c.label.released:
+        return "civharm_unreleased" + (f"_{c.label.commit}" if c.label.commit else "")
     return "civharm_v" + re.sub(r"[^0-9A-Za-z]+", "_", c.version)
 
 
-def incident_form(version: str, identifier: str, kind: str = "incident") -> str:
-    return f"civharm v{version}, {kind} {identifier}"
+def incident_form(version: str | Label, identifier: str, kind: str = "incident") -> str:
+    """"civharm v0.2.0, incident CH-000002"; for unreleased files (a Label), "civharm, unreleased
+    changes since 0.2.0 (commit …), incident CH-000002"."""
+    return f"{version.name if isinstance(version, Label) else f'civharm v{version}'}, {kind} {identifier}"
 
 
 def reference_apa(ref: dict, markdown: bool = False) -> str:
@@ -230,3 +241,32 @@ def zenodo_differences(c: Citation, committed) -> list[str]:
     expected.update(zenodo_own(c))
     keys = set(expected) | {k for k in ZENODO_OWN if k in committed}
     return sorted(k for k in keys if committed.get(k) != expected.get(k))
+
+
+def set_cff(text: str, version: str, date: str) -> str:
+    """CITATION.cff with version and date-released (top level and in preferred-citation) and
+    preferred-citation's year set; every other line, comments included, as it was."""
+    out, section, child_indent, seen = [], None, None, set()
+    for line in text.splitlines(keepends=True):
+        key, nested = None, False
+        top = re.match(r"^([A-Za-z][A-Za-z0-9-]*):", line)
+        if top:
+            section, child_indent, key = top.group(1), None, top.group(1)
+        elif section == "preferred-citation":
+            m = re.match(r"^( +)([A-Za-z][A-Za-z0-9-]*):", line)
+            if m:
+                child_indent = len(m.group(1)) if child_indent is None else child_indent
+                if len(m.group(1)) == child_indent:
+                    key, nested = m.group(2), True
+        values = {"version": f'"{version}"', "date-released": f'"{date}"'}
+        if nested:
+            values["year"] = date[:4]
+        if key in values:
+            indent = line[: len(line) - len(line.lstrip(" "))]
+            line = f"{indent}{key}: {values[key]}" + ("\n" if line.endswith("\n") else "")
+            seen.add(("preferred-citation." if nested else "") + key)
+        out.append(line)
+    for needed in ("version", "date-released"):
+        if needed not in seen:
+            raise CitationError(f"{CFF} has no top-level '{needed}:' line to set")
+    return "".join(out)

@@ -8,6 +8,7 @@ import os
 import sys
 
 from civharm.metadata.confine import limits
+from .annotations import escape_data, write_github
 from .engine import CannotRun, validate
 from .progress import PROGRESS_DELAY, progress_line
 from civharm.metadata.connection import BadSetting
@@ -32,6 +33,7 @@ examples:
   python -m civharm.validate path/to/package --format json | jq '.problems[] | .rule'
   python -m civharm.validate --max-per-rule 5        at most 5 problems of each rule per file
   python -m civharm.validate --all                   every problem (make validate ARGS="--all")
+  python -m civharm.validate --format github         annotations on the pull request's diff (GitHub Actions)
   python -m civharm.validate --rules                 list every rule id with its message and fix
 """.format(layers=", ".join(LAYERS), cap=MAX_PER_RULE, delay=PROGRESS_DELAY)
 
@@ -41,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         prog="civharm-validate", description=__doc__, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", nargs="?", default=".", help="package folder or its datapackage.json (default: .)")
-    parser.add_argument("--format", choices=("human", "json"), default="human", help="report format (default: human)")
+    parser.add_argument("--format", choices=("human", "json", "github"), default="human",
+                        help="report format (default: human); github: one GitHub Actions annotation per problem")
     parser.add_argument("--max-per-rule", type=_count, default=MAX_PER_RULE, metavar="N",
                         help=f"human report: at most N problems of each rule per file (default: {MAX_PER_RULE})")
     parser.add_argument("--all", action="store_true", help="human report: every problem (no --max-per-rule cap)")
@@ -73,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.format == "json":
             report.write_json(sys.stdout)
             sys.stdout.write("\n")
+        elif args.format == "github":
+            write_github(report, sys.stdout)
         else:
             sys.stdout.write(report.to_text(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
                                             max_per_rule=None if args.all else args.max_per_rule))
@@ -82,11 +87,13 @@ def main(argv: list[str] | None = None) -> int:
         message = rule.message.format(detail=e.path)
         if args.format == "json":
             print(json.dumps({"valid": False, "exit_code": 2, "rule": rule.id, "error": message, "hint": rule.hint}))
+        _github_error(args.format, f"{message} {rule.hint}")
         print(f"civharm-validate: cannot run: {message} {rule.hint}", file=sys.stderr)
         return 2
     except BadSetting as e:
         if args.format == "json":
             print(json.dumps({"valid": False, "exit_code": 2, "error": str(e)}))
+        _github_error(args.format, str(e))
         print(f"civharm-validate: cannot run: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # a bug of ours: say so plainly; the traceback only on request
@@ -96,8 +103,15 @@ def main(argv: list[str] | None = None) -> int:
                    "set CIVHARM_DEBUG=1 for the traceback.")
         if args.format == "json":
             print(json.dumps({"valid": False, "exit_code": 2, "error": message}))
+        _github_error(args.format, message)
         print(f"civharm-validate: {message}", file=sys.stderr)
         return 2
+
+
+def _github_error(form: str, message: str) -> None:
+    """With --format github, a run that could not check anything is an annotation too."""
+    if form == "github":
+        print(f"::error title=civharm-validate cannot run::{escape_data(message)}")
 
 
 def _count(text: str) -> int:

@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from civharm.metadata.confine import JSONTooDeep, TooLarge, UnsafePath, limit, package_file, parse_json, read_file
-from civharm.metadata.package import PROFILE_SCHEMA, RESOURCE_NAMES, Resource
+from civharm.metadata.package import Resource, profile_resource_names
 from .report import Problem
 from .row_rules import BOUND_RULES, BOUNDS
 from .rules import raises
-from . import schema_guard, strict_json, verdicts
+from . import schema_guard, strict_json, verdicts, versioned
 
 MAX_RESOURCES = "CIVHARM_MAX_RESOURCES"
 MAX_JSON = "CIVHARM_MAX_JSON_BYTES"
@@ -28,14 +28,14 @@ _PROBLEM_FIELDS = {f.name for f in dataclasses.fields(Problem)}
 _PROFILE_RULES = ("descriptor-required", "descriptor-resource-set", "descriptor-profile")
 
 
-@lru_cache(maxsize=1)
-def _profile_validator():
+@lru_cache(maxsize=4)
+def _profile_validator(profile_json: str):
     """civharm's profile as a jsonschema validator (its own schema checked by tests/test_rules.py).
     Imported and built here, on a miss of the verdict cache only: jsonschema's import was 0.1 s of
     CPU of make validate's 0.75 s on the real package once frictionless was cached."""
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(PROFILE_SCHEMA)
+    return Draft202012Validator(json.loads(profile_json))
 
 
 def read_json(root: Path, rel: str, problems: list[Problem], prop: str | None = None) -> dict | None:
@@ -78,8 +78,8 @@ def read_json(root: Path, rel: str, problems: list[Problem], prop: str | None = 
 
 @raises("path-outside-package", "file-too-large", "descriptor-not-json", "descriptor-profile", "descriptor-required",
         "descriptor-resource-set", "resource-file-missing", "schema-invalid", "schema-key-field",
-        "schema-field-undocumented", "schema-enum-undocumented", "schema-field-name", "schema-pattern-unsupported",
-        "schema-too-many-fields", "descriptor-too-many-resources")
+        "schema-field-undocumented", "schema-enum-undocumented", "release-rules", "schema-field-name",
+        "schema-pattern-unsupported", "schema-too-many-fields", "descriptor-too-many-resources")
 def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Problem]]:
     """Returns the descriptor, the resources whose schema and file are usable, and problems."""
     problems: list[Problem] = []
@@ -95,12 +95,15 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
         problems.append(Problem("descriptor-too-many-resources", rel, column="resources",
                                 value=f"{len(resources_in):,}", expected=f"{cap:,}", detail=MAX_RESOURCES))
         return descriptor, [], problems
-    problems.extend(_profile(descriptor, resources_in, rel))
+    rules = versioned.rules_for(root, descriptor)  # a release's own version's, else today's
+    problems.extend(_profile(descriptor, resources_in, rel, rules.profile))
+    problems.extend(versioned.notice(rules, rel))
+    known = profile_resource_names(rules.profile)
 
     # Schemas: parse each file, validate it with frictionless, then civharm's documentation rules.
     schemas: dict[int, dict] = {}
     for i, res in enumerate(resources_in):
-        if not isinstance(res, dict) or res.get("name") not in RESOURCE_NAMES:
+        if not isinstance(res, dict) or res.get("name") not in known:
             continue  # a resource outside civharm's set (reported by the profile) is not read
         schema = res.get("schema")
         where = rel
@@ -168,7 +171,7 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
     return descriptor, usable, problems
 
 
-def _profile(descriptor: dict, resources_in: list, rel: str) -> list[Problem]:
+def _profile(descriptor: dict, resources_in: list, rel: str, profile: dict) -> list[Problem]:
     """The descriptor against civharm's profile (schemas/civharm-dp-profile.json), each jsonschema
     error as the rule that names it. A `resources` that is not a list is checked as an empty one
     (frictionless reports its type), so every missing resource is still named."""
@@ -177,8 +180,8 @@ def _profile(descriptor: dict, resources_in: list, rel: str) -> list[Problem]:
     # between runs like frictionless's (validate/verdicts.py)
     kept = verdicts.kept(
         verdicts.PROFILE_FOLDER,
-        lambda: verdicts.key(rel, {"profile": PROFILE_SCHEMA, "instance": instance}, judge="jsonschema"),
-        lambda: [dataclasses.asdict(p) for p in _profile_problems(instance, rel)],
+        lambda: verdicts.key(rel, {"profile": profile, "instance": instance}, judge="jsonschema"),
+        lambda: [dataclasses.asdict(p) for p in _profile_problems(instance, rel, profile)],
         lambda found: all(_a_profile_problem(p) for p in found))
     return [Problem(**p) for p in kept]
 
@@ -189,10 +192,10 @@ def _a_profile_problem(p) -> bool:
             and all(v is None or isinstance(v, str) for k, v in p.items() if k != "line") and p["line"] is None)
 
 
-def _profile_problems(instance: dict, rel: str) -> list[Problem]:
+def _profile_problems(instance: dict, rel: str, profile: dict) -> list[Problem]:
     """jsonschema's errors on the descriptor against civharm's profile, computed."""
     out = []
-    for e in _profile_validator().iter_errors(instance):
+    for e in _profile_validator(json.dumps(profile, sort_keys=True)).iter_errors(instance):
         where = list(e.absolute_path)
         if e.validator == "required" and not where:
             out.extend(Problem("descriptor-required", rel, column=p)
@@ -204,7 +207,7 @@ def _profile_problems(instance: dict, rel: str) -> list[Problem]:
         elif where[:1] == ["resources"] and e.validator in ("enum", "required"):
             extra = e.instance if e.validator == "enum" else None  # a resource without a name
             out.append(Problem("descriptor-resource-set", rel, column="resources",
-                               detail=f"The resource '{extra}' is not one of civharm's: {', '.join(RESOURCE_NAMES)}."))
+                               detail=f"The resource '{extra}' is not one of civharm's: {', '.join(profile_resource_names(profile))}."))
         else:  # a requirement added to the profile that no rule names yet
             out.append(Problem("descriptor-profile", rel, column="/".join(map(str, where)) or None,
                                detail=f"civharm's profile: {e.message}"))

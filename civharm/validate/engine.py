@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from civharm.metadata import versions
+from civharm.metadata import label, versions
 from civharm.metadata.connection import open_duckdb
 from civharm.metadata.ddl import lit, q
 from civharm.metadata.ids import LEDGER
@@ -63,7 +63,11 @@ def validate(path: str | Path, progress: Callable[[str], None] | None = None) ->
         meta, resources, problems = None, [], [internal(rel, e, "reading the descriptor")]
     report.extend(problems)
     if meta is not None:
-        report.title = f"{meta.get('name', '?')} {meta.get('version', '')}".strip() + f" ({desc})"
+        try:  # "civharm 0.2.0" only for the released version byte for byte (civharm.metadata.label)
+            named = label.label(root, meta).text
+        except Exception:  # a descriptor too broken to label: the version it names, as written
+            named = str(meta.get("version", ""))
+        report.title = f"{meta.get('name', '?')} {named}".strip() + f" ({desc})"
         try:
             report.extend(report.run(release.check, root, rel, meta, resources))
         except Exception as e:

@@ -46,6 +46,14 @@ _RULES = [
          "The package has exactly the resources " + ", ".join(RESOURCE_NAMES[:-1]) + " and " + RESOURCE_NAMES[-1] + ".",
          "A resource is missing from the descriptor, or one is there that civharm does not know.",
          'no resource named "claims"'),
+    Rule("release-rules", "descriptor",
+         "Checked by the rules of {value}, the released version this package is byte for byte; since {value} "
+         "civharm's rules changed ({detail}).",
+         "Nothing to fix: a release stays valid by its own version's rules. make diff FROM={value} lists every "
+         "change to the data and schemas since.",
+         "A package that is exactly a released version (its descriptor, schemas and data hash to the record kept for "
+         "it) is checked by that version's profile, not today's; a package that only names an old version is not.",
+         "the 0.2.0 zip, before incident_relations", severity="notice"),
     Rule("resource-file-missing", "descriptor", "The resource's data file {value} does not exist.",
          "Create the file with the header row from its schema, or fix the resource's path.",
          "A resource's path points at no file.", '"path": "data/claims.csv" with no such file'),

@@ -41,11 +41,12 @@ both_ways AS MATERIALIZED (
 ),
 -- Each incident's group and node are the smallest ID it is connected to, found by passing labels
 -- along the relations until none gets smaller (USING KEY keeps one row per incident, updated in
--- place). Listing every pair of connected incidents instead grows with the square of a group:
--- one container with 2,000 contained incidents cost 5 s, and 8,000 ran out of memory.
+-- place: the key, not the UNION ALL, removes repeats). Listing every pair of connected incidents
+-- instead grows with the square of a group: one container with 2,000 contained incidents cost
+-- 5 s, and 8,000 ran out of memory.
 grouped(incident_id, group_id) USING KEY (incident_id) AS (  -- incidents with a relation, and their group
     SELECT a, min(least(a, b)) FROM both_ways GROUP BY a
-    UNION
+    UNION ALL
     SELECT w.b, min(g.group_id)
     FROM grouped AS g JOIN both_ways AS w ON w.a = g.incident_id
     JOIN recurring.grouped AS r ON r.incident_id = w.b
@@ -55,7 +56,7 @@ grouped(incident_id, group_id) USING KEY (incident_id) AS (  -- incidents with a
 companions AS MATERIALIZED (SELECT a, b FROM both_ways WHERE relation = 'companion_entry'),
 classes(incident_id, node_id) USING KEY (incident_id) AS (  -- incidents with a companion entry, and their set of them
     SELECT a, min(least(a, b)) FROM companions GROUP BY a
-    UNION
+    UNION ALL
     SELECT w.b, min(c.node_id)
     FROM classes AS c JOIN companions AS w ON w.a = c.incident_id
     JOIN recurring.classes AS r ON r.incident_id = w.b

@@ -213,25 +213,37 @@
       cluster.addLayer(marker);
     });
     m.addLayer(cluster);
-    // Town names from the data, drawn under the markers.
     // Place names. Zoomed out (below 10): Natural Earth's towns and cities (the reference layer,
     // window.CIVHARM_NATURAL_EARTH). Zoomed in: the localities of the data, the towns with the most
     // incidents first, so that names do not pile up.
     var ne = window.CIVHARM_NATURAL_EARTH || { rivers: { features: [] }, places: { features: [] } };
+    // Place names have a pane above the markers' (600) and below tooltips and popups (650, 700): a
+    // cluster drawn on a town's centre would otherwise hide the town's name. The names take no
+    // clicks (interactive: false), so a click on a cluster under a name still reaches the cluster.
+    m.createPane("civharm-names").style.zIndex = 640;
+    var BESIDE = 20;  // pixels: a cluster's radius (15) and a margin
     var names = L.layerGroup().addTo(m);
+    // A town with incidents on it (so a marker or cluster over its point) has its name set beside
+    // them, without its dot, instead of across the cluster's count.
+    function crowded(lat, lon) {
+      var p = m.latLngToLayerPoint([lat, lon]);
+      return incidents.some(function (i) { return p.distanceTo(m.latLngToLayerPoint([i.latitude, i.longitude])) < BESIDE; });
+    }
     function placeNames() {
       var z = m.getZoom();
       names.clearLayers();
       if (z < 10) {
         ne.places.features.forEach(function (f) {
           if (f.properties.scalerank > (z >= 8 ? 9 : 7)) return;
-          var label = document.createElement("span");
-          label.className = "civharm-ne-place";
-          label.textContent = f.properties.name;
           var c = f.geometry.coordinates;
+          var beside = crowded(c[1], c[0]);
+          var label = document.createElement("span");
+          label.className = beside ? "civharm-ne-place civharm-beside" : "civharm-ne-place";
+          label.textContent = f.properties.name;
           names.addLayer(L.marker([c[1], c[0]], {
-            icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null, iconAnchor: [4, 8] }),
-            interactive: false, keyboard: false, zIndexOffset: -1000
+            icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null,
+                              iconAnchor: beside ? [-BESIDE, 8] : [4, 8] }),
+            interactive: false, keyboard: false, pane: "civharm-names"
           }));
         });
         return;
@@ -244,7 +256,7 @@
         label.textContent = p.name;
         names.addLayer(L.marker([p.latitude, p.longitude], {
           icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null, iconAnchor: [-14, 8] }),
-          interactive: false, keyboard: false, zIndexOffset: -1000
+          interactive: false, keyboard: false, pane: "civharm-names"
         }));
       });
     }

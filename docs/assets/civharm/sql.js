@@ -9,6 +9,7 @@
   "use strict";
 
   var MAX_ROWS = 1000;
+  var LONG_TEXT = 40;  // characters: a cell longer than this gets a column wide enough to read it
 
   function json(el, name) {
     return JSON.parse(el.getAttribute("data-" + name));
@@ -90,7 +91,8 @@
       state.rows = rows;
       out.textContent = "";
       var p = document.createElement("p");
-      p.textContent = rows.length + " row(s)" + (rows.length > MAX_ROWS ? ", the first " + MAX_ROWS + " shown" : "") + ".";
+      p.textContent = rows.length + " row(s)" + (rows.length > MAX_ROWS ? ", the first " + MAX_ROWS + " shown" : "") +
+        ", " + columns.length + " column(s).";
       out.appendChild(p);
       var t = document.createElement("table");
       var head = t.createTHead().insertRow();
@@ -101,12 +103,21 @@
         r.forEach(function (v) {
           var td = tr.insertCell();
           if (v === null) { td.textContent = "NULL"; td.className = "civharm-null"; } else { td.textContent = v; }
+          if (v !== null && String(v).length > LONG_TEXT) {
+            // wraps at a readable width, wider for a longer text: about 15 lines at most up to 40rem
+            td.className = "civharm-sql-long";
+            td.style.minWidth = Math.min(40, Math.max(18, Math.round(String(v).length / 50))) + "rem";
+          }
         });
       });
       var wrap = document.createElement("div");
       wrap.className = "civharm-sql-table";
       wrap.appendChild(t);
       out.appendChild(wrap);
+      // A result wider than the page scrolls sideways inside its box; say so, so no column is missed.
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        p.textContent += " The table is wider than the page: scroll it sideways to see every column.";
+      }
       var text = [columns.map(csvCell).join(",")].concat(rows.map(function (r) { return r.map(csvCell).join(","); })).join("\r\n") + "\r\n";
       if (csv.href) URL.revokeObjectURL(csv.href);
       csv.href = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
