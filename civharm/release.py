@@ -57,7 +57,7 @@ from . import diff as diffmod
 from .cite import zenodo_text
 from .coverage import markdown
 from .db import build_db, build_parquet, connect
-from .metadata import citation, ids, label, versions
+from .metadata import citation, csvfile, ids, label, versions
 from .metadata.atomic import clean_stale, replace_folder
 from .metadata.confine import TooLarge, UnsafePath, limit, package_file, read_file
 from .metadata.package import PROFILE_SCHEMA, descriptor_path, load_json, load_resources, write_atomically
@@ -506,6 +506,34 @@ def changelog_entry(text: str, version: str, date: str, body: str) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+UPDATED = "updated_on"  # the release date of a row's last change, kept by bump
+
+
+def updated_rows(root: Path, meta: dict, d: diffmod.Diff, date: str) -> dict[str, str]:
+    """The data files whose rows get `updated_on` = date: every row make diff finds added or
+    changed (a change to updated_on alone is not one), in the resources whose schema has the field;
+    every row of a resource new since the diff's FROM. rel path -> the file's new text."""
+    by_name = {rd.name: rd for rd in d.resources}
+    out = {}
+    for res in load_resources(root, meta):
+        rd = by_name.get(res.name)
+        if UPDATED not in res.field_names or rd is None or rd.status == "unchanged":
+            continue
+        keys = {a["key"] for a in rd.added} | {c["key"] for c in rd.changed
+                                                 if any(ch["field"] != UPDATED for ch in c["changes"])}
+        text = (root / res.path).read_text(encoding="utf-8")
+        rows = csvfile.dict_rows(text)
+        pk = res.primary_key
+        hit = 0
+        for row in rows:
+            if rd.status == "added" or ",".join(row[k] for k in pk) in keys:
+                hit += row.get(UPDATED) != date
+                row[UPDATED] = date
+        if hit:
+            out[res.path] = csvfile.render_dicts(res.field_names, rows)
+    return out
+
+
 def bump(package: str | Path, version: str, from_spec: str, date: str | None = None,
          dry_run: bool = False, log=print) -> dict[str, str]:
 
@@ -554,6 +582,9 @@ def bump(package: str | Path, version: str, from_spec: str, date: str | None = N
     changelog = root / CHANGELOG
     base = changelog.read_text(encoding="utf-8") if changelog.is_file() else "# Changelog\n"
     files[CHANGELOG] = changelog_entry(base, version, date, "\n".join(body))
+
+    for rel, text in updated_rows(root, meta, d, date).items():
+        files[rel] = text
 
     ledger_text, added = ids.updated(root, load_resources(root, meta), version)
     if (root / ids.LEDGER).is_file() or added:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from civharm.fmt import canonical
+from civharm.validate.engine import CannotRun, validate  # an importer edits only a valid package
 from civharm.metadata import csvfile
 from civharm.metadata.ids import LEDGER, read_ledger
 from civharm.metadata.atomic import write_atomically  # noqa: F401 (the one writer, for ucdp_ged)
@@ -141,15 +142,13 @@ def dump_descriptor(descriptor: dict) -> bytes:
 def load_valid_package(path: str | Path, names: tuple[str, ...], optional: tuple[str, ...] = ()) -> Package:
     """The package's named tables (and those of `optional` it has), once `make validate`'s rules
     pass on it: an importer edits only a valid package. PackageError says why not."""
-    from civharm.validate.engine import CannotRun, validate  # only here: the validator is a floor below
-
     root = Path(path)
     try:
         report = validate(root / "datapackage.json")
     except CannotRun as e:
         raise PackageError(f"cannot validate the package: {e}") from e
     if report.errors:
-        raise PackageError(f"the package is invalid ({len(report.errors)} error(s)): run make validate and fix it first")
+        raise PackageError(f"the package is invalid ({report.errors} error(s)): run make validate and fix it first")
     have = {r.get("name") for r in load_json(root / "datapackage.json").get("resources", []) if isinstance(r, dict)}
     return load_package(root, names + tuple(n for n in optional if n in have))
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from civharm.metadata.connection import open_duckdb
+from civharm.metadata.grades import DERIVED_FIELDS, derived_from_rows
 from civharm.metadata.package import load_json
 from civharm.metadata.types import TYPES
 from civharm.metadata.ranges import expected_ranges_sql, figure_stems
@@ -93,8 +94,6 @@ def incident_ranges(claims: Iterable[Mapping]) -> dict[str, int | None]:
 def set_derived(pkg, touched: set[str]) -> None:
     """Set the touched incidents' figure ranges (the range rule) and grade and belligerent position
     (the grade rule, which reads every table as validation does) from their claims, in place."""
-    from civharm.metadata.grades import DERIVED_FIELDS, derived_from_rows
-
     if not touched:
         return
     incidents = pkg["incidents"].rows

@@ -24,40 +24,60 @@ DROP VIEW IF EXISTS "incident_contributions";
 DROP VIEW IF EXISTS "coverage";
 DROP VIEW IF EXISTS "campaigns";
 DROP VIEW IF EXISTS "incident_claim_ranges";
+DROP TABLE IF EXISTS "victims";
 DROP TABLE IF EXISTS "incident_relations";
-DROP TABLE IF EXISTS "tallies";
 DROP TABLE IF EXISTS "claims";
 DROP TABLE IF EXISTS "incidents";
+DROP TABLE IF EXISTS "places";
+DROP TABLE IF EXISTS "tallies";
 DROP TABLE IF EXISTS "actors";
 DROP TABLE IF EXISTS "sources";
 DROP TYPE IF EXISTS "actor_type";
+DROP TYPE IF EXISTS "age_group";
 DROP TYPE IF EXISTS "area_level";
 DROP TYPE IF EXISTS "attribution";
+DROP TYPE IF EXISTS "belligerent_assessment";
 DROP TYPE IF EXISTS "belligerent_position";
 DROP TYPE IF EXISTS "campaign";
 DROP TYPE IF EXISTS "category";
+DROP TYPE IF EXISTS "cause";
 DROP TYPE IF EXISTS "claim_type";
+DROP TYPE IF EXISTS "coordinate_precision";
 DROP TYPE IF EXISTS "date_precision";
 DROP TYPE IF EXISTS "grade";
+DROP TYPE IF EXISTS "kind";
 DROP TYPE IF EXISTS "location_precision";
 DROP TYPE IF EXISTS "means";
+DROP TYPE IF EXISTS "outcome";
 DROP TYPE IF EXISTS "relation";
+DROP TYPE IF EXISTS "sex";
+DROP TYPE IF EXISTS "source_grade";
 DROP TYPE IF EXISTS "source_type";
+DROP TYPE IF EXISTS "stated_on_precision";
 DROP TYPE IF EXISTS "status";
 
 CREATE TYPE "actor_type" AS ENUM ('coalition', 'state', 'non_state_armed_group', 'unknown');
+CREATE TYPE "age_group" AS ENUM ('child', 'adult');
 CREATE TYPE "area_level" AS ENUM ('locality', 'admin2', 'admin1', 'country');
 CREATE TYPE "attribution" AS ENUM ('declared', 'likely', 'contested', 'unknown');
+CREATE TYPE "belligerent_assessment" AS ENUM ('credible', 'non_credible', 'duplicate', 'not_yet_assessed', 'other');
 CREATE TYPE "belligerent_position" AS ENUM ('conceded', 'denied');
 CREATE TYPE "campaign" AS ENUM ('raqqa-2017', 'mosul-2016-2017');
 CREATE TYPE "category" AS ENUM ('belligerent', 'monitor', 'media', 'dataset', 'other');
+CREATE TYPE "cause" AS ENUM ('airstrike', 'drone_strike', 'shelling', 'rocket', 'mortar', 'heavy_weapons', 'small_arms', 'sniper', 'execution', 'suicide_bomber', 'vehicle_bomb', 'ied', 'landmine_or_booby_trap', 'unexploded_ordnance', 'other', 'unknown');
 CREATE TYPE "claim_type" AS ENUM ('report', 'admission', 'denial');
+CREATE TYPE "coordinate_precision" AS ENUM ('point', 'neighbourhood', 'locality');
 CREATE TYPE "date_precision" AS ENUM ('day', 'range', 'month');
 CREATE TYPE "grade" AS ENUM ('fair', 'single_source', 'weak', 'belligerent_only');
+CREATE TYPE "kind" AS ENUM ('governorate', 'district', 'locality', 'city', 'town', 'village', 'neighbourhood', 'street', 'landmark');
 CREATE TYPE "location_precision" AS ENUM ('point', 'neighbourhood', 'locality', 'admin2', 'admin1', 'country');
 CREATE TYPE "means" AS ENUM ('airstrike', 'artillery', 'air_or_artillery', 'ground_fire', 'explosive_device', 'execution', 'other', 'unknown');
+CREATE TYPE "outcome" AS ENUM ('killed', 'injured');
 CREATE TYPE "relation" AS ENUM ('contains', 'overlaps', 'possible_duplicate', 'companion_entry');
+CREATE TYPE "sex" AS ENUM ('female', 'male');
+CREATE TYPE "source_grade" AS ENUM ('confirmed', 'fair', 'weak', 'contested', 'discounted');
 CREATE TYPE "source_type" AS ENUM ('news_article', 'ngo_statement', 'ngo_report', 'incident_record', 'military_statement', 'government_statement', 'dataset', 'social_media');
+CREATE TYPE "stated_on_precision" AS ENUM ('day', 'month');
 CREATE TYPE "status" AS ENUM ('active', 'merged', 'retracted');
 
 CREATE TABLE "sources" (
@@ -74,6 +94,7 @@ CREATE TABLE "sources" (
     "republished_from" VARCHAR,
     "licence" VARCHAR,
     "notes" VARCHAR,
+    "updated_on" DATE,
     PRIMARY KEY ("source_id"),
     FOREIGN KEY ("republished_from") REFERENCES "sources" ("source_id")
 );
@@ -91,6 +112,7 @@ COMMENT ON COLUMN "sources"."language" IS 'Language of the document as an ISO 63
 COMMENT ON COLUMN "sources"."republished_from" IS 'The source this document copies in full (a republication), if any.';
 COMMENT ON COLUMN "sources"."licence" IS 'The licence the document or dataset is published under, as an SPDX identifier, where it states one. Blank when unknown.';
 COMMENT ON COLUMN "sources"."notes" IS 'Caveats about the source: how it was found, where the only copy is, typos in figures.';
+COMMENT ON COLUMN "sources"."updated_on" IS 'The release date of the last release that changed this source: set by make bump from what make diff finds changed, never by hand. Never later than the package''s release date; blank until the first release that sets it.';
 
 CREATE TABLE "actors" (
     "actor_id" VARCHAR NOT NULL,
@@ -111,137 +133,6 @@ COMMENT ON COLUMN "actors"."actor_type" IS 'What kind of actor it is. Values: co
 COMMENT ON COLUMN "actors"."parent_id" IS 'The actor this one acts within, such as the coalition a state belongs to. Blank for top-level actors.';
 COMMENT ON COLUMN "actors"."country" IS 'The actor''s state as an ISO 3166-1 alpha-3 code; blank for coalitions and non-state groups.';
 COMMENT ON COLUMN "actors"."notes" IS 'Caveats on the actor: other names it goes by in the sources.';
-
-CREATE TABLE "incidents" (
-    "incident_id" VARCHAR NOT NULL,
-    "status" "status" NOT NULL,
-    "merged_into" VARCHAR,
-    "status_reason" VARCHAR,
-    "campaign" "campaign" NOT NULL,
-    "date_start" DATE NOT NULL,
-    "date_end" DATE NOT NULL,
-    "date_precision" "date_precision" NOT NULL,
-    "country" VARCHAR NOT NULL,
-    "admin1" VARCHAR,
-    "admin2" VARCHAR,
-    "locality" VARCHAR,
-    "neighbourhood" VARCHAR,
-    "latitude" DOUBLE,
-    "longitude" DOUBLE,
-    "location_precision" "location_precision" NOT NULL,
-    "means" "means" NOT NULL,
-    "actor_id" VARCHAR,
-    "attribution" "attribution" NOT NULL,
-    "civilians_killed_min" BIGINT,
-    "civilians_killed_max" BIGINT,
-    "children_killed_min" BIGINT,
-    "children_killed_max" BIGINT,
-    "women_killed_min" BIGINT,
-    "women_killed_max" BIGINT,
-    "injured_min" BIGINT,
-    "injured_max" BIGINT,
-    "grade" "grade" NOT NULL,
-    "belligerent_position" "belligerent_position",
-    "belligerent_position_date" DATE,
-    "summary" VARCHAR,
-    "notes" VARCHAR,
-    PRIMARY KEY ("incident_id"),
-    FOREIGN KEY ("merged_into") REFERENCES "incidents" ("incident_id"),
-    FOREIGN KEY ("actor_id") REFERENCES "actors" ("actor_id")
-);
-COMMENT ON TABLE "incidents" IS 'One event of civilian harm at one place and time, as the project assesses it. Merged and retracted incidents stay as tombstones.';
-COMMENT ON COLUMN "incidents"."incident_id" IS 'Stable, opaque identifier of the incident: ''CH-'' and at least six digits. Never reused and never changes meaning; cite it as ''civharm vX.Y.Z, incident CH-000001''.';
-COMMENT ON COLUMN "incidents"."status" IS 'Whether the row is a live incident or a tombstone kept so that a published ID always resolves. Values: active = A current incident: counted in views and figures.; merged = A tombstone: the incident turned out to be the same event as the one in merged_into, which now holds its claims.; retracted = A tombstone: the project no longer considers this an incident of civilian harm; status_reason says why..';
-COMMENT ON COLUMN "incidents"."merged_into" IS 'For a merged incident, the active incident that absorbed it. Blank for active and retracted incidents.';
-COMMENT ON COLUMN "incidents"."status_reason" IS 'Why a merged or retracted incident was tombstoned, in one sentence. Required unless status is active.';
-COMMENT ON COLUMN "incidents"."campaign" IS 'The military campaign the incident belongs to. Each value''s category also gives the campaign''s first and last day (start, end), which the campaigns and campaign_coverage views read. Values: raqqa-2017 = The campaign for Raqqa, Syria: the battle for the city ran 6 June - 17 October 2017; incidents elsewhere in Ar-Raqqa governorate in June - October 2017 belong here too.; mosul-2016-2017 = The battle for Mosul, Iraq, 17 October 2016 - 20 July 2017..';
-COMMENT ON COLUMN "incidents"."date_start" IS 'First day on which the incident may have happened (ISO 8601, YYYY-MM-DD).';
-COMMENT ON COLUMN "incidents"."date_end" IS 'Last day on which the incident may have happened; equal to date_start when the day is known.';
-COMMENT ON COLUMN "incidents"."date_precision" IS 'How precisely the sources fix the date. Values: day = The incident happened on date_start, which equals date_end.; range = The incident happened on one or more days between date_start and date_end; the sources do not narrow it further.; month = Only the month is known; date_start and date_end span it..';
-COMMENT ON COLUMN "incidents"."country" IS 'Country where the incident happened, as an ISO 3166-1 alpha-3 code.';
-COMMENT ON COLUMN "incidents"."admin1" IS 'First-level administrative unit (governorate), in the UN OCHA English spelling.';
-COMMENT ON COLUMN "incidents"."admin2" IS 'Second-level administrative unit (district).';
-COMMENT ON COLUMN "incidents"."locality" IS 'City, town or village.';
-COMMENT ON COLUMN "incidents"."neighbourhood" IS 'Neighbourhood, street or landmark as the sources name it; several names separated by ''; ''.';
-COMMENT ON COLUMN "incidents"."latitude" IS 'Latitude in decimal degrees (WGS 84) of the place given by location_precision. Blank when unknown; set together with longitude.';
-COMMENT ON COLUMN "incidents"."longitude" IS 'Longitude in decimal degrees (WGS 84). Blank when unknown; set together with latitude.';
-COMMENT ON COLUMN "incidents"."location_precision" IS 'What the coordinates point at. Values: point = The building or exact site.; neighbourhood = The centre of the named neighbourhood.; locality = The centre of the city, town or village.; admin2 = The centre of the district.; admin1 = The centre of the governorate.; country = Only the country is known..';
-COMMENT ON COLUMN "incidents"."means" IS 'How the harm was caused, as the project assesses it from the claims. Values: airstrike = A strike from aircraft or drones.; artillery = Shelling, rockets or mortars fired from the ground.; air_or_artillery = Sources say either an airstrike or artillery, without settling which.; ground_fire = Small arms or other direct fire by ground forces.; explosive_device = A mine, booby trap, car bomb or other improvised explosive device.; execution = Deliberate killing of people in custody or under control of an armed group.; other = A means not listed here; the summary or statement says which.; unknown = The sources do not say how the harm was caused..';
-COMMENT ON COLUMN "incidents"."actor_id" IS 'The actor the project attributes the harm to. Blank when attribution is unknown.';
-COMMENT ON COLUMN "incidents"."attribution" IS 'How sure the attribution to actor_id is. Values: declared = The actor itself declared the strike or conceded the harm.; likely = The sources agree on the actor, but the actor has not declared it.; contested = The sources blame different actors; actor_id holds the one most sources name.; unknown = No actor can be named from the sources; actor_id is blank..';
-COMMENT ON COLUMN "incidents"."civilians_killed_min" IS 'Lowest number of civilians killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
-COMMENT ON COLUMN "incidents"."civilians_killed_max" IS 'Highest number of civilians killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "incidents"."children_killed_min" IS 'Lowest number of children (under 18) killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
-COMMENT ON COLUMN "incidents"."children_killed_max" IS 'Highest number of children (under 18) killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "incidents"."women_killed_min" IS 'Lowest number of women (18 and over; girls are counted as children) killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
-COMMENT ON COLUMN "incidents"."women_killed_max" IS 'Highest number of women (18 and over; girls are counted as children) killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "incidents"."injured_min" IS 'Lowest number of civilians injured in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
-COMMENT ON COLUMN "incidents"."injured_max" IS 'Highest number of civilians injured in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "incidents"."grade" IS 'How well the incident is documented, derived from its current (not superseded) claims by the methodology''s grade rule: how many independent sources report it and whether any gives a figure. It says nothing about what a belligerent said; see belligerent_position. Values: fair = Reports that rest on two or more independent original sources (not chained by cited_source_id or republished_from, different publishers; a compiled dataset such as UCDP GED and belligerents'' own statements not counted), at least one of them with a figure.; single_source = Reports that rest on one original source only, at least one of them with a figure: as yet uncorroborated by an independent source. That source may itself summarise several outlets (an Airwars page counts as one), and an imported dataset''s event alone (UCDP GED) is single_source too.; weak = Reported, but no report gives any figure of civilians killed or injured (''several'', ''dozens'').; belligerent_only = Known only from a belligerent''s own admission or denial: no report by anyone else is recorded..';
-COMMENT ON COLUMN "incidents"."belligerent_position" IS 'What the belligerent the incident is attributed to (actor_id, or the coalition it belongs to) said about civilian harm in it, from its latest current admission or denial claim. Blank when it has not spoken, or when no actor is attributed. Values: conceded = The belligerent conceded that it caused civilian harm (deaths or injuries) in the incident; the admission claim holds the figures it conceded.; denied = The belligerent denied causing civilian harm, or assessed the allegation as not credible or unsupported by evidence..';
-COMMENT ON COLUMN "incidents"."belligerent_position_date" IS 'When the belligerent made its latest current statement: the claim''s stated_on, else the published_on of the source that reports it. Blank when belligerent_position is blank or neither date is known; the claim''s statement then says when, in words.';
-COMMENT ON COLUMN "incidents"."summary" IS 'What happened, in the project''s own words, in one or two sentences. Required for active incidents.';
-COMMENT ON COLUMN "incidents"."notes" IS 'Caveats for researchers: uncertain dates, possible duplicates, disagreements between sources.';
-
-CREATE TABLE "claims" (
-    "claim_id" VARCHAR NOT NULL,
-    "incident_id" VARCHAR NOT NULL,
-    "source_id" VARCHAR NOT NULL,
-    "cited_source_id" VARCHAR,
-    "claim_type" "claim_type" NOT NULL,
-    "date_start" DATE,
-    "date_end" DATE,
-    "stated_on" DATE,
-    "place" VARCHAR,
-    "means" "means",
-    "actor_id" VARCHAR,
-    "civilians_killed_min" BIGINT,
-    "civilians_killed_max" BIGINT,
-    "children_killed_min" BIGINT,
-    "children_killed_max" BIGINT,
-    "women_killed_min" BIGINT,
-    "women_killed_max" BIGINT,
-    "injured_min" BIGINT,
-    "injured_max" BIGINT,
-    "external_id" VARCHAR,
-    "external_url" VARCHAR,
-    "source_coding" VARCHAR,
-    "statement" VARCHAR NOT NULL,
-    "notes" VARCHAR,
-    "superseded_by" VARCHAR,
-    PRIMARY KEY ("claim_id"),
-    FOREIGN KEY ("incident_id") REFERENCES "incidents" ("incident_id"),
-    FOREIGN KEY ("source_id") REFERENCES "sources" ("source_id"),
-    FOREIGN KEY ("cited_source_id") REFERENCES "sources" ("source_id"),
-    FOREIGN KEY ("actor_id") REFERENCES "actors" ("actor_id"),
-    FOREIGN KEY ("superseded_by") REFERENCES "claims" ("claim_id")
-);
-COMMENT ON TABLE "claims" IS 'What one source says about one incident, with the figures as that source states them.';
-COMMENT ON COLUMN "claims"."claim_id" IS 'Stable, opaque identifier of the claim: ''CL-'' and at least six digits.';
-COMMENT ON COLUMN "claims"."incident_id" IS 'The incident this claim is about.';
-COMMENT ON COLUMN "claims"."source_id" IS 'The document that makes the claim.';
-COMMENT ON COLUMN "claims"."cited_source_id" IS 'The source the document says it got its figures from, if it names one. Compare the two claims to find relayed figures that changed on the way.';
-COMMENT ON COLUMN "claims"."claim_type" IS 'What kind of statement the claim is. Values: report = The source reports civilian harm in the incident.; admission = A belligerent concedes it caused civilian harm in the incident; the figures are what it conceded.; denial = A belligerent denies causing civilian harm or assesses the allegation as not credible..';
-COMMENT ON COLUMN "claims"."date_start" IS 'First day the source gives for the incident. Blank when the source gives no date.';
-COMMENT ON COLUMN "claims"."date_end" IS 'Last day the source gives for the incident; equal to date_start for a single day.';
-COMMENT ON COLUMN "claims"."stated_on" IS 'The date the source says the claimant made this statement: for an admission or denial, the day the belligerent published its assessment. A full date only: blank when the source does not give the day (a month alone, as in ''its April 2017 report'', is not a date; the statement keeps it in words).';
-COMMENT ON COLUMN "claims"."place" IS 'The place as the source names it, in its own spelling.';
-COMMENT ON COLUMN "claims"."means" IS 'How the source says the harm was caused. Blank when the source does not say. Values: airstrike = A strike from aircraft or drones.; artillery = Shelling, rockets or mortars fired from the ground.; air_or_artillery = Sources say either an airstrike or artillery, without settling which.; ground_fire = Small arms or other direct fire by ground forces.; explosive_device = A mine, booby trap, car bomb or other improvised explosive device.; execution = Deliberate killing of people in custody or under control of an armed group.; other = A means not listed here; the summary or statement says which.; unknown = The sources do not say how the harm was caused..';
-COMMENT ON COLUMN "claims"."actor_id" IS 'The actor the source blames. Blank when the source blames no one.';
-COMMENT ON COLUMN "claims"."civilians_killed_min" IS 'Lowest number of civilians killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
-COMMENT ON COLUMN "claims"."civilians_killed_max" IS 'Highest number of civilians killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "claims"."children_killed_min" IS 'Lowest number of children (under 18) killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
-COMMENT ON COLUMN "claims"."children_killed_max" IS 'Highest number of children (under 18) killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "claims"."women_killed_min" IS 'Lowest number of women (18 and over; girls are counted as children) killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
-COMMENT ON COLUMN "claims"."women_killed_max" IS 'Highest number of women (18 and over; girls are counted as children) killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "claims"."injured_min" IS 'Lowest number of civilians injured according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
-COMMENT ON COLUMN "claims"."injured_max" IS 'Highest number of civilians injured according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
-COMMENT ON COLUMN "claims"."external_id" IS 'The source''s own identifier for the event, such as an Airwars code (CS1397) or a UCDP GED event id (247150).';
-COMMENT ON COLUMN "claims"."external_url" IS 'The canonical web address of the source''s record for the event, such as its Airwars incident page. Blank when the record has none.';
-COMMENT ON COLUMN "claims"."source_coding" IS 'The source''s own classification of the event, kept as it codes it: ''key=value'' pairs separated by ''; '' (for example UCDP''s type_of_violence, dyad_name and precision codes, or Airwars'' grade). Blank when the source codes nothing.';
-COMMENT ON COLUMN "claims"."statement" IS 'What the source says about the incident, in the project''s own words.';
-COMMENT ON COLUMN "claims"."notes" IS 'Caveats: how a figure was read from the text, or where the claim disagrees with its cited source.';
-COMMENT ON COLUMN "claims"."superseded_by" IS 'The later claim of the same source, or of another source of the same publisher, about the same incident that revises this one (a raised toll, a revised admission). Blank when the claim is current. A superseded claim stays visible but no longer sets the incident''s range, grade or belligerent position.';
 
 CREATE TABLE "tallies" (
     "tally_id" VARCHAR NOT NULL,
@@ -264,6 +155,8 @@ CREATE TABLE "tallies" (
     "children_killed_max" BIGINT,
     "women_killed_min" BIGINT,
     "women_killed_max" BIGINT,
+    "men_killed_min" BIGINT,
+    "men_killed_max" BIGINT,
     "injured_min" BIGINT,
     "injured_max" BIGINT,
     "statement" VARCHAR NOT NULL,
@@ -294,10 +187,208 @@ COMMENT ON COLUMN "tallies"."children_killed_min" IS 'Lowest number of children 
 COMMENT ON COLUMN "tallies"."children_killed_max" IS 'Highest number of children (under 18) killed in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "tallies"."women_killed_min" IS 'Lowest number of women (18 and over; girls are counted as children) killed in the tally, as the source states them. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
 COMMENT ON COLUMN "tallies"."women_killed_max" IS 'Highest number of women (18 and over; girls are counted as children) killed in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "tallies"."men_killed_min" IS 'Lowest number of men (18 and over; boys are counted as children) killed in the tally, as the source states them. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "tallies"."men_killed_max" IS 'Highest number of men (18 and over; boys are counted as children) killed in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "tallies"."injured_min" IS 'Lowest number of civilians injured in the tally, as the source states them. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
 COMMENT ON COLUMN "tallies"."injured_max" IS 'Highest number of civilians injured in the tally, as the source states them. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
 COMMENT ON COLUMN "tallies"."statement" IS 'What the source says, in the project''s own words.';
 COMMENT ON COLUMN "tallies"."notes" IS 'Caveats: how the period was fixed from relative words like ''past week''.';
+
+CREATE TABLE "places" (
+    "place_id" VARCHAR NOT NULL,
+    "name" VARCHAR NOT NULL,
+    "spellings" VARCHAR,
+    "name_ar" VARCHAR,
+    "kind" "kind" NOT NULL,
+    "parent_id" VARCHAR,
+    "latitude" DOUBLE,
+    "longitude" DOUBLE,
+    "coordinate_precision" "coordinate_precision",
+    "coordinates_source_id" VARCHAR,
+    "notes" VARCHAR,
+    PRIMARY KEY ("place_id"),
+    FOREIGN KEY ("parent_id") REFERENCES "places" ("place_id"),
+    FOREIGN KEY ("coordinates_source_id") REFERENCES "sources" ("source_id")
+);
+COMMENT ON TABLE "places" IS 'The gazetteer: one named place (a city, neighbourhood, street or landmark) with the spellings sources use, its parent place and coordinates with their source.';
+COMMENT ON COLUMN "places"."place_id" IS 'Stable, opaque identifier of the place: ''PL-'' and at least six digits.';
+COMMENT ON COLUMN "places"."name" IS 'The place''s preferred English name: the spelling the project uses on its pages and map.';
+COMMENT ON COLUMN "places"."spellings" IS 'Every other spelling the sources and the data use for the place, separated by ''; '' (the preferred name is not repeated). A spelling belongs to one place only (place-spelling-ambiguous). Blank when the sources use only the preferred name.';
+COMMENT ON COLUMN "places"."name_ar" IS 'The place''s name in Arabic script, as a source or a gazetteer writes it. Blank when not recorded.';
+COMMENT ON COLUMN "places"."kind" IS 'What kind of place it is. Values: governorate = A first-level administrative area (Ar-Raqqa, Nineveh).; district = A second-level administrative area.; locality = A city, town or village, not yet told apart.; city = A city.; town = A town.; village = A village or hamlet.; neighbourhood = A neighbourhood or quarter of a city.; street = A street, road or roundabout.; landmark = A building, bridge, mosque, school, park or other named site..';
+COMMENT ON COLUMN "places"."parent_id" IS 'The place this one lies within (a neighbourhood''s city). Blank for the largest places.';
+COMMENT ON COLUMN "places"."latitude" IS 'Latitude in decimal degrees (WGS 84) of the place, at coordinate_precision. Blank when unknown; set together with longitude.';
+COMMENT ON COLUMN "places"."longitude" IS 'Longitude in decimal degrees (WGS 84) of the place. Blank when unknown; set together with latitude.';
+COMMENT ON COLUMN "places"."coordinate_precision" IS 'What the coordinates point at. Blank when there are none. Values: point = The exact site.; neighbourhood = The centre of the neighbourhood.; locality = The centre of the city, town or village..';
+COMMENT ON COLUMN "places"."coordinates_source_id" IS 'The source that gives the coordinates (a UCDP GED event, an Airwars page). Blank when the coordinates come from no recorded source; the notes then say where.';
+COMMENT ON COLUMN "places"."notes" IS 'How the place was identified, and doubts about it.';
+
+CREATE TABLE "incidents" (
+    "incident_id" VARCHAR NOT NULL,
+    "status" "status" NOT NULL,
+    "merged_into" VARCHAR,
+    "status_reason" VARCHAR,
+    "campaign" "campaign" NOT NULL,
+    "date_start" DATE NOT NULL,
+    "date_end" DATE NOT NULL,
+    "date_precision" "date_precision" NOT NULL,
+    "local_time" VARCHAR,
+    "country" VARCHAR NOT NULL,
+    "admin1" VARCHAR,
+    "admin2" VARCHAR,
+    "locality" VARCHAR,
+    "neighbourhood" VARCHAR,
+    "place_id" VARCHAR,
+    "latitude" DOUBLE,
+    "longitude" DOUBLE,
+    "location_precision" "location_precision" NOT NULL,
+    "means" "means" NOT NULL,
+    "cause" "cause",
+    "target" VARCHAR,
+    "actor_id" VARCHAR,
+    "attribution" "attribution" NOT NULL,
+    "civilians_killed_min" BIGINT,
+    "civilians_killed_max" BIGINT,
+    "children_killed_min" BIGINT,
+    "children_killed_max" BIGINT,
+    "women_killed_min" BIGINT,
+    "women_killed_max" BIGINT,
+    "men_killed_min" BIGINT,
+    "men_killed_max" BIGINT,
+    "injured_min" BIGINT,
+    "injured_max" BIGINT,
+    "grade" "grade" NOT NULL,
+    "belligerent_position" "belligerent_position",
+    "belligerent_position_date" DATE,
+    "summary" VARCHAR,
+    "notes" VARCHAR,
+    "updated_on" DATE,
+    PRIMARY KEY ("incident_id"),
+    FOREIGN KEY ("merged_into") REFERENCES "incidents" ("incident_id"),
+    FOREIGN KEY ("actor_id") REFERENCES "actors" ("actor_id"),
+    FOREIGN KEY ("place_id") REFERENCES "places" ("place_id")
+);
+COMMENT ON TABLE "incidents" IS 'One event of civilian harm at one place and time, as the project assesses it. Merged and retracted incidents stay as tombstones.';
+COMMENT ON COLUMN "incidents"."incident_id" IS 'Stable, opaque identifier of the incident: ''CH-'' and at least six digits. Never reused and never changes meaning; cite it as ''civharm vX.Y.Z, incident CH-000001''.';
+COMMENT ON COLUMN "incidents"."status" IS 'Whether the row is a live incident or a tombstone kept so that a published ID always resolves. Values: active = A current incident: counted in views and figures.; merged = A tombstone: the incident turned out to be the same event as the one in merged_into, which now holds its claims.; retracted = A tombstone: the project no longer considers this an incident of civilian harm; status_reason says why..';
+COMMENT ON COLUMN "incidents"."merged_into" IS 'For a merged incident, the active incident that absorbed it. Blank for active and retracted incidents.';
+COMMENT ON COLUMN "incidents"."status_reason" IS 'Why a merged or retracted incident was tombstoned, in one sentence. Required unless status is active.';
+COMMENT ON COLUMN "incidents"."campaign" IS 'The military campaign the incident belongs to. Each value''s category also gives the campaign''s first and last day (start, end), which the campaigns and campaign_coverage views read. Values: raqqa-2017 = The campaign for Raqqa, Syria: the battle for the city ran 6 June - 17 October 2017; incidents elsewhere in Ar-Raqqa governorate in June - October 2017 belong here too.; mosul-2016-2017 = The battle for Mosul, Iraq, 17 October 2016 - 20 July 2017..';
+COMMENT ON COLUMN "incidents"."date_start" IS 'First day on which the incident may have happened (ISO 8601, YYYY-MM-DD).';
+COMMENT ON COLUMN "incidents"."date_end" IS 'Last day on which the incident may have happened; equal to date_start when the day is known.';
+COMMENT ON COLUMN "incidents"."date_precision" IS 'How precisely the sources fix the date. Values: day = The incident happened on date_start, which equals date_end.; range = The incident happened on one or more days between date_start and date_end; the sources do not narrow it further.; month = Only the month is known; date_start and date_end span it..';
+COMMENT ON COLUMN "incidents"."local_time" IS 'The local time of day the claims give for the harm, as they state it: a clock time ''HH:MM'' (24-hour, local time), or a part of day: ''dawn'' (first light), ''morning'' (to about noon), ''midday'' (around noon), ''afternoon'', ''evening'' (dusk to about 22:00), ''night'' (after that, until dawn). Blank when not stated.';
+COMMENT ON COLUMN "incidents"."country" IS 'Country where the incident happened, as an ISO 3166-1 alpha-3 code.';
+COMMENT ON COLUMN "incidents"."admin1" IS 'First-level administrative unit (governorate), in the UN OCHA English spelling.';
+COMMENT ON COLUMN "incidents"."admin2" IS 'Second-level administrative unit (district).';
+COMMENT ON COLUMN "incidents"."locality" IS 'City, town or village.';
+COMMENT ON COLUMN "incidents"."neighbourhood" IS 'Neighbourhood, street or landmark as the sources name it; several names separated by ''; ''.';
+COMMENT ON COLUMN "incidents"."place_id" IS 'The gazetteer''s entry (places) for the incident''s location: the most precise place it names that the gazetteer holds. Set by python -m civharm.gazetteer; blank when it names none.';
+COMMENT ON COLUMN "incidents"."latitude" IS 'Latitude in decimal degrees (WGS 84) of the place given by location_precision. Blank when unknown; set together with longitude.';
+COMMENT ON COLUMN "incidents"."longitude" IS 'Longitude in decimal degrees (WGS 84). Blank when unknown; set together with latitude.';
+COMMENT ON COLUMN "incidents"."location_precision" IS 'What the coordinates point at. Values: point = The building or exact site.; neighbourhood = The centre of the named neighbourhood.; locality = The centre of the city, town or village.; admin2 = The centre of the district.; admin1 = The centre of the governorate.; country = Only the country is known..';
+COMMENT ON COLUMN "incidents"."means" IS 'How the harm was caused, as the project assesses it from the claims. Values: airstrike = A strike from aircraft or drones.; artillery = Shelling, rockets or mortars fired from the ground.; air_or_artillery = Sources say either an airstrike or artillery, without settling which.; ground_fire = Small arms or other direct fire by ground forces.; explosive_device = A mine, booby trap, car bomb or other improvised explosive device.; execution = Deliberate killing of people in custody or under control of an armed group.; other = A means not listed here; the summary or statement says which.; unknown = The sources do not say how the harm was caused..';
+COMMENT ON COLUMN "incidents"."cause" IS 'The weapon or cause of death and injury as the claims state it, in a vocabulary aligned with Airwars'' ''cause of injury / death'' and Iraq Body Count''s weapons; finer than means, the coarse class, which stays. Blank when not recorded. Values: airstrike = An air strike (bombs or missiles from aircraft) with no further detail; Airwars'' ''airstrike'', Iraq Body Count''s ''air strike''.; drone_strike = A strike by an unmanned aircraft, including a drone dropping a small munition.; shelling = Artillery or tank shells; Iraq Body Count''s ''shelling''.; rocket = Rockets, including multiple-launch rocket systems; Iraq Body Count''s ''rocket''.; mortar = Mortar rounds; Iraq Body Count''s ''mortar''.; heavy_weapons = Heavy weapons and explosive munitions that the source does not tell apart (air, artillery, rockets or mortars); the Airwars category of that name.; small_arms = Gunfire from small arms, crossfire included; Iraq Body Count''s ''gunfire''.; sniper = A sniper''s aimed fire.; execution = Killed while captive or under an armed group''s control; Iraq Body Count''s ''executed''.; suicide_bomber = A person detonating explosives they carry; Iraq Body Count''s ''suicide bomber''.; vehicle_bomb = A bomb in or on a vehicle, driven or parked (VBIED); Iraq Body Count''s ''car bomb'' and ''suicide car bomb''.; ied = An improvised explosive device placed or thrown, not carried by a person or vehicle; Iraq Body Count''s ''IED'' and ''roadside bomb''.; landmine_or_booby_trap = A mine or booby trap set off by its victim.; unexploded_ordnance = Ordnance left unexploded by earlier fighting.; other = A cause not listed here; the statement or summary says which.; unknown = The claims give no cause..';
+COMMENT ON COLUMN "incidents"."target" IS 'What the claims say was struck or aimed at, in the project''s own words and short (a residential building, a bakery queue, a boat crossing the Euphrates). Blank when not stated.';
+COMMENT ON COLUMN "incidents"."actor_id" IS 'The actor the project attributes the harm to. Blank when attribution is unknown.';
+COMMENT ON COLUMN "incidents"."attribution" IS 'How sure the attribution to actor_id is. Values: declared = The actor itself declared the strike or conceded the harm.; likely = The sources agree on the actor, but the actor has not declared it.; contested = The sources blame different actors; actor_id holds the one most sources name.; unknown = No actor can be named from the sources; actor_id is blank..';
+COMMENT ON COLUMN "incidents"."civilians_killed_min" IS 'Lowest number of civilians killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "incidents"."civilians_killed_max" IS 'Highest number of civilians killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "incidents"."children_killed_min" IS 'Lowest number of children (under 18) killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "incidents"."children_killed_max" IS 'Highest number of children (under 18) killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "incidents"."women_killed_min" IS 'Lowest number of women (18 and over; girls are counted as children) killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "incidents"."women_killed_max" IS 'Highest number of women (18 and over; girls are counted as children) killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "incidents"."men_killed_min" IS 'Lowest number of men (18 and over; boys are counted as children) killed in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "incidents"."men_killed_max" IS 'Highest number of men (18 and over; boys are counted as children) killed in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "incidents"."injured_min" IS 'Lowest number of civilians injured in the project''s assessment, spanning what its claims say (see the methodology). A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "incidents"."injured_max" IS 'Highest number of civilians injured in the project''s assessment, spanning what its claims say (see the methodology). ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "incidents"."grade" IS 'How well the incident is documented, derived from its current (not superseded) claims by the methodology''s grade rule: how many independent sources report it and whether any gives a figure. It says nothing about what a belligerent said; see belligerent_position. Values: fair = Reports that rest on two or more independent original sources (not chained by cited_source_id or republished_from, different publishers; a compiled dataset such as UCDP GED and belligerents'' own statements not counted), at least one of them with a figure.; single_source = Reports that rest on one original source only, at least one of them with a figure: as yet uncorroborated by an independent source. That source may itself summarise several outlets (an Airwars page counts as one), and an imported dataset''s event alone (UCDP GED) is single_source too.; weak = Reported, but no report gives any figure of civilians killed or injured (''several'', ''dozens'').; belligerent_only = Known only from a belligerent''s own admission or denial: no report by anyone else is recorded..';
+COMMENT ON COLUMN "incidents"."belligerent_position" IS 'What the belligerent the incident is attributed to (actor_id, or the coalition it belongs to) said about civilian harm in it, from its latest current admission or denial claim. Blank when it has not spoken, or when no actor is attributed. Values: conceded = The belligerent conceded that it caused civilian harm (deaths or injuries) in the incident; the admission claim holds the figures it conceded.; denied = The belligerent denied causing civilian harm, or assessed the allegation as not credible or unsupported by evidence..';
+COMMENT ON COLUMN "incidents"."belligerent_position_date" IS 'When the belligerent made its latest current statement: the claim''s stated_on, else the published_on of the source that reports it. Blank when belligerent_position is blank or neither date is known; the claim''s statement then says when, in words.';
+COMMENT ON COLUMN "incidents"."summary" IS 'What happened, in the project''s own words, in one or two sentences. Required for active incidents.';
+COMMENT ON COLUMN "incidents"."notes" IS 'Caveats for researchers: uncertain dates, possible duplicates, disagreements between sources.';
+COMMENT ON COLUMN "incidents"."updated_on" IS 'The release date of the last release that changed this incident: set by make bump from what make diff finds changed, never by hand. Never later than the package''s release date; blank until the first release that sets it.';
+
+CREATE TABLE "claims" (
+    "claim_id" VARCHAR NOT NULL,
+    "incident_id" VARCHAR NOT NULL,
+    "source_id" VARCHAR NOT NULL,
+    "cited_source_id" VARCHAR,
+    "claim_type" "claim_type" NOT NULL,
+    "belligerent_assessment" "belligerent_assessment",
+    "date_start" DATE,
+    "date_end" DATE,
+    "local_time" VARCHAR,
+    "stated_on" DATE,
+    "stated_on_precision" "stated_on_precision",
+    "place" VARCHAR,
+    "place_id" VARCHAR,
+    "target" VARCHAR,
+    "means" "means",
+    "cause" "cause",
+    "actor_id" VARCHAR,
+    "civilians_killed_min" BIGINT,
+    "civilians_killed_max" BIGINT,
+    "children_killed_min" BIGINT,
+    "children_killed_max" BIGINT,
+    "women_killed_min" BIGINT,
+    "women_killed_max" BIGINT,
+    "men_killed_min" BIGINT,
+    "men_killed_max" BIGINT,
+    "injured_min" BIGINT,
+    "injured_max" BIGINT,
+    "external_id" VARCHAR,
+    "external_url" VARCHAR,
+    "source_grade" "source_grade",
+    "source_coding" VARCHAR,
+    "statement" VARCHAR NOT NULL,
+    "notes" VARCHAR,
+    "superseded_by" VARCHAR,
+    "updated_on" DATE,
+    PRIMARY KEY ("claim_id"),
+    FOREIGN KEY ("incident_id") REFERENCES "incidents" ("incident_id"),
+    FOREIGN KEY ("source_id") REFERENCES "sources" ("source_id"),
+    FOREIGN KEY ("cited_source_id") REFERENCES "sources" ("source_id"),
+    FOREIGN KEY ("actor_id") REFERENCES "actors" ("actor_id"),
+    FOREIGN KEY ("superseded_by") REFERENCES "claims" ("claim_id"),
+    FOREIGN KEY ("place_id") REFERENCES "places" ("place_id")
+);
+COMMENT ON TABLE "claims" IS 'What one source says about one incident, with the figures as that source states them.';
+COMMENT ON COLUMN "claims"."claim_id" IS 'Stable, opaque identifier of the claim: ''CL-'' and at least six digits.';
+COMMENT ON COLUMN "claims"."incident_id" IS 'The incident this claim is about.';
+COMMENT ON COLUMN "claims"."source_id" IS 'The document that makes the claim.';
+COMMENT ON COLUMN "claims"."cited_source_id" IS 'The source the document says it got its figures from, if it names one. Compare the two claims to find relayed figures that changed on the way.';
+COMMENT ON COLUMN "claims"."claim_type" IS 'What kind of statement the claim is. Values: report = The source reports civilian harm in the incident.; admission = A belligerent concedes it caused civilian harm in the incident; the figures are what it conceded.; denial = A belligerent denies causing civilian harm or assesses the allegation as not credible..';
+COMMENT ON COLUMN "claims"."belligerent_assessment" IS 'On an admission or denial, the belligerent''s own label for its assessment of the allegation, as its statement gives it (required there by a rule); blank on reports. Values: credible = ''Credible'' or ''substantiated'': the belligerent assessed that its action more likely than not caused the civilian harm.; non_credible = ''Non-credible'' or ''unsubstantiated'': the belligerent assessed that the information does not show its action caused the harm, or that too little is known to assess it.; duplicate = The belligerent closed the allegation as a duplicate of another it assessed.; not_yet_assessed = The belligerent says the allegation is still being assessed.; other = Another label; the statement quotes it..';
+COMMENT ON COLUMN "claims"."date_start" IS 'First day the source gives for the incident. Blank when the source gives no date.';
+COMMENT ON COLUMN "claims"."date_end" IS 'Last day the source gives for the incident; equal to date_start for a single day.';
+COMMENT ON COLUMN "claims"."local_time" IS 'The local time of day the source gives for the harm, as it states it: a clock time ''HH:MM'' (24-hour, local time), or a part of day: ''dawn'' (first light), ''morning'' (to about noon), ''midday'' (around noon), ''afternoon'', ''evening'' (dusk to about 22:00), ''night'' (after that, until dawn). Blank when not stated.';
+COMMENT ON COLUMN "claims"."stated_on" IS 'The date the source says the claimant made this statement: for an admission or denial, the day the belligerent published its assessment (required there by a rule). When the source gives only the month (as in ''its April 2017 report''), the first of that month with stated_on_precision ''month''.';
+COMMENT ON COLUMN "claims"."stated_on_precision" IS 'How much of stated_on the source gives. Blank (or ''day'') when it gives the day; ''month'' when it gives only the month of the statement (the Coalition''s monthly report of April 2017), and stated_on is then the first of that month. Values: day = The source gives the day of the statement (the same as blank).; month = The source gives only the month; stated_on is the first day of it..';
+COMMENT ON COLUMN "claims"."place" IS 'The place as the source names it, in its own spelling.';
+COMMENT ON COLUMN "claims"."place_id" IS 'The gazetteer''s entry (places) for the place this claim names: the most precise place it names that the gazetteer holds. Set by python -m civharm.gazetteer; blank when it names none.';
+COMMENT ON COLUMN "claims"."target" IS 'What the source says was struck or aimed at, in the project''s own words and short (a residential building, a bakery queue, a boat crossing the Euphrates). Blank when not stated.';
+COMMENT ON COLUMN "claims"."means" IS 'How the source says the harm was caused. Blank when the source does not say. Values: airstrike = A strike from aircraft or drones.; artillery = Shelling, rockets or mortars fired from the ground.; air_or_artillery = Sources say either an airstrike or artillery, without settling which.; ground_fire = Small arms or other direct fire by ground forces.; explosive_device = A mine, booby trap, car bomb or other improvised explosive device.; execution = Deliberate killing of people in custody or under control of an armed group.; other = A means not listed here; the summary or statement says which.; unknown = The sources do not say how the harm was caused..';
+COMMENT ON COLUMN "claims"."cause" IS 'The weapon or cause of death and injury as the source states it, in a vocabulary aligned with Airwars'' ''cause of injury / death'' and Iraq Body Count''s weapons; finer than means, the coarse class, which stays. Blank when not recorded. Values: airstrike = An air strike (bombs or missiles from aircraft) with no further detail; Airwars'' ''airstrike'', Iraq Body Count''s ''air strike''.; drone_strike = A strike by an unmanned aircraft, including a drone dropping a small munition.; shelling = Artillery or tank shells; Iraq Body Count''s ''shelling''.; rocket = Rockets, including multiple-launch rocket systems; Iraq Body Count''s ''rocket''.; mortar = Mortar rounds; Iraq Body Count''s ''mortar''.; heavy_weapons = Heavy weapons and explosive munitions that the source does not tell apart (air, artillery, rockets or mortars); the Airwars category of that name.; small_arms = Gunfire from small arms, crossfire included; Iraq Body Count''s ''gunfire''.; sniper = A sniper''s aimed fire.; execution = Killed while captive or under an armed group''s control; Iraq Body Count''s ''executed''.; suicide_bomber = A person detonating explosives they carry; Iraq Body Count''s ''suicide bomber''.; vehicle_bomb = A bomb in or on a vehicle, driven or parked (VBIED); Iraq Body Count''s ''car bomb'' and ''suicide car bomb''.; ied = An improvised explosive device placed or thrown, not carried by a person or vehicle; Iraq Body Count''s ''IED'' and ''roadside bomb''.; landmine_or_booby_trap = A mine or booby trap set off by its victim.; unexploded_ordnance = Ordnance left unexploded by earlier fighting.; other = A cause not listed here; the statement or summary says which.; unknown = The source gives no cause..';
+COMMENT ON COLUMN "claims"."actor_id" IS 'The actor the source blames. Blank when the source blames no one.';
+COMMENT ON COLUMN "claims"."civilians_killed_min" IS 'Lowest number of civilians killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "claims"."civilians_killed_max" IS 'Highest number of civilians killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "claims"."children_killed_min" IS 'Lowest number of children (under 18) killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "claims"."children_killed_max" IS 'Highest number of children (under 18) killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "claims"."women_killed_min" IS 'Lowest number of women (18 and over; girls are counted as children) killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "claims"."women_killed_max" IS 'Highest number of women (18 and over; girls are counted as children) killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "claims"."men_killed_min" IS 'Lowest number of men (18 and over; boys are counted as children) killed according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "claims"."men_killed_max" IS 'Highest number of men (18 and over; boys are counted as children) killed according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "claims"."injured_min" IS 'Lowest number of civilians injured according to this source. A figure stated as exact (''42 killed'') is both min and max; ''at least 32'' sets only the min. Blank when not stated.';
+COMMENT ON COLUMN "claims"."injured_max" IS 'Highest number of civilians injured according to this source. ''Up to 30'' sets only the max. Blank when not stated or open-ended.';
+COMMENT ON COLUMN "claims"."external_id" IS 'The source''s own identifier for the event, such as an Airwars code (CS1397) or a UCDP GED event id (247150).';
+COMMENT ON COLUMN "claims"."external_url" IS 'The canonical web address of the source''s record for the event, such as its Airwars incident page. Blank when the record has none.';
+COMMENT ON COLUMN "claims"."source_grade" IS 'The monitor''s own grade of the incident, as its record shows it (Airwars'' grades); kept apart from the incident''s grade, which civharm derives. Blank when the source grades nothing. Values: confirmed = Airwars ''Confirmed'': a belligerent has accepted responsibility for the civilian harm.; fair = Airwars ''Fair'': two or more credible sources report the harm, and the belligerent is known to have acted near the place at the time.; weak = Airwars ''Weak'': one source reports the harm, even with much detail.; contested = Airwars ''Contested'': more than one party is blamed for the harm.; discounted = Airwars ''Discounted'': first reported as civilian harm, since found not to be (the dead were combatants, or the event happened elsewhere or not at all)..';
+COMMENT ON COLUMN "claims"."source_coding" IS 'The source''s own classification of the event, kept as it codes it: ''key=value'' pairs separated by ''; '' (for example UCDP''s type_of_violence, dyad_name and precision codes, or Airwars'' grade). Blank when the source codes nothing.';
+COMMENT ON COLUMN "claims"."statement" IS 'What the source says about the incident, in the project''s own words.';
+COMMENT ON COLUMN "claims"."notes" IS 'Caveats: how a figure was read from the text, or where the claim disagrees with its cited source.';
+COMMENT ON COLUMN "claims"."superseded_by" IS 'The later claim of the same source, or of another source of the same publisher, about the same incident that revises this one (a raised toll, a revised admission). Blank when the claim is current. A superseded claim stays visible but no longer sets the incident''s range, grade or belligerent position.';
+COMMENT ON COLUMN "claims"."updated_on" IS 'The release date of the last release that changed this claim: set by make bump from what make diff finds changed, never by hand. Never later than the package''s release date; blank until the first release that sets it.';
 
 CREATE TABLE "incident_relations" (
     "relation_id" VARCHAR NOT NULL,
@@ -319,7 +410,31 @@ COMMENT ON COLUMN "incident_relations"."relation" IS 'How the two incidents'' de
 COMMENT ON COLUMN "incident_relations"."source_id" IS 'The source whose own record shows the link, when there is one: Airwars naming an entry as the companion of another, or a UCDP GED event that lists among its sources the report an incident rests on. Blank when the link is the project''s reading of dates, places and figures alone.';
 COMMENT ON COLUMN "incident_relations"."note" IS 'Why the two are related, in the project''s own words: what in the claims'' dates, places and figures shows it.';
 
-CREATE TEMP TABLE "_stage_sources" AS SELECT * FROM read_csv('data/sources.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'source_id': 'VARCHAR', 'source_type': 'VARCHAR', 'category': 'VARCHAR', 'publisher': 'VARCHAR', 'author': 'VARCHAR', 'title': 'VARCHAR', 'url': 'VARCHAR', 'archive_url': 'VARCHAR', 'published_on': 'DATE', 'language': 'VARCHAR', 'republished_from': 'VARCHAR', 'licence': 'VARCHAR', 'notes': 'VARCHAR'});
+CREATE TABLE "victims" (
+    "victim_id" VARCHAR NOT NULL,
+    "claim_id" VARCHAR NOT NULL,
+    "name" VARCHAR,
+    "sex" "sex",
+    "age" BIGINT,
+    "age_group" "age_group",
+    "outcome" "outcome" NOT NULL,
+    "relation" VARCHAR,
+    "notes" VARCHAR,
+    PRIMARY KEY ("victim_id"),
+    FOREIGN KEY ("claim_id") REFERENCES "claims" ("claim_id")
+);
+COMMENT ON TABLE "victims" IS 'One person whom a cited source names or describes individually, with the claim it comes from; only what that source made public.';
+COMMENT ON COLUMN "victims"."victim_id" IS 'Stable, opaque identifier of the victim record: ''V-'' and at least six digits.';
+COMMENT ON COLUMN "victims"."claim_id" IS 'The claim whose source names or describes this person; only what that cited source made public is recorded.';
+COMMENT ON COLUMN "victims"."name" IS 'The person''s name as the source publishes it, in its spelling. Blank when the source gives none; never a name from elsewhere, and never the name of a living injured person.';
+COMMENT ON COLUMN "victims"."sex" IS 'The person''s sex as the source gives it. Blank when not given. Values: female = The source describes a woman or girl.; male = The source describes a man or boy..';
+COMMENT ON COLUMN "victims"."age" IS 'Age in years as the source gives it. Blank when not given.';
+COMMENT ON COLUMN "victims"."age_group" IS 'Child (under 18) or adult, as the age or the source''s words give it (''a boy'', ''his wife''). Blank when neither does. Values: child = Under 18: counted among children.; adult = 18 or over: counted among women or men by sex..';
+COMMENT ON COLUMN "victims"."outcome" IS 'What happened to the person, as the source says. Values: killed = The source reports the person dead.; injured = The source reports the person injured (named only if they have since died and a source says so)..';
+COMMENT ON COLUMN "victims"."relation" IS 'The person''s relation to others the source names, in its words (''son of V-000001''). Blank when not given.';
+COMMENT ON COLUMN "victims"."notes" IS 'How the record was read from the source.';
+
+CREATE TEMP TABLE "_stage_sources" AS SELECT * FROM read_csv('data/sources.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'source_id': 'VARCHAR', 'source_type': 'VARCHAR', 'category': 'VARCHAR', 'publisher': 'VARCHAR', 'author': 'VARCHAR', 'title': 'VARCHAR', 'url': 'VARCHAR', 'archive_url': 'VARCHAR', 'published_on': 'DATE', 'language': 'VARCHAR', 'republished_from': 'VARCHAR', 'licence': 'VARCHAR', 'notes': 'VARCHAR', 'updated_on': 'DATE'});
 CREATE TEMP TABLE "_depth_sources" AS WITH RECURSIVE d(k, depth) AS (
     SELECT "source_id", 0 FROM "_stage_sources" WHERE "republished_from" IS NULL
     UNION ALL SELECT s."source_id", d.depth + 1 FROM "_stage_sources" AS s JOIN d ON s."republished_from" = d.k
@@ -359,7 +474,29 @@ DROP TABLE _check;
 DROP TABLE "_depth_actors";
 DROP TABLE "_stage_actors";
 
-CREATE TEMP TABLE "_stage_incidents" AS SELECT * FROM read_csv('data/incidents.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'incident_id': 'VARCHAR', 'status': 'VARCHAR', 'merged_into': 'VARCHAR', 'status_reason': 'VARCHAR', 'campaign': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'date_precision': 'VARCHAR', 'country': 'VARCHAR', 'admin1': 'VARCHAR', 'admin2': 'VARCHAR', 'locality': 'VARCHAR', 'neighbourhood': 'VARCHAR', 'latitude': 'DOUBLE', 'longitude': 'DOUBLE', 'location_precision': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'attribution': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'grade': 'VARCHAR', 'belligerent_position': 'VARCHAR', 'belligerent_position_date': 'DATE', 'summary': 'VARCHAR', 'notes': 'VARCHAR'});
+INSERT INTO "tallies" SELECT * FROM read_csv('data/tallies.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'tally_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'period_start': 'DATE', 'period_end': 'DATE', 'period_text': 'VARCHAR', 'campaign': 'VARCHAR', 'country': 'VARCHAR', 'area': 'VARCHAR', 'area_level': 'VARCHAR', 'area_name': 'VARCHAR', 'actor_id': 'VARCHAR', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'men_killed_min': 'BIGINT', 'men_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
+
+CREATE TEMP TABLE "_stage_places" AS SELECT * FROM read_csv('data/places.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'place_id': 'VARCHAR', 'name': 'VARCHAR', 'spellings': 'VARCHAR', 'name_ar': 'VARCHAR', 'kind': 'VARCHAR', 'parent_id': 'VARCHAR', 'latitude': 'DOUBLE', 'longitude': 'DOUBLE', 'coordinate_precision': 'VARCHAR', 'coordinates_source_id': 'VARCHAR', 'notes': 'VARCHAR'});
+CREATE TEMP TABLE "_depth_places" AS WITH RECURSIVE d(k, depth) AS (
+    SELECT "place_id", 0 FROM "_stage_places" WHERE "parent_id" IS NULL
+    UNION ALL SELECT s."place_id", d.depth + 1 FROM "_stage_places" AS s JOIN d ON s."parent_id" = d.k
+    WHERE d.depth < 8
+) SELECT k, max(depth) AS depth FROM d GROUP BY k;
+INSERT INTO "places" SELECT s.* FROM "_stage_places" AS s JOIN "_depth_places" AS d ON d.k = s."place_id" WHERE d.depth = 0;
+INSERT INTO "places" SELECT s.* FROM "_stage_places" AS s JOIN "_depth_places" AS d ON d.k = s."place_id" WHERE d.depth = 1;
+INSERT INTO "places" SELECT s.* FROM "_stage_places" AS s JOIN "_depth_places" AS d ON d.k = s."place_id" WHERE d.depth = 2;
+INSERT INTO "places" SELECT s.* FROM "_stage_places" AS s JOIN "_depth_places" AS d ON d.k = s."place_id" WHERE d.depth = 3;
+INSERT INTO "places" SELECT s.* FROM "_stage_places" AS s JOIN "_depth_places" AS d ON d.k = s."place_id" WHERE d.depth = 4;
+INSERT INTO "places" SELECT s.* FROM "_stage_places" AS s JOIN "_depth_places" AS d ON d.k = s."place_id" WHERE d.depth = 5;
+INSERT INTO "places" SELECT s.* FROM "_stage_places" AS s JOIN "_depth_places" AS d ON d.k = s."place_id" WHERE d.depth = 6;
+INSERT INTO "places" SELECT s.* FROM "_stage_places" AS s JOIN "_depth_places" AS d ON d.k = s."place_id" WHERE d.depth = 7;
+INSERT INTO "places" SELECT s.* FROM "_stage_places" AS s JOIN "_depth_places" AS d ON d.k = s."place_id" WHERE d.depth = 8;
+CREATE TEMP TABLE _check AS SELECT CASE WHEN (SELECT count(*) FROM "places") <> (SELECT count(*) FROM "_stage_places") THEN error('places: a chain of parent_id is longer than 8 or has a cycle; run make validate') END;
+DROP TABLE _check;
+DROP TABLE "_depth_places";
+DROP TABLE "_stage_places";
+
+CREATE TEMP TABLE "_stage_incidents" AS SELECT * FROM read_csv('data/incidents.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'incident_id': 'VARCHAR', 'status': 'VARCHAR', 'merged_into': 'VARCHAR', 'status_reason': 'VARCHAR', 'campaign': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'date_precision': 'VARCHAR', 'local_time': 'VARCHAR', 'country': 'VARCHAR', 'admin1': 'VARCHAR', 'admin2': 'VARCHAR', 'locality': 'VARCHAR', 'neighbourhood': 'VARCHAR', 'place_id': 'VARCHAR', 'latitude': 'DOUBLE', 'longitude': 'DOUBLE', 'location_precision': 'VARCHAR', 'means': 'VARCHAR', 'cause': 'VARCHAR', 'target': 'VARCHAR', 'actor_id': 'VARCHAR', 'attribution': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'men_killed_min': 'BIGINT', 'men_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'grade': 'VARCHAR', 'belligerent_position': 'VARCHAR', 'belligerent_position_date': 'DATE', 'summary': 'VARCHAR', 'notes': 'VARCHAR', 'updated_on': 'DATE'});
 CREATE TEMP TABLE "_depth_incidents" AS WITH RECURSIVE d(k, depth) AS (
     SELECT "incident_id", 0 FROM "_stage_incidents" WHERE "merged_into" IS NULL
     UNION ALL SELECT s."incident_id", d.depth + 1 FROM "_stage_incidents" AS s JOIN d ON s."merged_into" = d.k
@@ -379,7 +516,7 @@ DROP TABLE _check;
 DROP TABLE "_depth_incidents";
 DROP TABLE "_stage_incidents";
 
-CREATE TEMP TABLE "_stage_claims" AS SELECT * FROM read_csv('data/claims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'claim_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'claim_type': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'stated_on': 'DATE', 'place': 'VARCHAR', 'means': 'VARCHAR', 'actor_id': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'source_coding': 'VARCHAR', 'statement': 'VARCHAR', 'notes': 'VARCHAR', 'superseded_by': 'VARCHAR'});
+CREATE TEMP TABLE "_stage_claims" AS SELECT * FROM read_csv('data/claims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'claim_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'claim_type': 'VARCHAR', 'belligerent_assessment': 'VARCHAR', 'date_start': 'DATE', 'date_end': 'DATE', 'local_time': 'VARCHAR', 'stated_on': 'DATE', 'stated_on_precision': 'VARCHAR', 'place': 'VARCHAR', 'place_id': 'VARCHAR', 'target': 'VARCHAR', 'means': 'VARCHAR', 'cause': 'VARCHAR', 'actor_id': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'men_killed_min': 'BIGINT', 'men_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'source_grade': 'VARCHAR', 'source_coding': 'VARCHAR', 'statement': 'VARCHAR', 'notes': 'VARCHAR', 'superseded_by': 'VARCHAR', 'updated_on': 'DATE'});
 CREATE TEMP TABLE "_depth_claims" AS WITH RECURSIVE d(k, depth) AS (
     SELECT "claim_id", 0 FROM "_stage_claims" WHERE "superseded_by" IS NULL
     UNION ALL SELECT s."claim_id", d.depth + 1 FROM "_stage_claims" AS s JOIN d ON s."superseded_by" = d.k
@@ -399,9 +536,9 @@ DROP TABLE _check;
 DROP TABLE "_depth_claims";
 DROP TABLE "_stage_claims";
 
-INSERT INTO "tallies" SELECT * FROM read_csv('data/tallies.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'tally_id': 'VARCHAR', 'source_id': 'VARCHAR', 'cited_source_id': 'VARCHAR', 'period_start': 'DATE', 'period_end': 'DATE', 'period_text': 'VARCHAR', 'campaign': 'VARCHAR', 'country': 'VARCHAR', 'area': 'VARCHAR', 'area_level': 'VARCHAR', 'area_name': 'VARCHAR', 'actor_id': 'VARCHAR', 'external_id': 'VARCHAR', 'external_url': 'VARCHAR', 'civilians_killed_min': 'BIGINT', 'civilians_killed_max': 'BIGINT', 'children_killed_min': 'BIGINT', 'children_killed_max': 'BIGINT', 'women_killed_min': 'BIGINT', 'women_killed_max': 'BIGINT', 'injured_min': 'BIGINT', 'injured_max': 'BIGINT', 'statement': 'VARCHAR', 'notes': 'VARCHAR'});
-
 INSERT INTO "incident_relations" SELECT * FROM read_csv('data/incident_relations.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'relation_id': 'VARCHAR', 'incident_id': 'VARCHAR', 'related_incident_id': 'VARCHAR', 'relation': 'VARCHAR', 'source_id': 'VARCHAR', 'note': 'VARCHAR'});
+
+INSERT INTO "victims" SELECT * FROM read_csv('data/victims.csv', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', dateformat = '%Y-%m-%d', strict_mode = true, columns = {'victim_id': 'VARCHAR', 'claim_id': 'VARCHAR', 'name': 'VARCHAR', 'sex': 'VARCHAR', 'age': 'BIGINT', 'age_group': 'VARCHAR', 'outcome': 'VARCHAR', 'relation': 'VARCHAR', 'notes': 'VARCHAR'});
 
 -- incident_claim_ranges: the methodology's range rule (civharm/ranges.py), per incident.
 CREATE VIEW incident_claim_ranges AS
@@ -409,6 +546,7 @@ SELECT incident_id,
        min(civilians_killed_min) AS civilians_killed_min, CASE WHEN max(civilians_killed_max) IS NOT NULL THEN greatest(max(civilians_killed_max), max(civilians_killed_min)) END AS civilians_killed_max,
        min(children_killed_min) AS children_killed_min, CASE WHEN max(children_killed_max) IS NOT NULL THEN greatest(max(children_killed_max), max(children_killed_min)) END AS children_killed_max,
        min(women_killed_min) AS women_killed_min, CASE WHEN max(women_killed_max) IS NOT NULL THEN greatest(max(women_killed_max), max(women_killed_min)) END AS women_killed_max,
+       min(men_killed_min) AS men_killed_min, CASE WHEN max(men_killed_max) IS NOT NULL THEN greatest(max(men_killed_max), max(men_killed_min)) END AS men_killed_max,
        min(injured_min) AS injured_min, CASE WHEN max(injured_max) IS NOT NULL THEN greatest(max(injured_max), max(injured_min)) END AS injured_max
 FROM claims
 WHERE superseded_by IS NULL
@@ -935,7 +1073,7 @@ CREATE VIEW incident_grades AS
 WITH cur AS (
     SELECT c.incident_id, c.claim_type = 'report' AS is_report,
            c.claim_type = 'report' AND CAST(o.category AS VARCHAR) <> 'dataset' AS counts,
-           o.publisher AS original_publisher, (c.civilians_killed_min IS NOT NULL OR c.civilians_killed_max IS NOT NULL OR c.children_killed_min IS NOT NULL OR c.children_killed_max IS NOT NULL OR c.women_killed_min IS NOT NULL OR c.women_killed_max IS NOT NULL OR c.injured_min IS NOT NULL OR c.injured_max IS NOT NULL) AS has_figure
+           o.publisher AS original_publisher, (c.civilians_killed_min IS NOT NULL OR c.civilians_killed_max IS NOT NULL OR c.children_killed_min IS NOT NULL OR c.children_killed_max IS NOT NULL OR c.women_killed_min IS NOT NULL OR c.women_killed_max IS NOT NULL OR c.men_killed_min IS NOT NULL OR c.men_killed_max IS NOT NULL OR c.injured_min IS NOT NULL OR c.injured_max IS NOT NULL) AS has_figure
     FROM claims AS c
     JOIN source_originals AS o ON o.source_id = coalesce(c.cited_source_id, c.source_id)
     WHERE c.superseded_by IS NULL
@@ -967,17 +1105,20 @@ SELECT incident_id, actor_id, position, as_of, claim_id
 FROM (
     SELECT c.incident_id, c.actor_id,
            CASE c.claim_type WHEN 'admission' THEN 'conceded' ELSE 'denied' END AS position,
-           -- when the belligerent spoke: the claim's stated_on, else its source's published_on
-           max(coalesce(c.stated_on, s.published_on)) OVER (PARTITION BY c.incident_id, c.actor_id) AS as_of,
+           -- when the belligerent spoke: the claim's stated_on (a day: one known only to the month
+           -- is not a date of the position), else its source's published_on
+           max(coalesce(CASE WHEN c.stated_on_precision = 'month' THEN NULL ELSE c.stated_on END, s.published_on))
+               OVER (PARTITION BY c.incident_id, c.actor_id) AS as_of,
            c.claim_id,
            row_number() OVER (PARTITION BY c.incident_id, c.actor_id
-                              ORDER BY coalesce(c.stated_on, s.published_on) DESC NULLS LAST,
+                              ORDER BY coalesce(CASE WHEN c.stated_on_precision = 'month' THEN NULL
+                                                     ELSE c.stated_on END, s.published_on) DESC NULLS LAST,
                                        c.claim_id DESC) AS n
     FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
     WHERE c.claim_type IN ('admission', 'denial') AND c.superseded_by IS NULL AND c.actor_id IS NOT NULL
 )
 WHERE n = 1;
-COMMENT ON VIEW belligerent_positions IS 'Per incident and belligerent: its position (conceded or denied) from its latest current admission or denial, the date of the latest such statement (its stated_on, else its source''s published_on), and the claim it rests on.';
+COMMENT ON VIEW belligerent_positions IS 'Per incident and belligerent: its position (conceded or denied) from its latest current admission or denial, the date of the latest such statement (its stated_on where it gives the day, else its source''s published_on), and the claim it rests on.';
 
 -- incident_positions: the position of each incident's attributed actor, or of the nearest
 -- coalition it belongs to (actors.parent_id) where the actor itself has not spoken.

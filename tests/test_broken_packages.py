@@ -44,7 +44,8 @@ from civharm.validate.rules import RULES  # the registry only, not the engine
 
 FIXTURES = broken_fixture_names()
 PROBLEM_FIELDS = {"file", "line", "column", "value", "rule", "layer", "severity", "message", "hint"}
-MINIMAL_ROWS = {"incidents": 3, "sources": 4, "claims": 3, "tallies": 3, "actors": 3, "incident_relations": 0}
+MINIMAL_ROWS = {"incidents": 3, "sources": 4, "claims": 3, "tallies": 3, "actors": 3, "incident_relations": 0,
+                "places": 4, "victims": 2}
 
 
 def _no_crash(proc: subprocess.CompletedProcess) -> None:
@@ -155,7 +156,7 @@ def test_json_report_shape(validated):
     assert report["exit_code"] == run.proc.returncode
     assert isinstance(report["package"], str) and report["package"]
     summary = report["summary"]
-    assert summary["resources"] == 6
+    assert summary["resources"] == 8
     assert summary["rows"] == MINIMAL_ROWS
     assert summary["errors"] == 0
     assert isinstance(summary["rules_run"], int) and summary["rules_run"] > 0
@@ -239,7 +240,7 @@ def test_real_package_json_is_valid():
     _no_crash(proc)
     report = json.loads(proc.stdout)
     assert proc.returncode == 0 and report["valid"] is True, sorted(reported_keys(report), key=repr)[:50]
-    assert report["summary"]["resources"] == 6
+    assert report["summary"]["resources"] == 8
     assert set(report["summary"]["rows"]) == set(RESOURCES)
 
 

@@ -109,6 +109,10 @@ tallies: unchanged (3 rows)
 actors: unchanged (3 rows)
 
 incident_relations: unchanged (0 rows)
+
+places: unchanged (4 rows)
+
+victims: unchanged (2 rows)
 """
 
 EXPECTED_MARKDOWN = """\
@@ -161,7 +165,7 @@ def test_json_output(versions):
     assert out["violations"] == [] and out["package"] == []
     res = {r["name"]: r for r in out["resources"]}
     assert [r["name"] for r in out["resources"]] == ["incidents", "sources", "claims", "tallies", "actors",
-                                                  "incident_relations"]
+                                                  "incident_relations", "places", "victims"]
     inc = res["incidents"]
     assert (inc["status"], inc["rows_from"], inc["rows_to"], inc["key"]) == ("changed", 4, 5, ["incident_id"])
     assert inc["added"] == [{"key": "CH-000005", "label": INCIDENT_5["summary"]}]

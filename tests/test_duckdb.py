@@ -21,7 +21,7 @@ import pytest
 from civharm.metadata import types
 from civharm.metadata.ddl import load_script
 from civharm.metadata.label import label as version_label
-from civharm.metadata.package import load_json, load_resources
+from civharm.metadata.package import RESOURCE_NAMES, load_json, load_resources
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -78,7 +78,7 @@ def test_every_column_carries_its_schema_description(db):
     con = duckdb.connect(str(db), read_only=True)
     comments = dict(con.execute(
         "SELECT table_name || '.' || column_name, comment FROM duckdb_columns() WHERE NOT internal "
-        "AND table_name IN ('incidents', 'sources', 'claims', 'tallies', 'actors', 'incident_relations')").fetchall())
+        f"AND table_name IN ({', '.join(repr(n) for n in RESOURCE_NAMES)})").fetchall())
     for res in load_resources(REPO, load_json(REPO / "datapackage.json")):
         for f in res.fields:
             assert comments[f"{res.name}.{f['name']}"].startswith(f["description"])
@@ -94,7 +94,7 @@ def test_keys_are_declared(db):
     assert ("incidents", "FOREIGN KEY", ["merged_into"]) in kinds  # a self reference
 
 
-@pytest.mark.parametrize("resource", ["incidents", "sources", "claims", "tallies", "actors", "incident_relations"])
+@pytest.mark.parametrize("resource", RESOURCE_NAMES)
 def test_csv_duckdb_csv_keeps_every_value(db, tmp_path, resource):
     con = duckdb.connect(str(db), read_only=True)
     out = tmp_path / f"{resource}.csv"
@@ -103,7 +103,7 @@ def test_csv_duckdb_csv_keeps_every_value(db, tmp_path, resource):
     assert values(out, resource) == values(REPO / "data" / f"{resource}.csv", resource)
 
 
-@pytest.mark.parametrize("resource", ["incidents", "sources", "claims", "tallies", "actors", "incident_relations"])
+@pytest.mark.parametrize("resource", RESOURCE_NAMES)
 def test_parquet_keeps_every_value_and_carries_citation(tmp_path, resource):
     out = tmp_path / "parquet"
     r = build(REPO, "parquet", out)

@@ -36,7 +36,7 @@ def scramble(path: Path) -> None:
     """The same values, written as a spreadsheet might: BOM, CRLF, every cell quoted, rows
     reversed, columns reversed, text decomposed (NFD)."""
     data = rows(path)
-    header = list(reversed(list(data[0].keys())))
+    header = list(reversed(path.read_text(encoding="utf-8-sig").split("\n", 1)[0].split(",")))
     out = io.StringIO()
     w = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     w.writerow(header)
@@ -90,4 +90,47 @@ def test_fmt_leaves_a_ragged_file_untouched(tmp_path):
     r = fmt(pkg)
     assert r.returncode == 1
     assert "data/actors.csv: left as it is" in r.stderr
+    assert path.read_bytes() == broken
+
+
+def drop_column(path: Path, column: str) -> None:
+    data = rows(path)
+    header = [h for h in data[0] if h != column]
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(header)
+    for r in data:
+        w.writerow([r[h] for h in header])
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_fmt_adds_a_column_the_schema_defines_blank(tmp_path):
+    """A field added to a schema reaches the CSV by one run: the column in its place, every cell blank."""
+    pkg = package_copy(tmp_path)
+    assert fmt(pkg).returncode == 0
+    path = pkg / "data" / "claims.csv"
+    drop_column(path, "notes")
+    before = {r["claim_id"]: r for r in rows(path)}
+    r = fmt(pkg)
+    assert r.returncode == 0, r.stderr
+    assert "rewrote data/claims.csv" in r.stdout
+    after = rows(path)
+    header = path.read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+    import json
+    schema = json.loads((pkg / "schemas" / "claims.schema.json").read_text())
+    assert header == [f["name"] for f in schema["fields"]]
+    assert {r["notes"] for r in after} == {""}
+    assert all(before[r["claim_id"]] == {k: v for k, v in r.items() if k != "notes"} for r in after)
+
+
+def test_fmt_never_adds_a_required_column(tmp_path):
+    """A required column cannot be blank: the file is left as it is, and the run says why."""
+    pkg = package_copy(tmp_path)
+    assert fmt(pkg).returncode == 0
+    path = pkg / "data" / "claims.csv"
+    drop_column(path, "statement")
+    broken = path.read_bytes()
+    r = fmt(pkg)
+    assert r.returncode == 1
+    assert "data/claims.csv: left as it is: its header lacks the required column(s) statement" in r.stderr
     assert path.read_bytes() == broken

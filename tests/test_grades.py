@@ -97,7 +97,9 @@ def test_a_position_is_dated_when_the_belligerent_spoke(con):
         "belligerent_position": "denied", "belligerent_position_date": date(2017, 2, 16)}
     dated = dict(con.execute("SELECT incident_id, as_of FROM incident_positions "
                              "WHERE as_of IS NOT NULL").fetchall())
-    assert dated == {"CH-000029": date(2017, 5, 26), "CH-000273": date(2017, 2, 16)}
+    # CH-000006: Airwars' CS952 page dates the coalition's revised (credible) assessment to its report
+    # of 10 March 2022 (CL-000014's stated_on).
+    assert dated == {"CH-000006": date(2022, 3, 10), "CH-000029": date(2017, 5, 26), "CH-000273": date(2017, 2, 16)}
     assert con.execute("SELECT count(*) FROM incident_positions").fetchone() == (16,)
 
 
@@ -186,6 +188,24 @@ def test_a_wrong_grade_and_position_are_reported_and_civharm_grades_sets_them(tm
     assert run_module("civharm.fmt", str(pkg), "--check").returncode == 0
 
 
+def test_civharm_grades_sets_the_men_s_range_from_the_claims(tmp_path: Path):
+    """A figure the claims state and the incident lacks (the men's, new to the schema) is set by
+    the range rule; make validate reports it until then."""
+    pkg = build_package(tmp_path / "pkg")
+    edit_rows(pkg, "claims", "claim_id", {"CL-000001": {"men_killed_min": "3", "men_killed_max": "4"},
+                                          "CL-000003": {"men_killed_min": "5"}})
+    got = {(p["line"], p["column"], p["rule"]): p["message"] for p in _problems(pkg)}
+    assert got == {
+        (2, "men_killed_min", "incident-range-unexplained"): "men_killed_min is blank, but the incident's claims give 3.",
+        (2, "men_killed_max", "incident-range-unexplained"): "men_killed_max is blank, but the incident's claims give 5.",
+    }
+    fix = run_module("civharm.grades", str(pkg))
+    assert fix.stdout.splitlines() == ["CH-000001: men_killed_min blank -> 3", "CH-000001: men_killed_max blank -> 5",
+                                       "rewrote data/incidents.csv: 2 value(s)"]
+    assert _problems(pkg) == []
+    assert run_module("civharm.grades", str(pkg), "--check").returncode == 0
+
+
 def test_an_independent_report_makes_fair_a_copy_does_not(tmp_path: Path):
     pkg = build_package(tmp_path / "pkg")
     _, sources = read_rows(pkg, "sources")
@@ -244,7 +264,7 @@ def test_the_day_the_belligerent_spoke_wins_over_its_sources_date(tmp_path: Path
     edit_rows(pkg, "sources", "source_id", {}, add=[review])
     # Published in 2018, but it reports a denial made before the concession of 25 May 2017.
     denial = dict(claim_id="CL-000004", incident_id="CH-000003", source_id="S-000005", claim_type="denial",
-                  actor_id="A-000002", stated_on="2017-04-01",
+                  actor_id="A-000002", stated_on="2017-04-01", belligerent_assessment="non_credible",
                   statement="Says that on 1 April 2017 it had found no civilian harm.")
     edit_rows(pkg, "claims", "claim_id", {}, add=[denial])
     con = civharm.connect(pkg)
@@ -260,3 +280,16 @@ def test_the_day_the_belligerent_spoke_wins_over_its_sources_date(tmp_path: Path
     assert check.stdout.splitlines() == [
         "CH-000003: belligerent_position conceded -> denied",
         "CH-000003: belligerent_position_date 2017-05-25 -> 2017-06-02"]
+
+
+def test_a_statement_known_only_to_the_month_does_not_date_the_position(tmp_path: Path):
+    """stated_on with stated_on_precision 'month' is the first of the month, not the day the
+    belligerent spoke: the position's date falls back to its source's published_on."""
+    pkg = build_package(tmp_path / "pkg")
+    edit_rows(pkg, "claims", "claim_id", {"CL-000002": {"stated_on": "2017-05-01", "stated_on_precision": "month"}})
+    con = civharm.connect(pkg)
+    assert con.sql("SELECT position, as_of FROM incident_positions").fetchall() == [("conceded", date(2017, 5, 25))]
+    assert _problems(pkg) == []
+    edit_rows(pkg, "claims", "claim_id", {"CL-000002": {"stated_on_precision": "day"}})
+    con = civharm.connect(pkg)
+    assert con.sql("SELECT position, as_of FROM incident_positions").fetchall() == [("conceded", date(2017, 5, 1))]

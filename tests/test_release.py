@@ -85,11 +85,13 @@ def test_zip_layout(released):
         assert all(n.startswith("civharm-0.1.0/") for n in names)
         names = [n.removeprefix("civharm-0.1.0/") for n in names]
         assert names == ["CHANGELOG.md", "CITATION.cff", "COVERAGE.md", "LICENSE", "LICENSE-DATA", "README.md",
-                         "data/actors.csv", "data/claims.csv", "data/incident_relations.csv", "data/incidents.csv", "data/sources.csv",
-                         "data/tallies.csv", "datapackage.json", "releases/ids.csv",
+                         "data/actors.csv", "data/claims.csv", "data/incident_relations.csv", "data/incidents.csv",
+                         "data/places.csv", "data/sources.csv", "data/tallies.csv", "data/victims.csv",
+                         "datapackage.json", "releases/ids.csv",
                          "schemas/actors.schema.json", "schemas/civharm-dp-profile.json", "schemas/claims.schema.json",
                          "schemas/incident_relations.schema.json", "schemas/incidents.schema.json",
-                         "schemas/sources.schema.json", "schemas/tallies.schema.json"]
+                         "schemas/places.schema.json", "schemas/sources.schema.json", "schemas/tallies.schema.json",
+                         "schemas/victims.schema.json"]
         for info in infos:
             assert info.date_time == (2026, 11, 24, 0, 0, 0)  # the release date, datapackage.json's created
             assert (info.external_attr >> 16) & 0o777 == 0o644
@@ -127,7 +129,8 @@ def test_parquet_and_duckdb_beside_the_zip(released):
     _, dist, proc = released
     assert (dist / "civharm-0.1.0-py3-none-any.whl").is_file()  # tested in test_wheel.py
     assert sorted(p.name for p in (dist / "civharm-0.1.0-parquet").iterdir()) == [
-        "actors.parquet", "claims.parquet", "incident_relations.parquet", "incidents.parquet", "sources.parquet", "tallies.parquet"]
+        "actors.parquet", "claims.parquet", "incident_relations.parquet", "incidents.parquet", "places.parquet",
+        "sources.parquet", "tallies.parquet", "victims.parquet"]
     assert (dist / "civharm-0.1.0.duckdb").stat().st_size > 0
     assert "wrote " + str(dist / "civharm-0.1.0.zip") in proc.stdout
     # the release's Parquet names the release, though the folder it was built from names no release
@@ -302,6 +305,36 @@ def test_bump_sets_the_version_everywhere_and_records_the_new_ids(tmp_path):
     assert problems(pkg) == (0, [])
     assert not build_zip(pkg, tmp_path / "dist").startswith("refused")
     assert (tmp_path / "dist" / "civharm-0.2.0.zip").is_file()
+
+
+def test_bump_sets_updated_on_on_the_rows_make_diff_finds_changed(tmp_path):
+    """updated_on is the release date of a row's last change: bump sets it on added and changed rows
+    only, and a later bump leaves them unless they change again."""
+    before = released_package(tmp_path / "before")
+    pkg = Path(shutil.copytree(before, tmp_path / "pkg"))
+    edit_rows(pkg, "claims", "claim_id", {"CL-000003": {"notes": "Checked again."}})
+    edit_rows(pkg, "incidents", "incident_id", {"CH-000001": {"local_time": "evening"}})
+    assert run_module("civharm.cite", "--package", str(pkg), "--zenodo").returncode == 0
+    proc = run_module("civharm.release", "bump", "0.1.1", "--from", str(before), "--date", "2026-12-01",
+                      "--package", str(pkg))
+    assert proc.returncode == 0, proc.stderr
+
+    def updated(name, key):
+        return {r[key]: r["updated_on"] for r in read_rows(pkg, name)[1]}
+    assert updated("claims", "claim_id") == {"CL-000001": "", "CL-000002": "", "CL-000003": "2026-12-01"}
+    assert updated("incidents", "incident_id") == {"CH-000001": "2026-12-01", "CH-000002": "", "CH-000003": ""}
+    assert set(updated("sources", "source_id").values()) == {""}
+    assert problems(pkg) == (0, [])
+    assert run_module("civharm.fmt", str(pkg), "--check").returncode == 0
+
+
+def test_updated_on_after_the_release_date_fails(tmp_path):
+    pkg = released_package(tmp_path / "pkg")
+    edit_rows(pkg, "sources", "source_id", {"S-000002": {"updated_on": "2026-11-25"}})
+    code, errors = problems(pkg)
+    assert code == 1 and [(p["rule"], p["file"], p["line"], p["message"]) for p in errors] == [
+        ("updated-after-release", "data/sources.csv", 3,
+         "updated_on is 2026-11-25, after the package's release date 2026-11-24.")]
 
 
 def test_set_cff_changes_only_the_version_lines():

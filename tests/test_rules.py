@@ -146,6 +146,7 @@ def test_the_schemas_declare_the_bounds_the_row_rules_check(name):
     start, end = ("period_start", "period_end") if name == "tallies" else ("date_start", "date_end")
     assert made == {("children-exceed-civilians", "children_killed_min", "civilians_killed_max"),
                     ("women-exceed-civilians", "women_killed_min", "civilians_killed_max"),
+                    ("men-exceed-civilians", "men_killed_min", "civilians_killed_max"),
                     ("date-end-before-start", end, start)}
 
 

@@ -42,7 +42,20 @@ def figure_range(lo, hi) -> str:
     return _n(lo) if lo == hi else f"{_n(lo)}–{_n(hi)}"
 
 
+# The gazetteer's names of an incident's place (`i` the incident, its place_id): place_name, its
+# parent's name (place_parent) and the locality-level name (the place, or its parent).
+PLACE_NAMES = """p.name AS place_name, pp.name AS place_parent, coalesce(pp.name, p.name) AS place_locality"""
+PLACE_JOIN = """LEFT JOIN places AS p ON p.place_id = i.place_id LEFT JOIN places AS pp ON pp.place_id = p.parent_id"""
+
+
 def place(row: dict) -> str:
+    """Where an incident is, in the gazetteer's names where it has a place: its neighbourhood (or
+    the street, landmark) and town; else, or for an incident placed only at its town, the
+    neighbourhood text as the sources write it."""
+    if row.get("place_name"):
+        if row.get("place_parent"):
+            return f"{row['place_name']}, {row['place_parent']}"
+        return ", ".join(str(p) for p in (row.get("neighbourhood"), row["place_name"]) if p)
     parts = [row.get("neighbourhood"), row.get("locality")]
     return ", ".join(str(p) for p in parts if p) or str(row.get("admin1") or row.get("country") or "")
 
@@ -336,13 +349,13 @@ def official_vs_monitors(ctx: PageContext) -> str:
 
 
 def map_data(ctx: PageContext) -> list[dict]:
-    rows = ctx.build.rows("""SELECT incident_id, CAST(campaign AS VARCHAR) AS campaign, date_start, date_end, locality,
-                                    neighbourhood, admin1, country, latitude, longitude,
+    rows = ctx.build.rows(f"""SELECT incident_id, CAST(campaign AS VARCHAR) AS campaign, date_start, date_end, locality,
+                                    neighbourhood, admin1, country, i.latitude, i.longitude,
                                     CAST(location_precision AS VARCHAR) AS location_precision,
                                     civilians_killed_min, civilians_killed_max, CAST(grade AS VARCHAR) AS grade,
                                     CAST(belligerent_position AS VARCHAR) AS belligerent_position,
-                                    summary
-                             FROM incidents WHERE status = 'active' ORDER BY incident_id""")
+                                    summary, {PLACE_NAMES}
+                             FROM incidents AS i {PLACE_JOIN} WHERE status = 'active' ORDER BY incident_id""")
     relations = relations_by_incident(ctx)
     for r in rows:
         r["date_start"], r["date_end"] = r["date_start"].isoformat(), r["date_end"].isoformat()
@@ -363,14 +376,16 @@ NATURAL_EARTH = "assets/vendor/natural-earth/raqqa-mosul.js"  # rivers and towns
 
 
 def place_labels(rows: list[dict]) -> list[dict]:
-    """Place names for the map, from the data itself: each locality (town or city) at the
-    coordinates its incidents give for it (the most common), with how many incidents it has."""
+    """Place names for the map, from the data itself: each locality (town or city), by the
+    gazetteer's name where the incident has a place, at the coordinates its incidents give for it
+    (the most common), with how many incidents it has."""
     by: dict[str, dict[tuple, int]] = {}
     for r in rows:
-        if r["locality"] and r["latitude"] is not None and r["location_precision"] == "locality":
+        name = r.get("place_locality") or r["locality"]
+        if name and r["latitude"] is not None and r["location_precision"] == "locality":
             spot = (round(r["latitude"], 4), round(r["longitude"], 4))
-            by.setdefault(r["locality"], {}).setdefault(spot, 0)
-            by[r["locality"]][spot] += 1
+            by.setdefault(name, {}).setdefault(spot, 0)
+            by[name][spot] += 1
     out = []
     for name, spots in sorted(by.items()):
         (lat, lon), _ = max(spots.items(), key=lambda kv: kv[1])

@@ -28,7 +28,7 @@ from civharm.metadata.citation import CitationError, incident_form, load
 
 from .build import Build, PageContext
 from .datapages import (GRADE_COLOURS, _claims_by_incident, _claims_table, _groups, _relations_html, figure_range,
-                        place, relations_by_incident)
+                        PLACE_JOIN, PLACE_NAMES, place, relations_by_incident)
 from .html import anchor, attr, block, code, link, markdown_text, table, text
 
 FOLDER = "incidents"  # incidents/<ID>/ is an incident's page
@@ -126,14 +126,27 @@ class IncidentData:
 
     @cached_property
     def incidents(self) -> list[dict]:
-        return self.build.rows("""
+        return self.build.rows(f"""
             SELECT i.*, CAST(i.status AS VARCHAR) AS status, CAST(i.campaign AS VARCHAR) AS campaign,
                    CAST(i.grade AS VARCHAR) AS grade, CAST(i.means AS VARCHAR) AS means,
+                   CAST(i.cause AS VARCHAR) AS cause,
                    CAST(i.belligerent_position AS VARCHAR) AS belligerent_position,
                    CAST(i.attribution AS VARCHAR) AS attribution,
-                   CAST(i.location_precision AS VARCHAR) AS location_precision, a.name AS actor
-            FROM incidents AS i LEFT JOIN actors AS a ON a.actor_id = i.actor_id
+                   CAST(i.location_precision AS VARCHAR) AS location_precision, a.name AS actor, {PLACE_NAMES}
+            FROM incidents AS i LEFT JOIN actors AS a ON a.actor_id = i.actor_id {PLACE_JOIN}
             ORDER BY i.incident_id""")
+
+    @cached_property
+    def victims(self) -> dict[str, list[dict]]:
+        """incident id -> the victims its claims list, with each claim's source."""
+        out: dict[str, list[dict]] = {}
+        for v in self.build.rows("""
+                SELECT v.*, CAST(v.sex AS VARCHAR) AS sex, CAST(v.age_group AS VARCHAR) AS age_group,
+                       CAST(v.outcome AS VARCHAR) AS outcome, c.incident_id, s.publisher, s.url
+                FROM victims AS v JOIN claims AS c USING (claim_id) JOIN sources AS s ON s.source_id = c.source_id
+                ORDER BY v.victim_id"""):
+            out.setdefault(v["incident_id"], []).append(v)
+        return out
 
     @cached_property
     def claims(self) -> dict[str, list[dict]]:
@@ -206,7 +219,10 @@ def _facts(ctx: PageContext, i: dict) -> str:
     grades = b.labels("incidents", "grade")
     positions = b.labels("incidents", "belligerent_position")
     precision = i.get("location_precision") or ""
-    where = ", ".join(str(x) for x in (i["neighbourhood"], i["locality"], i["admin1"], i["country"]) if x)
+    where = ", ".join(str(x) for x in (place(i), i["admin1"], i["country"]) if x)
+    written = ", ".join(str(x) for x in (i["neighbourhood"], i["locality"]) if x)
+    if i.get("place_name") and written and written != place(i):  # the sources' own words beside the gazetteer's
+        where += f" (the sources: {written})"
     coords = "" if i["latitude"] is None else (
         f' <small>({text(i["latitude"])}, {text(i["longitude"])}; precision {code(precision)}: '
         f'{text(PRECISION_NOTE.get(precision, "the coordinates are the centre of the area named"))})</small>')
@@ -216,12 +232,15 @@ def _facts(ctx: PageContext, i: dict) -> str:
               + f' <small>({text(i["date_precision"])})</small>'),
              ("Place", text(where) + coords),
              ("Campaign", code(i["campaign"])),
-             ("Means", text(i["means"])),
+             ("Means", text(i["means"]) + (f" ({text(i['cause'].replace('_', ' '))})" if i.get("cause") else "")),
+             *([("Target", text(i["target"]))] if i.get("target") else []),
+             *([("Time of day", text(i["local_time"]))] if i.get("local_time") else []),
              ("Attributed to", text(i["actor"] or "unknown") + f" ({text(i['attribution'])})"),
              ("Civilians killed", f'<strong data-value="killed">'
               f'{text(figure_range(i["civilians_killed_min"], i["civilians_killed_max"]) or "not stated")}</strong>'),
-             ("Children / women killed", text(figure_range(i["children_killed_min"], i["children_killed_max"]) or "–")
-              + " / " + text(figure_range(i["women_killed_min"], i["women_killed_max"]) or "–")),
+             ("Children / women / men killed",
+              " / ".join(text(figure_range(i[f"{who}_killed_min"], i[f"{who}_killed_max"]) or "–")
+                         for who in ("children", "women", "men"))),
              ("Injured", text(figure_range(i["injured_min"], i["injured_max"]) or "–")),
              ("Grade", f'<span class="civharm-grade" data-value="grade" style="--grade: '
               f'{attr(GRADE_COLOURS.get(i["grade"], "#555"))}">{text(i["grade"])}</span> {text(grades.get(i["grade"], ""))}'),
@@ -230,6 +249,15 @@ def _facts(ctx: PageContext, i: dict) -> str:
               + f' {text(positions.get(i["belligerent_position"], ""))}') if i["belligerent_position"]
               else "none recorded")]
     return '<dl class="civharm-facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
+
+
+def _victims_table(ctx: PageContext, victims: list[dict]) -> str:
+    def age(v):
+        return " ".join(x for x in (str(v["age"]) if v["age"] is not None else "", v["age_group"] or "") if x) or "–"
+    return table(["Name as published", "Sex", "Age", "Killed or injured", "Relation", "Source"],
+                 [[text(v["name"] or "unnamed"), text(v["sex"] or "–"), text(age(v)), text(v["outcome"]),
+                   text(v["relation"] or ""),
+                   f'<a href="{attr(v["url"])}">{text(v["publisher"])}</a> ({code(v["claim_id"])})'] for v in victims])
 
 
 def _history_html(d: IncidentData, i: dict) -> str:
@@ -294,6 +322,10 @@ def incident_page(build: Build, i: dict) -> str:
         "([the range rule](../methodology.md#the-range-rule)).",
         block(_claims_table(claims) if claims else "<p>No claims.</p>"),
     ]
+    if d.victims.get(iid):
+        parts += [f"## Victims named or described by sources ({len(d.victims[iid])})", "",
+                  "Only what a cited source made public ([the policy](../methodology.md#victims)).",
+                  block(_victims_table(ctx, d.victims[iid]))]
     if d.relations.get(iid):
         parts += ["## Related incidents", "", block(_relations_html(ctx, d.relations[iid], d.groups.get(iid)))]
     parts += ["## History across versions", "",

@@ -15,6 +15,8 @@ it cannot start DuckDB's worker, and the page says so and how to serve the site.
 
 from __future__ import annotations
 
+import re
+
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,11 +33,19 @@ from .querypages import _title
 PARQUET = f"{DOWNLOADS}/parquet"  # where the Parquet files live inside the site
 
 
+# DuckDB-WASM 1.32 (DuckDB 1.4), the newest duckdb-wasm release on npm, accepts only UNION between a
+# USING KEY recursive CTE's anchor and step ("UNION ALL cannot be used with USING KEY"), while DuckDB
+# 1.5 (the Python client and the CLI, requirements.lock) deprecates that UNION for UNION ALL. The
+# browser's copy of the views takes the older form until a duckdb-wasm release runs DuckDB 1.5; the
+# rows are the same (the key, not the UNION, removes repeats).
+_USING_KEY_STEP = re.compile(r"(USING KEY \([^)]*\) AS \(.*?\n\s*)UNION ALL\n", re.S)
+
+
 def browser_script(build: Build) -> str:
     """`make db`'s load script, with paths relative to the package (data/incidents.csv, ...): the
     page registers each CSV under that name in DuckDB-WASM's virtual file system."""
 
-    return load_script(build.package, build.meta, absolute=False)
+    return _USING_KEY_STEP.sub(r"\1UNION\n", load_script(build.package, build.meta, absolute=False))
 
 
 def write_parquet(build: Build) -> Path:

@@ -21,7 +21,8 @@ as Airwars keeps its grade apart from each belligerent's assessment.
 
 Belligerent position: per incident and actor, the latest current admission (`conceded`) or
 denial (`denied`), latest by its date: the day the claim says the belligerent spoke
-(`stated_on`), else its source's published_on (undated claims last, then the higher claim_id).
+(`stated_on`, when it gives the day: `stated_on_precision` not 'month'), else its source's
+published_on (undated claims last, then the higher claim_id).
 The incident's columns hold the position of its attributed actor or, where that actor has not
 spoken, of the nearest coalition it belongs to (actors.parent_id): the coalition
 assesses civilian-harm allegations for its members' strikes.
@@ -114,17 +115,20 @@ SELECT incident_id, actor_id, position, as_of, claim_id
 FROM (
     SELECT c.incident_id, c.actor_id,
            CASE c.claim_type WHEN 'admission' THEN 'conceded' ELSE 'denied' END AS position,
-           -- when the belligerent spoke: the claim's stated_on, else its source's published_on
-           max(coalesce(c.stated_on, s.published_on)) OVER (PARTITION BY c.incident_id, c.actor_id) AS as_of,
+           -- when the belligerent spoke: the claim's stated_on (a day: one known only to the month
+           -- is not a date of the position), else its source's published_on
+           max(coalesce(CASE WHEN c.stated_on_precision = 'month' THEN NULL ELSE c.stated_on END, s.published_on))
+               OVER (PARTITION BY c.incident_id, c.actor_id) AS as_of,
            c.claim_id,
            row_number() OVER (PARTITION BY c.incident_id, c.actor_id
-                              ORDER BY coalesce(c.stated_on, s.published_on) DESC NULLS LAST,
+                              ORDER BY coalesce(CASE WHEN c.stated_on_precision = 'month' THEN NULL
+                                                     ELSE c.stated_on END, s.published_on) DESC NULLS LAST,
                                        c.claim_id DESC) AS n
     FROM claims AS c JOIN sources AS s ON s.source_id = c.source_id
     WHERE c.claim_type IN ('admission', 'denial') AND c.superseded_by IS NULL AND c.actor_id IS NOT NULL
 )
 WHERE n = 1;
-COMMENT ON VIEW belligerent_positions IS 'Per incident and belligerent: its position (conceded or denied) from its latest current admission or denial, the date of the latest such statement (its stated_on, else its source''s published_on), and the claim it rests on.';
+COMMENT ON VIEW belligerent_positions IS 'Per incident and belligerent: its position (conceded or denied) from its latest current admission or denial, the date of the latest such statement (its stated_on where it gives the day, else its source''s published_on), and the claim it rests on.';
 """,
         """-- incident_positions: the position of each incident's attributed actor, or of the nearest
 -- coalition it belongs to (actors.parent_id) where the actor itself has not spoken.

@@ -119,6 +119,11 @@ def _data(con, root: Path, meta: dict | None, resources: list, report: Report, s
         except Exception as e:
             report.extend([internal("datapackage.json", e, "checking keys and rules across tables")])
     step("released IDs")
+    if meta is not None and frames:
+        try:
+            report.extend(report.run(release.check_updated, con, meta, frames, by_name, structure.LINE))
+        except Exception as e:
+            report.extend([internal("datapackage.json", e, "checking updated_on against the release date")])
     if meta is not None and (root / LEDGER).is_file():  # released IDs against the IDs as written
         declared = {r.get("name") for r in meta.get("resources", []) if isinstance(r, dict)}
         try:

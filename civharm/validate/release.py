@@ -27,6 +27,7 @@ from typing import NamedTuple
 from civharm.metadata import csvfile, versions
 from civharm.metadata.citation import CFF, ZENODO, Citation, CitationError, read_cff, zenodo_differences
 from civharm.metadata.confine import UnsafePath, package_file
+from civharm.metadata.ddl import q
 from civharm.metadata.ids import COLUMNS, LEDGER, has_tombstones, ledger_rows, ledgered
 from civharm.metadata.package import Resource
 from .report import Problem
@@ -404,3 +405,26 @@ def check_versions(root: Path, descriptor: dict) -> list[Problem]:
 
 
 __all__ = ["check", "check_ids", "check_versions", "ledger_ids", "COLUMNS"]
+
+
+@raises("updated-after-release")
+def check_updated(con, descriptor: dict, frames: dict[str, list[str]], resources: dict, line: str) -> list[Problem]:
+    """updated_on, the release date of a row's last change, is never later than the package's
+    release date (datapackage.json's created): make bump sets both to the same day. Read from the
+    typed tables the cells layer left (a broken date is already reported there)."""
+    created = descriptor.get("created")
+    if not (isinstance(created, str) and _DATE.match(created)):
+        return []
+    try:
+        release = _dt.date.fromisoformat(created[:10])
+    except ValueError:
+        return []
+    out = []
+    for name, columns in frames.items():
+        if "updated_on" not in columns:
+            continue
+        rows = con.execute(f"SELECT {q(line)}, CAST(updated_on AS VARCHAR) FROM {q(name)} "
+                           f"WHERE updated_on > DATE '{release.isoformat()}' ORDER BY {q(line)}").fetchall()
+        out += [Problem("updated-after-release", resources[name].path, line=n, column="updated_on", value=v,
+                        expected=release.isoformat()) for n, v in rows]
+    return out

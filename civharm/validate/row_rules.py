@@ -10,6 +10,8 @@ rule", and tests/test_engine.py holds them equal.
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
@@ -51,10 +53,16 @@ class RowRule:
 # A field's declared comparison with another field of its table: property -> (polars, SQL) operator.
 BOUNDS = {"civharm:atMost": "<=", "civharm:atLeast": ">="}
 # The rules a declared comparison may name (each has its message in validate/rules.py).
-BOUND_RULES = ("children-exceed-civilians", "women-exceed-civilians", "date-end-before-start")
+BOUND_RULES = ("children-exceed-civilians", "women-exceed-civilians", "men-exceed-civilians", "date-end-before-start")
+# Children, women and men never overlap (girls and boys are children): their least figures
+# together cannot exceed the most civilians killed. A blank figure counts as none.
+PARTS = ("children_killed_min", "women_killed_min", "men_killed_min")
+# Claims a belligerent makes about its own conduct: its label and the statement's date are required.
+POSITIONS = ("admission", "denial")
 # Every rule row_checks can make: the rows check declares them (cells.rows).
-RAISED = ("range-min-gt-max", *BOUND_RULES, "merge-target-missing", "merge-target-unexpected",
-          "status-reason-missing", "summary-missing", "coordinates-incomplete")
+RAISED = ("range-min-gt-max", *BOUND_RULES, "parts-exceed-civilians", "merge-target-missing",
+          "merge-target-unexpected", "status-reason-missing", "summary-missing", "coordinates-incomplete",
+          "assessment-missing", "statement-undated", "stated-on-precision-mismatch")
 
 
 def bounds(field: dict) -> list[tuple[str, str, str]]:
@@ -80,6 +88,32 @@ def row_checks(fields: list[dict], present: tuple[str, ...]) -> list[RowRule]:
                 ok = ((lambda _c, a=name, b=other: _c(a) <= _c(b)) if op == "<="
                       else (lambda _c, a=name, b=other: _c(a) >= _c(b)))
                 rules.append(RowRule(rule, name, ok, f"{q(name)} {op} {q(other)}", name, other, (name, other)))
+    if has("civilians_killed_max") and all(map(has, PARTS)):
+        # A part that alone exceeds the civilians is its own rule's problem, reported once there.
+        civ = q("civilians_killed_max")
+        total = " + ".join(f"coalesce({q(p)}, 0)" for p in PARTS)
+        alone = " OR ".join(f"{q(p)} > {civ}" for p in PARTS)
+        rules.append(RowRule("parts-exceed-civilians", "civilians_killed_max",
+                             lambda _c: (sum(_c(p).fill_null(0) for p in PARTS) <= _c("civilians_killed_max"))
+                             | functools.reduce(operator.or_, (_c(p) > _c("civilians_killed_max") for p in PARTS)),
+                             f"{total} <= {civ} OR {alone}", "civilians_killed_max", None,
+                             (*PARTS, "civilians_killed_max")))
+    if has("claim_type"):
+        types = ", ".join(f"'{t}'" for t in POSITIONS)
+        for rule, column in (("assessment-missing", "belligerent_assessment"), ("statement-undated", "stated_on")):
+            if has(column):
+                rules.append(RowRule(rule, column,
+                                     lambda _c, column=column: ~(_c("claim_type").is_in(list(POSITIONS))
+                                                                 & _c(column).is_null()),
+                                     f"NOT (claim_type IN ({types}) AND {q(column)} IS NULL)", "claim_type",
+                                     uses=("claim_type", column)))
+    if has("stated_on") and has("stated_on_precision"):
+        rules.append(RowRule("stated-on-precision-mismatch", "stated_on_precision",
+                             lambda _c: (_c("stated_on_precision").is_null() | _c("stated_on").is_not_null())
+                             & ~((_c("stated_on_precision") == "month") & (_c("stated_on").dt.day() != 1)),
+                             "(stated_on_precision IS NULL OR stated_on IS NOT NULL) "
+                             "AND NOT (stated_on_precision = 'month' AND day(stated_on) <> 1)",
+                             "stated_on_precision", "stated_on", ("stated_on", "stated_on_precision")))
     if has("status") and has("merged_into"):
         uses = ("status", "merged_into")
         rules.append(RowRule("merge-target-missing", "merged_into",

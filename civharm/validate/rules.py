@@ -170,6 +170,30 @@ _RULES = [
     Rule("women-exceed-civilians", "rows", "At least {value} women killed, but at most {expected} civilians killed.",
          "Women are counted among civilians: the women's figure cannot exceed the civilians'.",
          "women_killed_min never exceeds civilians_killed_max.", "women_killed_min=9, civilians_killed_max=3"),
+    Rule("men-exceed-civilians", "rows", "At least {value} men killed, but at most {expected} civilians killed.",
+         "Men are counted among civilians: the men's figure cannot exceed the civilians'.",
+         "men_killed_min never exceeds civilians_killed_max.", "men_killed_min=6, civilians_killed_max=4"),
+    Rule("parts-exceed-civilians", "rows",
+         "At most {value} civilians killed, fewer than the children, women and men stated together.",
+         "Children, women and men never overlap (girls and boys are children): check which figure is wrong.",
+         "children_killed_min + women_killed_min + men_killed_min (a blank one counts as none) never exceeds "
+         "civilians_killed_max.", "children_killed_min=7, women_killed_min=1, men_killed_min=1, civilians_killed_max=8"),
+    Rule("assessment-missing", "rows", "The {value} has no belligerent_assessment.",
+         "Give the belligerent's own label for its assessment (credible, non_credible, duplicate, ...), as its "
+         "statement gives it. See the methodology's belligerent assessments.",
+         "An admission or denial carries the belligerent's own label for its assessment.",
+         "claim_type=denial, belligerent_assessment="),
+    Rule("statement-undated", "rows", "The {value} has no stated_on.",
+         "Give the date the belligerent made the statement; when the source gives only its month, the first of "
+         "that month with stated_on_precision=month.",
+         "An admission or denial says when the belligerent made it, so that its position has a date. A notice, "
+         "not an error: several sources report a verdict without the report that gave it, and the verdict stays.",
+         "claim_type=admission, stated_on=", severity="notice"),
+    Rule("stated-on-precision-mismatch", "rows",
+         "stated_on_precision is {value}, but stated_on is blank or not the first of a month: '{expected}'.",
+         "Set stated_on_precision only with stated_on; with 'month', stated_on is the first day of the month.",
+         "stated_on_precision qualifies a stated_on: never set without one, and 'month' only on a first of the month.",
+         "stated_on=2017-04-20, stated_on_precision=month"),
     Rule("date-end-before-start", "rows", "The end date {value} is before the start date {expected}.",
          "Swap the dates, or correct the one that is wrong.",
          "A period ends on or after the day it starts.", "date_start=2017-08-21, date_end=2017-08-20"),
@@ -296,6 +320,22 @@ _RULES = [
          "GED event) only when a relation between the incidents says how they share deaths, so "
          "that totals do not count those deaths twice.",
          "CS1380 on claims of CH-000012 and CH-000040, with no relation between them"),
+    Rule("place-spelling-ambiguous", "tables", "The spelling '{value}' is already a name of {expected}.",
+         "One spelling, one place: if both rows are the same place, merge them (keep one place_id and point "
+         "incidents and claims at it); if not, drop the spelling from the place it does not name.",
+         "Every spelling in the gazetteer (a place's name and its spellings, without case) belongs to one place, "
+         "so that a name in the data resolves to one place.", "Al-Badu a spelling of PL-000003 and of PL-000009"),
+    Rule("place-name-mismatch", "tables", "place_id is {value}, whose names ({expected}) are not in the incident's locality or neighbourhood.",
+         "Point place_id at the place the incident's locality or neighbourhood names, or add that spelling to "
+         "the place (python -m civharm.gazetteer sets both from the data).",
+         "An incident's gazetteer entry is a place its own locality or neighbourhood text names.",
+         "place_id=PL-000001 (Mosul) on an incident in Raqqa"),
+    Rule("victims-exceed-counts", "tables", "{column} is {value}, but {expected}.",
+         "The incident's figure holds every person a claim lists: raise the figure the claim states, or check "
+         "the victims' claim_id, outcome, sex and age_group.",
+         "An active incident's counts by age and sex (civilians, children, women, men killed) are not below the "
+         "victims one of its claims lists as killed, where the incident states a maximum.",
+         "children_killed_max=2 with 3 children listed in victims for CL-000001"),
     # 6. release -----------------------------------------------------------------------------------
     Rule("version-format", "release", "The version '{value}' is not MAJOR.MINOR.PATCH.",
          "Use semantic versioning, for example 0.2.0.", "The package version is a semantic version.", "v0.2"),
@@ -309,6 +349,10 @@ _RULES = [
          "created, CITATION.cff's date-released (also in preferred-citation) and CHANGELOG.md's '## X.Y.Z — YYYY-MM-DD'.",
          "The release date agrees everywhere it is written.",
          "created 2026-12-01T00:00:00Z, date-released 2026-11-24"),
+    Rule("updated-after-release", "release", "updated_on is {value}, after the package's release date {expected}.",
+         "Never set updated_on by hand: make bump sets it, to the release date, on the rows make diff finds changed.",
+         "A row's updated_on, the release date of its last change, is never later than the package's release "
+         "date (datapackage.json's created).", "updated_on=2026-12-15 in a package released 2026-12-01"),
     Rule("citation-unreadable", "release", "{detail}.",
          "Fix the YAML syntax (indentation, quotes around text with ': '), then run make cff-check.",
          "CITATION.cff, when present, is readable YAML, so that its version and date can be checked.",
