@@ -126,7 +126,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGET ?= csv
 
 .PHONY: fuzz
-fuzz: install ## Fuzz the validator, diff or importer: make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGET=csv|descriptor|diff|importer]
+fuzz: install ## Fuzz the validator, diff or importer: make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGET=csv|descriptor|schema|diff|importer]
 	$(BIN)/python -m bench.fuzz --seconds "$$FUZZ_SECONDS" --target "$$FUZZ_TARGET"
 
 .PHONY: import-airwars

@@ -1,6 +1,8 @@
 """The fuzz targets: bytes fed where a stranger's pull request would put them.
 
-Shared by `make fuzz` (bench/fuzz.py, atheris) and tests/test_fuzz.py (hypothesis). A target
+Shared by `make fuzz` (bench/fuzz.py, atheris) and tests/test_fuzz.py (hypothesis): a data file
+(`csv`), datapackage.json (`descriptor`), actors' Table Schema (`schema`: the descriptor layer,
+then the data layers under the schema it let through), `make diff` and the importer. A target
 returns quietly on a clean verdict or the command's own error (DiffError, PackageError); any
 other exception, or a structure problem without a line, is a bug of ours.
 """
@@ -34,6 +36,7 @@ class Harness:
             shutil.copytree(REPO / "schemas", dest / "schemas")
         self.descriptor = (self.pkg / "datapackage.json").read_bytes()
         self.actors = (self.pkg / "data" / "actors.csv").read_bytes()
+        self.schema = (self.pkg / "schemas" / "actors.schema.json").read_bytes()
         meta, resources, _ = descriptor.check(self.pkg, "datapackage.json")
         self.resource = next(r for r in resources if r.name == "actors")
         self.con = None
@@ -41,15 +44,29 @@ class Harness:
     def reset(self) -> None:
         (self.pkg / "datapackage.json").write_bytes(self.descriptor)
         (self.pkg / "data" / "actors.csv").write_bytes(self.actors)
+        (self.pkg / "schemas" / "actors.schema.json").write_bytes(self.schema)
 
     def csv(self, data: bytes) -> Report:
         """The validator's layers over one data file; a bug of ours raises."""
         self.reset()
         (self.pkg / "data" / "actors.csv").write_bytes(data)
+        return self._layers(self.resource)
+
+    def schema_json(self, data: bytes) -> Report | None:
+        """actors' Table Schema: the descriptor layer, then, if it lets the resource through, the
+        layers over its data file under that schema."""
+        self.reset()
+        (self.pkg / "schemas" / "actors.schema.json").write_bytes(data)
+        with verdicts.bypassed():
+            _, resources, _ = descriptor.check(self.pkg, "datapackage.json")
+        actors = next((r for r in resources if r.name == "actors"), None)
+        return None if actors is None else self._layers(actors)
+
+    def _layers(self, resource) -> Report:
         report = Report(package="fuzz")
         if self.con is None:  # one connection for every input: the fuzzer runs faster
             self.con = open_duckdb()
-        table, problems = report.run(structure.read, self.con, self.pkg, self.resource, hygiene.columns)
+        table, problems = report.run(structure.read, self.con, self.pkg, resource, hygiene.columns)
         report.extend(problems)
         if table is not None:
             report.extend(report.run(hygiene.check, self.con, table))
@@ -89,9 +106,9 @@ class Harness:
             return
 
 
-TARGETS = ("csv", "descriptor", "diff", "importer")
+TARGETS = ("csv", "descriptor", "schema", "diff", "importer")
 
 
-def run(harness: Harness, target: str, data: bytes) -> None:
-    {"csv": harness.csv, "descriptor": harness.descriptor_json, "diff": harness.diff,
+def run(harness: Harness, target: str, data: bytes):
+    return {"csv": harness.csv, "descriptor": harness.descriptor_json, "schema": harness.schema_json, "diff": harness.diff,
      "importer": harness.importer}[target](data)

@@ -38,6 +38,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="civharm-test-cache-")
 os.environ.pop("CIVHARM_NO_CACHE", None)
 atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
+# and the secret that seals each verdict (verdicts.SECRET) in a state folder of their own
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="civharm-test-state-")
+atexit.register(shutil.rmtree, os.environ["XDG_STATE_HOME"], True)
 SCHEMAS_DIR = REPO_ROOT / "schemas"
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 MINIMAL_DIR = FIXTURES_DIR / "minimal"

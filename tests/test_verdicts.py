@@ -122,7 +122,7 @@ def test_a_corrupt_cache_entry_is_ignored_and_written_again(tmp_path):
         entry.write_bytes(junk)
     report, loaded, _ = _validate(pkg, cache)
     assert report == reference and "frictionless" in loaded
-    assert all(isinstance(json.loads(e.read_bytes()), list) for e in _entries(cache))
+    assert all(isinstance(json.loads(e.read_bytes())["verdict"], list) for e in _entries(cache))
     assert "frictionless" not in _validate(pkg, cache)[1]
 
 
@@ -199,3 +199,32 @@ def test_a_key_that_cannot_be_made_or_an_entry_that_is_no_file_means_no_cache(tm
     assert verdicts.kept(("civharm", "t"), lambda: "fifo", lambda: ["computed"], lambda v: True) == ["computed"]
     (folder / "big.json").write_text("[" + '"x", ' * (1 << 18) + '"x"]')
     assert verdicts.kept(("civharm", "t"), lambda: "big", lambda: ["computed"], lambda v: True) == ["computed"]
+
+
+def test_a_verdict_written_by_hand_or_made_elsewhere_cannot_pass_a_bad_descriptor(tmp_path):
+    """A kept verdict is bound to its input under this user's secret: `[]` written into the entry
+    of a descriptor without licenses, the entry's own key given as its digest, or an entry made
+    under another machine's secret (a restored CI cache) is recomputed: the descriptor stays invalid."""
+    cache = tmp_path / "cache"
+    pkg = build_package(tmp_path / "pkg")
+    desc = pkg / "datapackage.json"
+    data = json.loads(desc.read_text(encoding="utf-8"))
+    del data["licenses"]
+    desc.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+    def licenses_reported(**env: str) -> bool:
+        report, _, code = _validate(pkg, cache, "--format", "json", **env)
+        return code == 1 and any(p["rule"] == "descriptor-required" and p["column"] == "licenses"
+                                 for p in json.loads(report.replace('"seconds": _', '"seconds": 0'))["problems"])
+    assert licenses_reported()
+    [entry] = _entries(cache, "profile")
+    for forged in (b"[]", json.dumps({"judged": entry.stem, "verdict": []}).encode()):
+        entry.write_bytes(forged)
+        assert licenses_reported(), forged
+    elsewhere = tmp_path / "other-machine"
+    entry.unlink()
+    assert licenses_reported(XDG_STATE_HOME=str(elsewhere))  # the entry made under another secret ...
+    made_elsewhere = json.loads(entry.read_bytes())
+    made_elsewhere["verdict"] = []
+    entry.write_text(json.dumps(made_elsewhere))
+    assert licenses_reported()  # ... and emptied there does not pass here

@@ -16,6 +16,8 @@ civharm/validate/README.md:
     CIVHARM_MAX_ZIP_BYTES    a zip's entries unpacked, in total    (default 8 GiB)
     CIVHARM_MAX_ZIP_ENTRIES  entries in a zip                      (default 10,000)
     CIVHARM_MAX_ZIP_RATIO    an entry's unpacked / compressed size (default 200)
+    CIVHARM_MAX_FIELDS       fields of one Table Schema            (default 200)
+    CIVHARM_MAX_RESOURCES    resources of one package              (default 64)
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ _DEFAULTS = {
     # An entry (over 1 MiB) that unpacks to more than this many times its compressed size is a
     # bomb, not data: CSV deflates about 5-10 times; a run of zeros over 1000.
     "CIVHARM_MAX_ZIP_RATIO": 200,
+    "CIVHARM_MAX_FIELDS": 200,
+    "CIVHARM_MAX_RESOURCES": 64,
 }
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a scheme (http:, file:, C: on Windows)
 
@@ -53,8 +57,8 @@ class UnsafePath(ValueError):
 class TooLarge(ValueError):
     """A file past its size limit; `setting` is the environment variable that raises it."""
 
-    def __init__(self, what: str, size: int, limit: int, setting: str):
-        super().__init__(f"{what} is {size:,} bytes, more than the limit of {limit:,} "
+    def __init__(self, what: str, size: int, limit: int, setting: str, unit: str = "bytes"):
+        super().__init__(f"{what} is {size:,} {unit}, more than the limit of {limit:,} "
                          f"(set {setting} to raise it)")
         self.what, self.size, self.limit, self.setting = what, size, limit, setting
 
@@ -176,7 +180,7 @@ def extract_zip(archive: str | Path, dest: str | Path, wanted) -> list[str]:
     with zipfile.ZipFile(archive) as z:
         infos = z.infolist()
         if len(infos) > max_entries:
-            raise TooLarge(f"{archive} ({len(infos):,} entries)", len(infos), max_entries, "CIVHARM_MAX_ZIP_ENTRIES")
+            raise TooLarge(f"{archive}", len(infos), max_entries, "CIVHARM_MAX_ZIP_ENTRIES", unit="entries")
         chosen, total = [], 0
         for info in infos:
             if info.is_dir():

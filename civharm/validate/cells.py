@@ -21,6 +21,7 @@ import duckdb
 
 from civharm.metadata import types
 from civharm.metadata.ddl import lit, q
+from . import invisible
 from .models import FORMS, constraints
 from .report import Problem
 from .row_rules import RAISED, row_checks
@@ -130,7 +131,9 @@ def check(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[Broken, list[Pr
             tests.append(f"coalesce({_breaks(check_, arg, t)}, false)")
             meaning.append((name, rule, expected))
         if c.get("unique") and pk != [name]:  # a one-field primary key's duplicates are pk-duplicate
-            tests.append(f"{t} IN (SELECT {q(name)} FROM {typed} WHERE {q(name)} IS NOT NULL "
+            # text compared as seen: with the characters that do not show removed (invisible.py)
+            key = (lambda x: invisible.visible(x)) if kind == "string" else (lambda x: x)
+            tests.append(f"{key(t)} IN (SELECT {key(q(name))} FROM {typed} WHERE {q(name)} IS NOT NULL "
                          f"GROUP BY ALL HAVING count(*) > 1)")
             meaning.append((name, "cell-unique", None))
 

@@ -14,14 +14,15 @@ from .progress import PROGRESS_DELAY, progress_line
 from civharm.metadata.connection import BadSetting
 from .report import keep_per_rule
 from .rules import CHECK_OF, LAYERS, RULES
-from . import verdicts
+from . import interruption, verdicts
 
 MAX_PER_RULE = 20  # problems of one rule in one file that the human report prints
 
 EPILOG = """\
 layers, in order: {layers}
 
-exit status: 0 valid (warnings allowed), 1 invalid, 2 cannot run (no descriptor, bad arguments).
+exit status: 0 valid (warnings allowed), 1 invalid, 2 cannot run (no descriptor, bad arguments),
+130 / 143 interrupted by SIGINT / SIGTERM (nothing validated; temporary files removed).
 
 report: the human report prints at most {cap} problems of one rule in one file, then the
 exact count of the rest; the summary line counts every problem. --format json lists them all.
@@ -63,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             for r in RULES.values():
                 print(f"{r.id:28} {r.layer:11} {r.meaning}")
         return 0
+    interruption.install()
     try:
         try:
             limits(), keep_per_rule()

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from civharm.metadata.confine import JSONTooDeep, TooLarge, UnsafePath, package_file, read_json_file
+from civharm.metadata.confine import JSONTooDeep, TooLarge, UnsafePath, limit, package_file, parse_json, read_file
 from civharm.metadata.package import Resource, profile_resource_names
 from .report import Problem
 from .row_rules import BOUND_RULES, BOUNDS
 from .rules import raises
-from . import verdicts, versioned
+from . import schema_guard, strict_json, verdicts, versioned
+
+MAX_RESOURCES = "CIVHARM_MAX_RESOURCES"
+MAX_JSON = "CIVHARM_MAX_JSON_BYTES"
 
 _PROBLEM_FIELDS = {f.name for f in dataclasses.fields(Problem)}
 _PROFILE_RULES = ("descriptor-required", "descriptor-resource-set", "descriptor-profile")
@@ -40,7 +42,9 @@ def read_json(root: Path, rel: str, problems: list[Problem], prop: str | None = 
     """Parse one JSON file of the package (confined, size-limited), reporting where it breaks.
     prop: the descriptor property that names the file (the descriptor itself: None)."""
     try:
-        data = read_json_file(root, rel, prop or rel)
+        raw = read_file(package_file(root, rel, prop or rel), limit(MAX_JSON), rel, MAX_JSON)
+        data = parse_json(raw)
+        loose = strict_json.problems(raw.decode("utf-8"))
     except UnsafePath as e:
         problems.append(Problem("path-outside-package", rel, column=e.prop, value=str(e.value), detail=e.reason))
         return None
@@ -57,8 +61,14 @@ def read_json(root: Path, rel: str, problems: list[Problem], prop: str | None = 
     except UnicodeDecodeError as e:
         problems.append(Problem("descriptor-not-json", rel, detail=f"not UTF-8 ({e.reason} at byte {e.start})"))
         return None
+    except ValueError as e:  # Python's own limits on a JSON value (an integer of over 4,300 digits)
+        problems.append(Problem("descriptor-not-json", rel, detail=str(e).split(";")[0]))
+        return None
     except OSError as e:
         problems.append(Problem("descriptor-not-json", rel, detail=f"cannot be read ({e.strerror})"))
+        return None
+    if loose:  # parsed by Python, but not strict JSON: not used
+        problems.extend(Problem("descriptor-not-json", rel, column=path, detail=note) for path, note in loose)
         return None
     if not isinstance(data, dict):
         problems.append(Problem("descriptor-profile", rel, detail="the top level must be a JSON object"))
@@ -68,7 +78,8 @@ def read_json(root: Path, rel: str, problems: list[Problem], prop: str | None = 
 
 @raises("path-outside-package", "file-too-large", "descriptor-not-json", "descriptor-profile", "descriptor-required",
         "descriptor-resource-set", "resource-file-missing", "schema-invalid", "schema-key-field",
-        "schema-field-undocumented", "schema-enum-undocumented", "release-rules")
+        "schema-field-undocumented", "schema-enum-undocumented", "release-rules", "schema-field-name",
+        "schema-pattern-unsupported", "schema-too-many-fields", "descriptor-too-many-resources")
 def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Problem]]:
     """Returns the descriptor, the resources whose schema and file are usable, and problems."""
     problems: list[Problem] = []
@@ -79,15 +90,21 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
     resources_in = descriptor.get("resources")
     if not isinstance(resources_in, list):
         resources_in = []
+    cap = limit(MAX_RESOURCES)
+    if len(resources_in) > cap:  # bounded before any library or file is given them
+        problems.append(Problem("descriptor-too-many-resources", rel, column="resources",
+                                value=f"{len(resources_in):,}", expected=f"{cap:,}", detail=MAX_RESOURCES))
+        return descriptor, [], problems
     rules = versioned.rules_for(root, descriptor)  # a release's own version's, else today's
     problems.extend(_profile(descriptor, resources_in, rel, rules.profile))
     problems.extend(versioned.notice(rules, rel))
+    known = profile_resource_names(rules.profile)
 
     # Schemas: parse each file, validate it with frictionless, then civharm's documentation rules.
     schemas: dict[int, dict] = {}
     for i, res in enumerate(resources_in):
-        if not isinstance(res, dict):
-            continue
+        if not isinstance(res, dict) or res.get("name") not in known:
+            continue  # a resource outside civharm's set (reported by the profile) is not read
         schema = res.get("schema")
         where = rel
         if isinstance(schema, str):
@@ -108,7 +125,11 @@ def check(root: Path, rel: str) -> tuple[dict | None, list[Resource], list[Probl
             problems.append(Problem("schema-invalid", rel, column=f"resources/{i}/schema",
                                     detail="a tabular resource needs a Table Schema"))
             continue
-        notes = _frictionless_notes("Schema", schema) + _bad_patterns(schema) + _bad_bounds(schema)
+        guarded = schema_guard.check(schema, where)
+        if guarded:  # before frictionless or any later layer is given it
+            problems.extend(guarded)
+            continue
+        notes = _frictionless_notes("Schema", schema) + _bad_bounds(schema)
         if notes:
             problems.extend(Problem("schema-invalid", where, detail=note) for note in notes)
             continue
@@ -245,19 +266,6 @@ def _ask_frictionless(kind: str, descriptor: dict, **options) -> list[str]:
     except Exception as e:  # frictionless raises various types on malformed input
         return [f"frictionless cannot read it ({type(e).__name__}: {e})"]
     return [err[0] for err in report.flatten(["note"])]
-
-
-def _bad_patterns(schema: dict) -> list[str]:
-    """Patterns that are not regular expressions (frictionless accepts any string)."""
-    out = []
-    for f in schema.get("fields", []):
-        pattern = (f.get("constraints") or {}).get("pattern") if isinstance(f, dict) else None
-        if pattern is not None:
-            try:
-                re.compile(pattern)
-            except (re.error, TypeError) as e:
-                out.append(f"the pattern of field '{f.get('name')}' is not a regular expression ({e})")
-    return out
 
 
 def _bad_bounds(schema: dict) -> list[str]:

@@ -12,18 +12,19 @@ import re
 import duckdb
 
 from civharm.metadata.ddl import lit, q
-from . import cells
+from . import cells, invisible
 from .cells import failing_rows
 from .report import Problem
 from .rules import raises
 from .structure import LINE, Scan, Table
 
 _CONTROL = r"[\x00-\x09\x0b-\x1f\x7f]"  # line feed is allowed: RFC 4180 permits quoted line breaks
+_C1 = r"[\x{80}-\x{9f}]"  # C1 controls (RE2), only in a file with a non-ASCII byte
 _FORMULA = ("=", "+", "-", "@")
 # Whitespace as Unicode defines it (RE2's \s is ASCII only): \s, VT, NEL and the separators.
 _SPACE = r"\s\x{0B}\x{85}\p{Z}"
 _URL = rf"^https?://[^{_SPACE}/?#]+[^{_SPACE}]*$"
-_FIRST_CONTROL = re.compile(_CONTROL)
+_FIRST_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\x80-\x9f]")
 
 
 # Free text that no later rule reads, beyond whether it is empty (summary-missing): no SQL rule or
@@ -41,12 +42,19 @@ FREE_TEXT = {
 }
 
 
+_FREE = {name for names in FREE_TEXT.values() for name in names}
+
+
 def _tests(field: dict, c: str, control: bool, non_ascii: bool) -> tuple[list, list]:
     """The hygiene tests of one string field whose text is the SQL `c`, as (rule, SQL) pairs: those
     run for each field in turn, then the NFC one (run after every field's others)."""
     tests = []
-    if control:
-        tests.append(("text-control-character", f"regexp_matches({c}, {lit(_CONTROL)})"))
+    searched = [p for p, on in ((_CONTROL, control), (_C1, non_ascii)) if on]
+    if searched:
+        tests.append(("text-control-character", " OR ".join(f"regexp_matches({c}, {lit(p)})" for p in searched)))
+    if non_ascii:  # in free text a notice (Persian and Arabic text use some), elsewhere an error
+        rule = "text-invisible-notice" if field.get("name") in _FREE else "text-invisible-character"
+        tests.append((rule, f"regexp_matches({c}, {lit(invisible.SQL)})"))
     tests.append(("text-formula", " OR ".join(f"prefix({c}, {lit(s)})" for s in _FORMULA)))
     if field.get("format") == "uri":
         tests.append(("url-scheme", f"NOT regexp_matches({c}, {lit(_URL)})"))
@@ -81,7 +89,8 @@ def columns(resource, present: list[str], cell, scan: Scan | None) -> list[str]:
     return cells.columns(resource, present, kept)
 
 
-@raises("text-not-nfc", "text-control-character", "text-formula", "url-scheme")
+@raises("text-not-nfc", "text-control-character", "text-formula", "url-scheme", "text-invisible-character",
+        "text-invisible-notice")
 def check(con: duckdb.DuckDBPyConnection, table: Table) -> list[Problem]:
     rel = table.file
     strings = [f for f in table.resource.fields
@@ -109,5 +118,7 @@ def check(con: duckdb.DuckDBPyConnection, table: Table) -> list[Problem]:
                 value = f"U+{ord(_FIRST_CONTROL.search(value).group()):04X}"
             elif rule == "text-formula":
                 value = value[0]
+            elif rule in ("text-invisible-character", "text-invisible-notice"):
+                value = invisible.code_point(value)
             out.append(Problem(rule, rel, line=line, column=column, value=value))
     return out

@@ -73,6 +73,28 @@ _RULES = [
          "Give the field a 'categories' entry {{value, label}} for each value in constraints.enum, and no others.",
          "Each enum value carries its meaning in the schema's categories, so docs can be generated.",
          '"enum": ["airstrike"] with no categories'),
+    Rule("schema-field-name", "descriptor", "The field name '{value}' ({column}) is not a plain identifier.",
+         "Name fields by a lower-case letter followed by lower-case letters, digits and underscores "
+         "(at most 63 characters; not 'rowid'), as civharm's own fields are.",
+         "A field name is a plain identifier, so that no field can take the place of a column the validator "
+         "keeps beside the data (its line, its broken flag: names starting with '__' or holding '$') or "
+         "differ from another only by case; the resource is not read.", '"name": "__broken"'),
+    Rule("schema-pattern-unsupported", "descriptor", "The pattern '{value}' ({column}) is outside the pattern dialect: {detail}.",
+         "Write patterns with literals, '.', classes [a-z], groups (...), '|', the repeats * + ? {{n,m}} "
+         "(counts up to 1,000) and the escapes \\d \\s \\w and escaped punctuation.",
+         "A pattern is read alike by the Table Schema's dialect (XML Schema's), DuckDB's RE2 and polars: "
+         "back-references, look-arounds, lazy repeats, \\Z and large repeat counts are not; the resource is "
+         "not read.", '"pattern": "(a)\\1"'),
+    Rule("schema-too-many-fields", "descriptor", "The schema has {value} fields, more than the limit of {expected}.",
+         "A civharm table has a few dozen fields; if more truly belong, raise the limit ({detail}=count).",
+         "The fields of one schema are bounded before anything is read, so that a schema of thousands of "
+         "fields cannot exhaust time or memory; the resource is not read.", "a schema of 5,000 fields"),
+    Rule("descriptor-too-many-resources", "descriptor",
+         "The descriptor has {value} resources, more than the limit of {expected}.",
+         "civharm's package has " + str(len(RESOURCE_NAMES)) + " resources; if more truly belong, raise the "
+         "limit ({detail}=count).",
+         "The resources of a package are bounded before any is read; past the limit none is.",
+         "10,000 resources"),
     Rule("path-outside-package", "descriptor", "{column} names '{value}', which {detail}.",
          "Name files by a relative path inside the package (data/claims.csv), and commit the file itself, not a symlink.",
          "Every file the package names is inside it: no symlink, no '..', no absolute path or URL, so that "
@@ -389,6 +411,17 @@ _RULES = [
          "Delete the character; tabs and line breaks inside a cell are usually pasted by accident.",
          "Text holds no control characters (tab, carriage return, NUL, ...); a line break inside a quoted cell is allowed.",
          "a\\tb"),
+    Rule("text-invisible-character", "hygiene", "The text holds the invisible character {value}.",
+         "Remove it: bidi controls, zero-width characters and line or paragraph separators have no place in an "
+         "ID, a code, a name or a URL.",
+         "A character that is not seen but changes what text shows or how it compares (a bidi override, a "
+         "zero-width space, U+2028): two IDs that look the same would differ, or text would read reversed.",
+         "CH-000001\\u200b"),
+    Rule("text-invisible-notice", "hygiene", "The free text holds the invisible character {value}.",
+         "Keep it only where the script needs it (a zero-width non-joiner in Persian, a right-to-left mark); "
+         "remove bidi overrides and isolates, zero-width spaces and line or paragraph separators.",
+         "Free text (notes, summaries, statements, titles) with a character that is not seen but changes what "
+         "it shows: reported, as some scripts use a few of them.", "a note with U+202E", "notice"),
     Rule("text-formula", "hygiene", "The text starts with '{value}', which spreadsheets run as a formula.",
          "Reword the cell so it does not start with =, +, - or @ (for example put the words first).",
          "No text cell starts with a character that Excel or LibreOffice would execute.", "=HYPERLINK(...)"),

@@ -20,7 +20,6 @@ import itertools
 import operator
 import os
 import re
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from civharm.metadata.ddl import lit, q
 from civharm.metadata.package import Resource
 from .report import Capped, Problem
 from .rules import raises
+from . import interruption
 
 LINE = "__line"  # the column that carries each row's line number through every layer
 BROKEN = "__broken"  # true for a row with a cell that broke a cell rule (set by the cells layer)
@@ -57,8 +57,9 @@ _BLANK = re.compile(rb"\n\n")  # (a regex search: 2.5 times as fast as `in` on r
 _EXACT_CHUNK = 1 << 20
 
 
-def spill_directory() -> tempfile.TemporaryDirectory:
-    return tempfile.TemporaryDirectory(prefix="civharm-validate-")
+def spill_directory():
+    """DuckDB's spill folder for one run, removed at its end or on SIGINT/SIGTERM."""
+    return interruption.temporary_folder("civharm-validate-")
 
 
 def _has_stray_quote(data: bytes) -> bool:
@@ -366,7 +367,10 @@ def _create(con: duckdb.DuckDBPyConnection, path: Path, resource: Resource, colu
             f"CASE WHEN {padded} THEN error('ragged') ELSE false END AS __padded FROM read_csv({lit(str(path))}, "
             f"{READ_CSV_CHECK}, max_line_size = {max_line + 1}, columns = {types})")
         rows, padded_rows = con.execute(f"SELECT count(*), count(*) FILTER (__padded) FROM {table}").fetchone()
-    except duckdb.Error:  # (an interrupt by the scan too; the caller drops the table, once the scan is over)
+    except (duckdb.Error, UnicodeDecodeError):  # (an interrupt by the scan too; the caller drops the table, once
+        # the scan is over). DuckDB's error text quotes the line it failed on, cut at a byte count that can fall
+        # inside a UTF-8 sequence, and the binding then raises UnicodeDecodeError instead: the file goes to the
+        # exact reader all the same
         return None
     return None if padded_rows else rows
 
@@ -619,7 +623,7 @@ def _insert(con: duckdb.DuckDBPyConnection, resource: Resource, present: list[st
     raw = raw.with_columns(pl.when(pl.col(n).str.len_bytes() > 0).then(pl.col(n)).alias(n) for n in present)
     # Handed over as a Parquet file, not registered as an Arrow table: DuckDB's register imports
     # pandas and pyarrow.dataset on first use (0.6 to 1.5 s here, more than a batch costs).
-    with tempfile.TemporaryDirectory(prefix="civharm-exact-") as folder:
+    with interruption.temporary_folder("civharm-exact-") as folder:
         path = Path(folder) / "batch.parquet"
         raw.write_parquet(path, compression="uncompressed")
         select = f"SELECT {', '.join([*columns(resource, present, q, None), LINE])} FROM read_parquet({lit(str(path))})"

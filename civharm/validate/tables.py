@@ -14,7 +14,7 @@ import duckdb
 from civharm.metadata.ddl import lit, q, views
 from civharm.metadata.package import RESOURCE_NAMES
 from civharm.metadata.ranges import expected_ranges_sql, figure_stems
-from .report import Problem
+from .report import Capped, Problem, keep_per_rule
 from .rules import raises
 from .structure import BROKEN, LINE
 
@@ -63,15 +63,15 @@ def keys(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], resources
         ).fetchone()[0]
 
     keyless = {name for name in frames if resources[name].primary_key and BROKEN in frames[name] and has_keyless_row(name)}
-    problems: list[Problem] = []
+    problems = Capped()
 
     def run(sql: str, rule: str, file: str, column: str):
         try:
-            rows = con.execute(sql).fetchall()
+            [(_, rows)] = _capped(con, f"SELECT NULL AS resource, * FROM ({sql})", problems, file, rule) or [(None, [])]
         except (duckdb.CatalogException, duckdb.BinderException) as e:
             tolerate(e)
             return
-        for line, value, expected in rows:
+        for _, line, value, expected in rows:
             problems.append(Problem(rule, file, line=line, column=column, value=value, expected=expected))
 
     duplicated = []  # resources with a duplicated primary key
@@ -130,7 +130,8 @@ def own_rules(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], reso
               in_cycle: Lines) -> list[Problem]:
     """The rules across tables that only civharm has: the range rule, then one SQL file per rule."""
     tolerate = _tolerance(frames, resources)
-    problems = _ranges(con, frames, resources, tolerate)
+    problems = Capped()
+    problems.extend(_ranges(con, frames, resources, tolerate))
     if "claims" in frames:  # the package's own views, which some rules below report from
         for statement in views(figure_stems(frames["claims"]), list(resources.values())):
             try:
@@ -154,16 +155,45 @@ def own_rules(con: duckdb.DuckDBPyConnection, frames: dict[str, list[str]], reso
     for sql_file in sorted(SQL_DIR.glob("*.sql")):
         rule = sql_file.stem
         try:
-            rows = con.execute(sql_file.read_text()).fetchall()
+            if rule == "merge-target-not-active":  # rows in a cycle are left out below: not capped
+                found = [(None, con.execute(sql_file.read_text()).fetchall())]
+            else:
+                found = _capped(con, sql_file.read_text(), problems, None, rule, resources)
         except (duckdb.CatalogException, duckdb.BinderException) as e:
             tolerate(e)
             continue
-        for resource, line, column, value, expected in rows:
+        for resource, line, column, value, expected in (row for _, rows in found for row in rows):
             file = resources[resource].path
             if rule == "merge-target-not-active" and (file, line) in in_cycle:
                 continue  # the cycle is the problem to fix; reported once, as a cycle
             problems.append(Problem(rule, file, line=line, column=column, value=value, expected=expected))
     return problems
+
+
+def _capped(con: duckdb.DuckDBPyConnection, sql: str, problems: Capped, file: str | None, rule: str,
+            resources: dict | None = None) -> list[tuple[str | None, list[tuple]]]:
+    """The rows of a rule's query (resource, line, ...), at most as many of each resource as the
+    report keeps (CIVHARM_KEEP_PER_RULE), by line; the rest are counted in DuckDB, never fetched,
+    and added to `problems.omitted` under (file, rule) (file: the resource's path when None).
+    Millions of dangling keys cost a count, not millions of Python tuples."""
+    keep = keep_per_rule()
+    *before, last = con.extract_statements(sql)  # a rule's file may make a table before its query
+    for statement in before:
+        con.execute(statement.query)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __found AS {last.query}")
+    try:
+        counts = con.execute("SELECT resource, count(*) FROM __found GROUP BY ALL").fetchall()
+        out = []
+        for resource, total in counts:
+            where = "resource IS NULL" if resource is None else f"resource = {lit(resource)}"
+            rows = con.execute(f"SELECT * FROM __found WHERE {where} ORDER BY 2 LIMIT {keep}").fetchall()
+            if total > len(rows):
+                path = file if resource is None else resources[resource].path
+                problems.omitted[(path, rule)] += total - len(rows)
+            out.append((resource, rows))
+        return out
+    finally:
+        con.execute("DROP TABLE __found")
 
 
 def _materialise(con: duckdb.DuckDBPyConnection, view: str) -> None:

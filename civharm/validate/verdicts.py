@@ -22,7 +22,15 @@ dropped after the data was read; a warm cache removes the 0.4 s entirely.
 Where: `$XDG_CACHE_HOME/civharm/frictionless-verdicts/<key>.json` (`~/.cache` when
 XDG_CACHE_HOME is unset or not absolute), one small file per verdict, written atomically. An
 entry that cannot be read or is not a list of notes is recomputed and written again; a cache
-folder that cannot be written means no cache, silently. `CIVHARM_NO_CACHE=1` (or
+folder that cannot be written means no cache, silently.
+
+Each entry is bound to its input: beside the verdict it holds an HMAC of its key (the digest of
+what it judged) under a secret of this user on this machine, `$XDG_STATE_HOME/civharm/verdict-key`
+(`~/.local/state` when unset; 32 random bytes, made on first use, readable by the user only), and
+is used only when that HMAC is right. A verdict written by hand (`[]`), copied from another
+entry, or restored from a cache folder made elsewhere (a CI cache restored across pull requests,
+on a runner whose state folder is new) is recomputed: the cache only ever serves the verdicts
+this user's own runs made here. A state folder that cannot hold the secret means no cache. `CIVHARM_NO_CACHE=1` (or
 `python -m civharm.validate --no-cache`) neither reads nor writes it. This is the validator's own
 state, not part of the package: nothing of the package is read from outside its folder.
 """
@@ -30,6 +38,7 @@ state, not part of the package: nothing of the package is read from outside its 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import stat
@@ -41,7 +50,7 @@ from typing import Callable
 
 from civharm.metadata.atomic import write_atomically
 
-FORMAT = "1"  # bump when what is stored, or how a verdict is made from the library's report, changes
+FORMAT = "2"  # bump when what is stored, or how a verdict is made from the library's report, changes
 NO_CACHE = "CIVHARM_NO_CACHE"
 FOLDER = ("civharm", "frictionless-verdicts")  # frictionless's notes on a descriptor or a Table Schema
 PROFILE_FOLDER = ("civharm", "profile-verdicts")  # jsonschema's on datapackage.json against civharm's profile
@@ -114,6 +123,39 @@ def _version(dist: str) -> str:
     return metadata.version(dist)
 
 
+SECRET = ("civharm", "verdict-key")  # under $XDG_STATE_HOME: never in the cache folder
+
+
+def _seal(key: str) -> str | None:
+    """HMAC-SHA256 of a key under this user's secret (made on first use); None when there is no
+    state folder to keep the secret in, which means no cache."""
+    secret = _secret()
+    return None if secret is None else hmac.new(secret, key.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _secret() -> bytes | None:
+    base = os.environ.get("XDG_STATE_HOME", "")
+    try:
+        if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
+            base = str(Path.home() / ".local" / "state")
+        path = Path(base).joinpath(*SECRET)
+        try:
+            data = _read_entry(path)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            except FileExistsError:  # another run made it first
+                data = _read_entry(path)
+            else:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(os.urandom(32))
+                data = _read_entry(path)
+    except (OSError, RuntimeError, KeyError):  # no home, an unwritable folder, a FIFO in its place
+        return None
+    return data if len(data) == 32 else None
+
+
 def key(kind: str, descriptor: dict, judge: str = "frictionless") -> str:
     """The cache key of a verdict on this descriptor: sha256 over everything it depends on. The
     JSON text keeps the descriptor's key order, as the judge sees it (its notes follow that order),
@@ -138,15 +180,23 @@ def kept(parts: tuple[str, ...], key_of: Callable[[], str], compute: Callable[[]
         entry = None
     if entry is None:
         return compute()
+    digest = _seal(entry.stem)
+    if digest is None:
+        return compute()
     try:
-        found = json.loads(_read_entry(entry))
-        if isinstance(found, list) and valid(found):
-            return found
+        stored = json.loads(_read_entry(entry))
+        # bound to its input: the entry holds its key sealed under this user's secret, so a verdict
+        # written by hand (`[]`), copied from another entry or made elsewhere is recomputed
+        if (isinstance(stored, dict) and set(stored) == {"judged", "verdict"} and isinstance(stored["judged"], str)
+                and hmac.compare_digest(stored["judged"], digest)):
+            found = stored["verdict"]
+            if isinstance(found, list) and valid(found):
+                return found
     except (OSError, ValueError):  # absent, unreadable or corrupt: computed below
         pass
     found = compute()
     try:
-        write_atomically(entry, json.dumps(found).encode("utf-8"))
+        write_atomically(entry, json.dumps({"judged": digest, "verdict": found}).encode("utf-8"))
     except OSError:  # an unwritable cache folder: no cache
         pass
     return found
