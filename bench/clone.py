@@ -29,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-SHARED = frozenset({"actors"})  # reference tables written once, not cloned
+SHARED = frozenset({"actors", "places"})  # reference tables written once, not cloned (the gazetteer: one place, one name)
 ROWS_PER_BLOCK = 250_000  # rows of one table built in memory at a time (memory stays flat in N)
 _DIGITS = r"(\d+)$"
 

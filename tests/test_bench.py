@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from bench import measure, run
-from bench.clone import clone, key_spaces, load
+from bench.clone import SHARED, clone, key_spaces, load
 from bench.synthesize import synthesize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,13 +34,13 @@ def real(tmp_path_factory) -> tuple[Path, dict]:
     return out, clone(REPO, out, 2 * incidents + 1)  # three copies: the last one is not trimmed
 
 
-def test_real_clone_scales_every_table_but_actors(real):
+def test_real_clone_scales_every_table_but_the_shared_ones(real):
     out, manifest = real
     assert manifest["copies"] == 3 and manifest["trimmed"] is False
     descriptor, _ = load(REPO)
     for r in descriptor["resources"]:
         original, cloned = _read(REPO / r["path"]), _read(out / r["path"])
-        factor = 1 if r["name"] == "actors" else 3
+        factor = 1 if r["name"] in SHARED else 3
         assert cloned.height == factor * original.height == manifest["rows"][r["name"]], r["name"]
         assert cloned.columns == original.columns
 
@@ -134,13 +134,14 @@ def test_measure_reports_peak_memory_and_kills_at_the_cap(tmp_path):
 def test_bench_run_writes_a_complete_record_and_compares(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(run, "BUILD", tmp_path)
     monkeypatch.setattr(run, "RECORDS", tmp_path / "bench")
-    assert run.main(["--shape", "real", "-n", "300", "--frictionless-cap", "120"]) == 0
-    (record_file,) = (tmp_path / "bench").glob("*-real-300.json")
-    record = json.loads(record_file.read_text())
     incidents = _read(REPO / "data" / "incidents.csv").height
-    assert record["shape"] == "real" and record["n"] == 300 and record["package"]["copies"] == 2
+    n = incidents + 1  # two copies
+    assert run.main(["--shape", "real", "-n", str(n), "--frictionless-cap", "120"]) == 0
+    (record_file,) = (tmp_path / "bench").glob(f"*-real-{n}.json")
+    record = json.loads(record_file.read_text())
+    assert record["shape"] == "real" and record["n"] == n and record["package"]["copies"] == 2
     assert record["package"]["tables"]["incidents"]["rows"] == 2 * incidents
-    assert record["package"]["bytes"] == sum(f.stat().st_size for f in (tmp_path / "bench-real-300" / "data").glob("*.csv"))
+    assert record["package"]["bytes"] == sum(f.stat().st_size for f in (tmp_path / f"bench-real-{n}" / "data").glob("*.csv"))
     assert {"cpu_count", "python", "duckdb", "git_commit"} <= record["machine"].keys()
     for tool in ("floor", "validate", "frictionless"):
         assert record[tool]["exit_code"] == 0 and record[tool]["wall_s"] > 0 and record[tool]["peak_rss_mb"] > 0, tool
@@ -149,4 +150,4 @@ def test_bench_run_writes_a_complete_record_and_compares(tmp_path, monkeypatch, 
     out = capsys.readouterr().out
     assert "python -m civharm.validate" in out and "validate / floor" in out and record_file.name in out
     assert run.main(["--compare"]) == 0
-    assert "real 300" in capsys.readouterr().out
+    assert f"real {n}" in capsys.readouterr().out
