@@ -73,7 +73,8 @@ def test_the_deadliest_incidents_as_make_sql_prints_them(json_home):
     r = subprocess.run(["make", "sql", "FILE=sql/cookbook/09-deadliest-incidents.sql"], cwd=REPO,
                        capture_output=True, text=True, env={**ENV, "HOME": str(json_home)}, timeout=600)
     first = json.loads(r.stdout)[0]
-    assert (first["incident_id"], first["civilians_killed_max"], first["counted_with"]) == ("CH-000030", 370, "CH-000029")
+    assert (first["incident_id"], first["civilians_killed_max"]) == ("CH-000030", 700)
+    assert "CH-000029" in first["counted_with"].split(", ")  # its companion entry, among those it is counted with
 
 
 def test_a_missing_file_is_a_clear_error():
