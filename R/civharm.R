@@ -24,15 +24,19 @@ civharm_tables <- list(
       date_start = readr::col_date(format = "%Y-%m-%d"),
       date_end = readr::col_date(format = "%Y-%m-%d"),
       date_precision = readr::col_factor(levels = c("day", "range", "month")),
+      local_time = readr::col_character(),
       country = readr::col_character(),
       admin1 = readr::col_character(),
       admin2 = readr::col_character(),
       locality = readr::col_character(),
       neighbourhood = readr::col_character(),
+      place_id = readr::col_character(),
       latitude = readr::col_double(),
       longitude = readr::col_double(),
       location_precision = readr::col_factor(levels = c("point", "neighbourhood", "locality", "admin2", "admin1", "country")),
       means = readr::col_factor(levels = c("airstrike", "artillery", "air_or_artillery", "ground_fire", "explosive_device", "execution", "other", "unknown")),
+      cause = readr::col_factor(levels = c("airstrike", "drone_strike", "shelling", "rocket", "mortar", "heavy_weapons", "small_arms", "sniper", "execution", "suicide_bomber", "vehicle_bomb", "ied", "landmine_or_booby_trap", "unexploded_ordnance", "other", "unknown")),
+      target = readr::col_character(),
       actor_id = readr::col_character(),
       attribution = readr::col_factor(levels = c("declared", "likely", "contested", "unknown")),
       civilians_killed_min = readr::col_integer(),
@@ -41,13 +45,16 @@ civharm_tables <- list(
       children_killed_max = readr::col_integer(),
       women_killed_min = readr::col_integer(),
       women_killed_max = readr::col_integer(),
+      men_killed_min = readr::col_integer(),
+      men_killed_max = readr::col_integer(),
       injured_min = readr::col_integer(),
       injured_max = readr::col_integer(),
       grade = readr::col_factor(levels = c("fair", "single_source", "weak", "belligerent_only")),
       belligerent_position = readr::col_factor(levels = c("conceded", "denied")),
       belligerent_position_date = readr::col_date(format = "%Y-%m-%d"),
       summary = readr::col_character(),
-      notes = readr::col_character()
+      notes = readr::col_character(),
+      updated_on = readr::col_date(format = "%Y-%m-%d")
     )
   ),
   sources = list(
@@ -66,7 +73,8 @@ civharm_tables <- list(
       language = readr::col_character(),
       republished_from = readr::col_character(),
       licence = readr::col_character(),
-      notes = readr::col_character()
+      notes = readr::col_character(),
+      updated_on = readr::col_date(format = "%Y-%m-%d")
     )
   ),
   claims = list(
@@ -78,11 +86,17 @@ civharm_tables <- list(
       source_id = readr::col_character(),
       cited_source_id = readr::col_character(),
       claim_type = readr::col_factor(levels = c("report", "admission", "denial")),
+      belligerent_assessment = readr::col_factor(levels = c("credible", "non_credible", "duplicate", "not_yet_assessed", "other")),
       date_start = readr::col_date(format = "%Y-%m-%d"),
       date_end = readr::col_date(format = "%Y-%m-%d"),
+      local_time = readr::col_character(),
       stated_on = readr::col_date(format = "%Y-%m-%d"),
+      stated_on_precision = readr::col_factor(levels = c("day", "month")),
       place = readr::col_character(),
+      place_id = readr::col_character(),
+      target = readr::col_character(),
       means = readr::col_factor(levels = c("airstrike", "artillery", "air_or_artillery", "ground_fire", "explosive_device", "execution", "other", "unknown")),
+      cause = readr::col_factor(levels = c("airstrike", "drone_strike", "shelling", "rocket", "mortar", "heavy_weapons", "small_arms", "sniper", "execution", "suicide_bomber", "vehicle_bomb", "ied", "landmine_or_booby_trap", "unexploded_ordnance", "other", "unknown")),
       actor_id = readr::col_character(),
       civilians_killed_min = readr::col_integer(),
       civilians_killed_max = readr::col_integer(),
@@ -90,14 +104,18 @@ civharm_tables <- list(
       children_killed_max = readr::col_integer(),
       women_killed_min = readr::col_integer(),
       women_killed_max = readr::col_integer(),
+      men_killed_min = readr::col_integer(),
+      men_killed_max = readr::col_integer(),
       injured_min = readr::col_integer(),
       injured_max = readr::col_integer(),
       external_id = readr::col_character(),
       external_url = readr::col_character(),
+      source_grade = readr::col_factor(levels = c("confirmed", "fair", "weak", "contested", "discounted")),
       source_coding = readr::col_character(),
       statement = readr::col_character(),
       notes = readr::col_character(),
-      superseded_by = readr::col_character()
+      superseded_by = readr::col_character(),
+      updated_on = readr::col_date(format = "%Y-%m-%d")
     )
   ),
   tallies = list(
@@ -124,6 +142,8 @@ civharm_tables <- list(
       children_killed_max = readr::col_integer(),
       women_killed_min = readr::col_integer(),
       women_killed_max = readr::col_integer(),
+      men_killed_min = readr::col_integer(),
+      men_killed_max = readr::col_integer(),
       injured_min = readr::col_integer(),
       injured_max = readr::col_integer(),
       statement = readr::col_character(),
@@ -153,6 +173,38 @@ civharm_tables <- list(
       relation = readr::col_factor(levels = c("contains", "overlaps", "possible_duplicate", "companion_entry")),
       source_id = readr::col_character(),
       note = readr::col_character()
+    )
+  ),
+  places = list(
+    path = "data/places.csv",
+    na = c(""),
+    col_types = readr::cols(
+      place_id = readr::col_character(),
+      name = readr::col_character(),
+      spellings = readr::col_character(),
+      name_ar = readr::col_character(),
+      kind = readr::col_factor(levels = c("governorate", "district", "locality", "city", "town", "village", "neighbourhood", "street", "landmark")),
+      parent_id = readr::col_character(),
+      latitude = readr::col_double(),
+      longitude = readr::col_double(),
+      coordinate_precision = readr::col_factor(levels = c("point", "neighbourhood", "locality")),
+      coordinates_source_id = readr::col_character(),
+      notes = readr::col_character()
+    )
+  ),
+  victims = list(
+    path = "data/victims.csv",
+    na = c(""),
+    col_types = readr::cols(
+      victim_id = readr::col_character(),
+      claim_id = readr::col_character(),
+      name = readr::col_character(),
+      sex = readr::col_factor(levels = c("female", "male")),
+      age = readr::col_integer(),
+      age_group = readr::col_factor(levels = c("child", "adult")),
+      outcome = readr::col_factor(levels = c("killed", "injured")),
+      relation = readr::col_character(),
+      notes = readr::col_character()
     )
   )
 )

@@ -1,4 +1,4 @@
--- civharm 0.2.0: typed tables and views from the CSVs.
+-- civharm 1.0.0: typed tables and views from the CSVs.
 -- Generated from schemas/ by `make sql-script` (civharm/ddl.py); do not edit by hand.
 -- Run it from the package folder, in memory or on a database file, new or built before:
 --   duckdb civharm.duckdb -init sql/load.sql      (or, in memory: duckdb -init sql/load.sql)
