@@ -144,10 +144,13 @@ def test_the_pandera_models_find_what_the_engine_finds(faulty):
 
 @pytest.mark.parametrize("name", ["incidents", "claims", "sources", "tallies", "actors"])
 def test_the_pandera_models_pass_the_real_data(name):
-    """The models users import accept the real package, as make validate does."""
+    """The models users import accept the real package, as make validate does (its notices, such as
+    statement-undated, report without making the package invalid)."""
     from conftest import REPO_ROOT
+    from civharm.validate.rules import RULES
 
-    assert _pandera_problems(REPO_ROOT / "data" / f"{name}.csv", name) == set()
+    notices = {r.id for r in RULES.values() if r.severity == "notice"}
+    assert {p for p in _pandera_problems(REPO_ROOT / "data" / f"{name}.csv", name) if p[2] not in notices} == set()
 
 
 def test_the_memory_limit_is_duckdbs_and_can_be_set(faulty, monkeypatch):
