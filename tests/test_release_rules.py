@@ -58,7 +58,7 @@ def test_a_release_validates_by_its_own_rules(releases, version):
     assert proc.returncode == 0, proc.stdout
     assert f"\ncivharm {version} ({releases[version] / 'datapackage.json'})\n" in proc.stdout
     assert (f"  column version: Checked by the rules of {version}, the released version this package is byte for "
-            f"byte; since {version} civharm's rules changed (resources added: incident_relations). [release-rules]"
+            f"byte; since {version} civharm's rules changed (resources added: incident_relations, places, victims). [release-rules]"
             ) in proc.stdout.splitlines()
 
 
