@@ -124,6 +124,8 @@ def test_an_import_adds_the_incident_its_claims_and_relations_and_validates_and_
          "note": "The day's count across eastern Mosul holds this strike's dead."},
         {"entry": "CI997", "incident_id": "CI999", "decision": "overlaps", "note": "Two reports of one street."},
         {"entry": "CI997", "incident_id": "CH-000273", "decision": "distinct", "note": "Another district."},
+        {"entry": "CI999", "incident_id": "CH-000287", "decision": "distinct", "note": "Not the hospital car park."},
+        {"entry": "CI997", "incident_id": "CH-000287", "decision": "distinct", "note": "Not the hospital car park."},
     ])
     n_incidents, n_claims = len(rows(pkg, "incidents")), len(rows(pkg, "claims"))
     out = run(pkg, str(reg), "--crosswalk", str(cw))
@@ -160,7 +162,7 @@ def test_same_puts_the_entrys_claims_on_the_existing_incident(tmp_path):
     reg = write_csv(pkg / "curation" / "airwars_register_test.csv", COLUMNS,
                     [entry(date_start="2016-12-29", date_end="2016-12-29")])
     cw = write_csv(tmp_path / "crosswalk.csv", CROSSWALK_COLUMNS, [
-        {"entry": "CI999", "incident_id": "CH-000273", "decision": "same", "note": "One event."}])
+        {"entry": "CI999", "incident_id": "CH-000273", "decision": "same", "note": "One event."}])  # no other needed
     n_incidents = len(rows(pkg, "incidents"))
     out = run(pkg, str(reg), "--crosswalk", str(cw))
     assert out.returncode == 0, out.stderr

@@ -126,7 +126,7 @@ def test_reports_of_an_event_the_package_lacks_become_one_incident_once_its_cand
         "summary": "Strikes on Gogjali killed 28 to 30 civilians, by two outlets' accounts."}])
     before = snapshot(pkg)
     out = run(pkg, str(reg))
-    assert out.returncode == 1  # CH-000273 (Airwars CI379), eastern Mosul that day, must be decided first
+    assert out.returncode == 1  # CH-000273 (Airwars CI379) and CI380, eastern Mosul that day, must be decided first
     assert any(line.startswith("new:mosul-2016-12-29-gogjali,CI379,DECIDE,,") for line in out.stderr.splitlines())
     assert snapshot(pkg) == before
     partial = run(pkg, str(reg), "--decided-only")  # the undecided event is left out, the rest imported
@@ -137,7 +137,9 @@ def test_reports_of_an_event_the_package_lacks_become_one_incident_once_its_cand
         "0 already in the package; 2 incident report(s) matched to no incident, not imported."]
     write_csv(pkg / "importers" / "reports_crosswalk.csv", CROSSWALK_COLUMNS, [
         {"entry": "new:mosul-2016-12-29-gogjali", "incident_id": "CH-000273", "decision": "contains",
-         "note": "The day's count across eastern Mosul holds Gogjali's dead."}])
+         "note": "The day's count across eastern Mosul holds Gogjali's dead."},
+        {"entry": "new:mosul-2016-12-29-gogjali", "incident_id": "CI380", "decision": "distinct",
+         "note": "Not the hospital car park."}])
     out = run(pkg, str(reg))
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[0].startswith("1 new incident(s), 1 relation(s), 2 claim(s) on 1 incident(s)")
