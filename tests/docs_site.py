@@ -150,6 +150,8 @@ def plant_hostile_fields(package: Path) -> dict[str, str]:
         ids["incident"] = target["incident_id"]
         for k in ("summary", "locality", "neighbourhood", "notes"):
             target[k] = HOSTILE_TEXT[k]
+        if "place_id" in target:  # no gazetteer place: the pages show the incident's own locality
+            target["place_id"] = ""
 
     def claims(rows):
         claim = next(r for r in rows if r["incident_id"] == ids["incident"])
