@@ -157,7 +157,7 @@ def test_the_memory_limit_is_duckdbs_and_can_be_set(faulty, monkeypatch):
     """CIVHARM_MEMORY_LIMIT reaches DuckDB: a small limit gives the same report, a malformed
     one is refused by DuckDB (exit 2, named in the error)."""
     pkg, _, _, report = faulty
-    monkeypatch.setenv("CIVHARM_MEMORY_LIMIT", "64MB")
+    monkeypatch.setenv("CIVHARM_MEMORY_LIMIT", "128MB")  # small, with room for the schemas of 1.0.0
     assert json.loads(run_validate(pkg, "--format", "json").stdout)["problems"] == report["problems"]
     monkeypatch.setenv("CIVHARM_MEMORY_LIMIT", "plenty")
     proc = run_validate(pkg)
