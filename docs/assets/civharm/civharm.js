@@ -225,9 +225,19 @@
     var names = L.layerGroup().addTo(m);
     // A town with incidents on it (so a marker or cluster over its point) has its name set beside
     // them, without its dot, instead of across the cluster's count.
-    function crowded(lat, lon) {
-      var p = m.latLngToLayerPoint([lat, lon]);
-      return incidents.some(function (i) { return p.distanceTo(m.latLngToLayerPoint([i.latitude, i.longitude])) < BESIDE; });
+    // Where a name goes: at its point when no incident lies where its text would be drawn (about
+    // 7 pixels a letter, a cluster's radius around); else to the left of the point when that side
+    // is clear, else to the right of the incidents on the point (clusters sit where their markers are).
+    function busy(p, x0, x1) {
+      return incidents.some(function (i) {
+        var q = m.latLngToLayerPoint([i.latitude, i.longitude]);
+        return q.x > x0 && q.x < x1 && Math.abs(q.y - p.y) < BESIDE; });
+    }
+    function anchorFor(lat, lon, name) {
+      var p = m.latLngToLayerPoint([lat, lon]), w = 7 * (name || "").length;
+      if (!busy(p, p.x - BESIDE, p.x + w + BESIDE)) return null;
+      if (!busy(p, p.x - w - 2 * BESIDE, p.x - BESIDE / 2)) return [w + BESIDE, 8];
+      return [-BESIDE, 8];
     }
     function placeNames() {
       var z = m.getZoom();
@@ -236,13 +246,13 @@
         ne.places.features.forEach(function (f) {
           if (f.properties.scalerank > (z >= 8 ? 9 : 7)) return;
           var c = f.geometry.coordinates;
-          var beside = crowded(c[1], c[0]);
+          var beside = anchorFor(c[1], c[0], f.properties.name);
           var label = document.createElement("span");
           label.className = beside ? "civharm-ne-place civharm-beside" : "civharm-ne-place";
           label.textContent = f.properties.name;
           names.addLayer(L.marker([c[1], c[0]], {
             icon: L.divIcon({ className: "civharm-place-label", html: label, iconSize: null,
-                              iconAnchor: beside ? [-BESIDE, 8] : [4, 8] }),
+                              iconAnchor: beside || [4, 8] }),
             interactive: false, keyboard: false, pane: "civharm-names"
           }));
         });
