@@ -6,8 +6,26 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
+
+
+def schema_field(table: str, field: str) -> dict:
+    """A field of the project's Table Schemas: a register's controlled words are the schema's own."""
+    schema = json.loads((SCHEMAS / f"{table}.schema.json").read_text(encoding="utf-8"))
+    return next(f for f in schema["fields"] if f["name"] == field)
+
+
+def schema_enum(table: str, field: str) -> tuple[str, ...]:
+    return tuple(schema_field(table, field)["constraints"]["enum"])
+
+
+def schema_pattern(table: str, field: str) -> re.Pattern:
+    return re.compile(schema_field(table, field)["constraints"]["pattern"])
 
 
 class RegisterError(Exception):

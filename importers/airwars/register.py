@@ -9,10 +9,10 @@ Both are read whole and every problem is reported at once, with file, line and c
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from ..register_io import RegisterError, Row, figure_problems, is_date as _date, read_rows as _read
+from ..register_io import (RegisterError, Row, figure_problems, is_date as _date, read_rows as _read, schema_enum,
+                           schema_pattern)
 
 COLUMNS = (
     "code", "campaign", "date_start", "date_end", "url", "page_kind", "location_as_shown", "locality",
@@ -24,15 +24,14 @@ COLUMNS = (
     "named_victims", "statement", "notes", "found_by")
 VICTIM_COLUMNS = ("code", "name_as_published", "sex", "age", "age_group", "outcome", "relation", "via", "url")
 
-CAMPAIGNS = ("raqqa-2017", "mosul-2016-2017")
 PAGE_KINDS = ("incident", "list")
-# The importer's controlled words; the schemas' enums they become are in render.py.
-CAUSES = ("airstrike", "drone_strike", "shelling", "rocket", "mortar", "heavy_weapons", "small_arms", "sniper",
-          "execution", "suicide_bomber", "vehicle_bomb", "ied", "landmine_or_booby_trap", "unexploded_ordnance",
-          "other", "unknown")
-LOCAL_TIME = re.compile(r"^(([01][0-9]|2[0-3]):[0-5][0-9]|dawn|morning|midday|afternoon|evening|night)$")
-LABELS = ("credible", "non_credible", "duplicate", "not_yet_assessed", "other")
-GRADES = ("Confirmed", "Fair", "Weak", "Contested", "Discounted")
+# The register's controlled words are the schemas' own (Airwars' grades capitalised, as its pages
+# write them).
+CAMPAIGNS = schema_enum("incidents", "campaign")
+CAUSES = schema_enum("claims", "cause")
+LOCAL_TIME = schema_pattern("claims", "local_time")
+LABELS = schema_enum("claims", "belligerent_assessment")
+GRADES = tuple(g.capitalize() for g in schema_enum("claims", "source_grade"))
 ACCURACY = {  # Airwars' "accuracy of this location" (and the Coalition's box) -> location_precision
     "Exact location (via Airwars)": "point", "Within 1m (via Coalition)": "point",
     "Within 10m (via Coalition)": "point", "Within 100m (via Coalition)": "point",

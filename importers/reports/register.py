@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..register_io import RegisterError, Row, figure_problems, is_date, read_rows
+from ..register_io import RegisterError, Row, figure_problems, is_date, read_rows, schema_enum
 
 COLUMNS = (
     "report_id", "kind", "campaign", "date_start", "date_end", "period_text", "publisher", "source_type", "title",
@@ -21,7 +21,7 @@ COLUMNS = (
     "injured_min", "injured_max", "actor_blamed", "cause", "target", "local_time", "cited_source",
     "airwars_code", "matches", "statement", "notes", "found_by")
 KINDS = ("incident", "tally")
-CAMPAIGNS = ("raqqa-2017", "mosul-2016-2017")
+CAMPAIGNS = schema_enum("incidents", "campaign")
 SOURCE_TYPES = ("news_article", "monitor_statement", "ngo_report", "un_report", "press_release", "other")
 FIGURES = ("killed", "children", "women", "men", "injured")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -85,11 +85,10 @@ def read_reports(paths: list[Path]) -> list[Report]:
 
 INCIDENT_COLUMNS = ("incident_key", "campaign", "date_start", "date_end", "locality", "neighbourhood", "latitude",
                     "longitude", "location_precision", "means", "actor", "attribution", "summary", "notes")
-PRECISIONS = ("point", "neighbourhood", "locality", "admin2")
-MEANS = ("airstrike", "artillery", "air_or_artillery", "ground_fire", "explosive_device", "execution", "other",
-         "unknown")
+PRECISIONS = schema_enum("incidents", "location_precision")
+MEANS = schema_enum("incidents", "means")
 ACTORS = ("coalition", "islamic_state", "iraqi_forces", "sdf", "unknown")
-ATTRIBUTIONS = ("declared", "likely", "contested", "unknown")
+ATTRIBUTIONS = schema_enum("incidents", "attribution")
 KEY = re.compile(r"^new:[a-z0-9][a-z0-9-]*$")
 
 
