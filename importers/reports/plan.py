@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..overlaps import RELATION_OF, Decision, candidates, relation_row
 from ..package_io import IdAllocator, Package, released_ids
+from ..register_io import schema_field
 from ..ranges import set_derived
 from .register import Report
 
@@ -42,7 +43,7 @@ AIRWARS = "https://airwars.org/"
 SOURCE_KIND = {"news_article": ("news_article", "media"), "monitor_statement": ("ngo_statement", "monitor"),
                "ngo_report": ("ngo_report", "monitor"), "un_report": ("ngo_report", "other"),
                "press_release": ("ngo_statement", "other"), "other": ("news_article", "other")}
-PARTS_OF_DAY = ("dawn", "morning", "midday", "afternoon", "evening", "night")
+PARTS_OF_DAY = tuple(re.findall(r"\|([a-z]+)", schema_field("claims", "local_time")["constraints"]["pattern"]))  # the schema's parts of day
 CITY = {"raqqa-2017": ("SYR", "Raqqa", re.compile(r"(?i)\braqq?ah?\b")),
         "mosul-2016-2017": ("IRQ", "Mosul", re.compile(r"(?i)\bmosul\b"))}
 WIDER = re.compile(r"(?i)countryside|province|governorate|suburb|outskirts|villages|eastern|western|northern|southern")
